@@ -1,0 +1,45 @@
+package dev.schemagate.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+public class CommandSource {
+  @Required
+  @Size(max = 1024)
+  @ValidationRule(value = "self.size() > 0 && !self.contains(' ')", message = "command.image must be a non-empty image reference without spaces")
+  @JsonPropertyDescription("Image holding the migration tool, usually the app's own image at the new version.")
+  private String image;
+
+  @JsonPropertyDescription("Entrypoint override, e.g. [alembic]. The image's entrypoint when empty.")
+  private List<String> command;
+
+  @JsonPropertyDescription("Arguments, e.g. [upgrade, head].")
+  private List<String> args;
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public List<String> getCommand() {
+    return command;
+  }
+
+  public void setCommand(List<String> command) {
+    this.command = command;
+  }
+
+  public List<String> getArgs() {
+    return args;
+  }
+
+  public void setArgs(List<String> args) {
+    this.args = args;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.schemagate.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@ValidationRule(
+    value = "has(self.flyway) != has(self.command)",
+    message = "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own migration image)")
+public class SchemaMigrationSpec {
+  @Required
+  @JsonPropertyDescription("The Deployment held at zero replicas until the migration has succeeded.")
+  private Target target;
+
+  @Required
+  @JsonPropertyDescription("Where the database URL comes from. The operator never reads it; the Job's pod does.")
+  private Database database;
+
+  @JsonPropertyDescription("Built-in runner: Flyway applies the .sql files of a ConfigMap.")
+  private FlywaySource flyway;
+
+  @JsonPropertyDescription("Any migration tool in any image, e.g. alembic upgrade head in the app's own image.")
+  private CommandSource command;
+
+  @JsonPropertyDescription("Limits of the migration Job.")
+  private JobSettings job;
+
+  public Target getTarget() {
+    return target;
+  }
+
+  public void setTarget(Target target) {
+    this.target = target;
+  }
+
+  public Database getDatabase() {
+    return database;
+  }
+
+  public void setDatabase(Database database) {
+    this.database = database;
+  }
+
+  public FlywaySource getFlyway() {
+    return flyway;
+  }
+
+  public void setFlyway(FlywaySource flyway) {
+    this.flyway = flyway;
+  }
+
+  public CommandSource getCommand() {
+    return command;
+  }
+
+  public void setCommand(CommandSource command) {
+    this.command = command;
+  }
+
+  public JobSettings getJob() {
+    return job;
+  }
+
+  public void setJob(JobSettings job) {
+    this.job = job;
+  }
+}
