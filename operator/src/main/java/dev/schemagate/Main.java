@@ -1,0 +1,27 @@
+package dev.schemagate;
+
+import dev.schemagate.reconcile.OperatorCommand;
+import dev.schemagate.runner.MigrateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** One jar, one image: the operator and the migration runner its Jobs execute. */
+@Command(
+    name = "schemagate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Gates Kubernetes rollouts on database migrations.",
+    subcommands = {OperatorCommand.class, MigrateCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"schemagate " + (v == null ? "dev" : v)};
+    }
+  }
+}
