@@ -1,6 +1,5 @@
 package dev.schemagate;
 
-import dev.schemagate.reconcile.OperatorCommand;
 import dev.schemagate.runner.MigrateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

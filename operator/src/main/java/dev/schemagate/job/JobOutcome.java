@@ -1,0 +1,111 @@
+package dev.schemagate.job;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** What became of a migration Job, read from the Job and its pods as a person on call would. */
+public sealed interface JobOutcome {
+  /** The longest termination message Kubernetes keeps. */
+  int MAX_MESSAGE = 4096;
+
+  /** Waiting reasons that say nothing beyond "starting". */
+  Set<String> ORDINARY_WAITING = Set.of("ContainerCreating", "PodInitializing");
+
+  record Absent() implements JobOutcome {}
+
+  /** {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry), if anything. */
+  record Running(Optional<String> note) implements JobOutcome {}
+
+  record Succeeded() implements JobOutcome {}
+
+  record Failed(String reason, String message) implements JobOutcome {}
+
+  static JobOutcome of(Job job, List<Pod> pods) {
+    if (job == null) {
+      return new Absent();
+    }
+    if (hasCondition(job, "Complete")) {
+      return new Succeeded();
+    }
+    var failed = condition(job, "Failed");
+    if (failed.isPresent()) {
+      var reason = Objects.requireNonNullElse(failed.get().getReason(), "Failed");
+      var message =
+          lastFailure(pods)
+              .or(() -> Optional.ofNullable(failed.get().getMessage()))
+              .orElse("no pod left a termination message");
+      return new Failed(reason, message);
+    }
+    return new Running(waiting(pods).or(() -> lastFailure(pods).map(m -> "retrying after: " + m)));
+  }
+
+  private static boolean hasCondition(Job job, String type) {
+    return condition(job, type).isPresent();
+  }
+
+  private static Optional<JobCondition> condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst();
+  }
+
+  /** The most recent non-zero exit among the pods, with the message the container left. */
+  private static Optional<String> lastFailure(List<Pod> pods) {
+    return containerStatuses(pods)
+        .map(ContainerStatus::getState)
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated())
+        .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
+        .max(Comparator.comparing(t -> Objects.requireNonNullElse(t.getFinishedAt(), "")))
+        .map(JobOutcome::describe);
+  }
+
+  private static String describe(ContainerStateTerminated t) {
+    var message = t.getMessage() == null ? "" : t.getMessage().strip();
+    if (message.isEmpty()) {
+      message = "exit code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
+    }
+    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+  }
+
+  private static Optional<String> waiting(List<Pod> pods) {
+    return pods.stream()
+        .flatMap(
+            pod ->
+                statuses(pod)
+                    .map(ContainerStatus::getState)
+                    .filter(s -> s != null && s.getWaiting() != null)
+                    .map(s -> s.getWaiting())
+                    .filter(w -> w.getReason() != null && !ORDINARY_WAITING.contains(w.getReason()))
+                    .map(w -> "pod " + pod.getMetadata().getName() + ": " + describe(w)))
+        .findFirst();
+  }
+
+  private static String describe(ContainerStateWaiting w) {
+    return w.getMessage() == null ? w.getReason() : w.getReason() + ": " + w.getMessage();
+  }
+
+  private static Stream<ContainerStatus> containerStatuses(List<Pod> pods) {
+    return pods.stream().flatMap(JobOutcome::statuses);
+  }
+
+  private static Stream<ContainerStatus> statuses(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Stream.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream();
+  }
+}

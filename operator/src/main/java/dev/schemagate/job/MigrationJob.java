@@ -1,0 +1,169 @@
+package dev.schemagate.job;
+
+import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the Job that runs one revision of a migration. Pure: same inputs, same Job. */
+public final class MigrationJob {
+  public static final String NAME_LABEL = "app.kubernetes.io/name";
+  public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
+  public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String REVISION_LABEL = "schemagate.dev/revision";
+  public static final String MANAGED_BY = "schemagate";
+  public static final String COMPONENT = "migration";
+  /** Selects every Job and Pod the operator made, and nothing else: its informers watch only these. */
+  public static final String SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
+
+  public static final String MIGRATIONS_DIR = "/migrations";
+  static final int NON_ROOT_UID = 65532;
+
+  private MigrationJob() {}
+
+  /** The Job name is the idempotency key: one Job per SchemaMigration and revision. */
+  public static String name(String migrationName, String revision) {
+    return migrationName + "-" + revision;
+  }
+
+  public static Map<String, String> labels(String migrationName, String revision) {
+    return Map.of(
+        NAME_LABEL, "schemagate",
+        INSTANCE_LABEL, migrationName,
+        COMPONENT_LABEL, COMPONENT,
+        MANAGED_BY_LABEL, MANAGED_BY,
+        REVISION_LABEL, revision);
+  }
+
+  public static Job build(SchemaMigration migration, String revision, String runnerImage) {
+    var meta = migration.getMetadata();
+    var spec = migration.getSpec();
+    var limits = Optional.ofNullable(spec.getJob()).orElseGet(JobSettings::new);
+    var labels = labels(meta.getName(), revision);
+    var volumes = new ArrayList<Volume>();
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (spec.getFlyway() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("migrations")
+              .withNewConfigMap()
+              .withName(spec.getFlyway().getConfigMapRef().getName())
+              .endConfigMap()
+              .build());
+    }
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(name(meta.getName(), revision))
+        .withNamespace(meta.getNamespace())
+        .withLabels(labels)
+        .withOwnerReferences(
+            new OwnerReferenceBuilder()
+                .withApiVersion(migration.getApiVersion())
+                .withKind(migration.getKind())
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build())
+        .endMetadata()
+        .withNewSpec()
+        .withParallelism(1)
+        .withCompletions(1)
+        .withBackoffLimit(limits.backoffLimitOrDefault())
+        .withActiveDeadlineSeconds(limits.activeDeadlineSecondsOrDefault())
+        // A retry pod starts only once the failed one is gone: never two runners from one Job.
+        .withPodReplacementPolicy("Failed")
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(
+            new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser((long) NON_ROOT_UID)
+                .withRunAsGroup((long) NON_ROOT_UID)
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container(spec, runnerImage))
+                .withVolumes(volumes)
+                .build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(SchemaMigrationSpec spec, String runnerImage) {
+    var url = spec.getDatabase().getUrlSecretRef();
+    var env = new ArrayList<EnvVar>();
+    env.add(
+        new EnvVarBuilder()
+            .withName("DATABASE_URL")
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName(url.getName())
+            .withKey(url.getKey())
+            .endSecretKeyRef()
+            .endValueFrom()
+            .build());
+    var mounts = new ArrayList<VolumeMount>();
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    var builder =
+        new ContainerBuilder()
+            .withName("migrate")
+            // The runner writes the failing script and SQL error there; other tools' last log lines do.
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext();
+    if (spec.getFlyway() != null) {
+      env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
+      if (spec.getFlyway().getBaselineVersion() != null) {
+        env.add(new EnvVar("BASELINE_VERSION", spec.getFlyway().getBaselineVersion(), null));
+      }
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("migrations")
+              .withMountPath(MIGRATIONS_DIR)
+              .withReadOnly(true)
+              .build());
+      builder.withImage(runnerImage).withArgs("migrate");
+    } else {
+      var command = spec.getCommand();
+      builder
+          .withImage(command.getImage())
+          .withCommand(orEmpty(command.getCommand()))
+          .withArgs(orEmpty(command.getArgs()));
+    }
+    return builder.withEnv(env).withVolumeMounts(mounts).build();
+  }
+
+  private static List<String> orEmpty(List<String> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.schemagate.reconcile;
+
+import dev.schemagate.api.SchemaMigration;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The migration a SchemaMigration asks for, as a revision: a short hash of everything that defines
+ * it. A new revision means a new Job; the same revision never runs twice.
+ */
+public sealed interface MigrationSource {
+  int REVISION_LENGTH = 10;
+
+  record Valid(String revision) implements MigrationSource {}
+
+  /** The spec cannot work as it stands; no Job is started until it can. */
+  record Invalid(String reason, String message) implements MigrationSource {}
+
+  /**
+   * @param configMap the ConfigMap named by spec.flyway, or null when absent or not applicable
+   */
+  static MigrationSource resolve(SchemaMigration migration, ConfigMap configMap) {
+    var spec = migration.getSpec();
+    var digest = new Digest();
+    digest.add("database.secret", spec.getDatabase().getUrlSecretRef().getName());
+    digest.add("database.key", spec.getDatabase().getUrlSecretRef().getKey());
+    digest.add("retry", migration.getMetadata().getAnnotations() == null ? null
+        : migration.getMetadata().getAnnotations().get(SchemaMigration.RETRY_ANNOTATION));
+    if (spec.getFlyway() != null) {
+      var name = spec.getFlyway().getConfigMapRef().getName();
+      if (configMap == null) {
+        return new Invalid(
+            Reasons.CONFIG_MAP_NOT_FOUND,
+            "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix spec.flyway.configMapRef.name"
+                .formatted(name, migration.getMetadata().getNamespace()));
+      }
+      var scripts = new TreeMap<String, String>();
+      Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
+          .forEach((key, sql) -> {
+            if (key.endsWith(".sql")) {
+              scripts.put(key, sql);
+            }
+          });
+      if (scripts.isEmpty()) {
+        return new Invalid(
+            Reasons.NO_MIGRATIONS,
+            "ConfigMap \"%s\" has no .sql keys: add Flyway scripts such as V1__init.sql".formatted(name));
+      }
+      digest.add("flyway.baseline", spec.getFlyway().getBaselineVersion());
+      scripts.forEach((key, sql) -> digest.add("flyway.script." + key, sql));
+    } else {
+      var command = spec.getCommand();
+      digest.add("command.image", command.getImage());
+      digest.add("command.command", command.getCommand());
+      digest.add("command.args", command.getArgs());
+    }
+    return new Valid(digest.revision());
+  }
+
+  /** Length-prefixed fields, so that no two different inputs can read as the same bytes. */
+  final class Digest {
+    private final MessageDigest sha256;
+
+    Digest() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+    }
+
+    void add(String field, List<String> values) {
+      add(field, values == null ? null : String.valueOf(values.size()));
+      if (values != null) {
+        for (int i = 0; i < values.size(); i++) {
+          add(field + "[" + i + "]", values.get(i));
+        }
+      }
+    }
+
+    void add(String field, String value) {
+      update(field);
+      update(value == null ? "\0null" : value);
+    }
+
+    private void update(String s) {
+      var bytes = s.getBytes(StandardCharsets.UTF_8);
+      sha256.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+      sha256.update(bytes);
+    }
+
+    String revision() {
+      return HexFormat.of().formatHex(sha256.digest()).substring(0, REVISION_LENGTH);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.schemagate.reconcile;
+
+/** Condition and Event reasons: stable API, documented in the README for on-call. */
+public final class Reasons {
+  public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
+  public static final String NO_MIGRATIONS = "NoMigrations";
+  public static final String MIGRATION_RUNNING = "MigrationRunning";
+  public static final String MIGRATION_STARTED = "MigrationStarted";
+  public static final String MIGRATION_FAILED = "MigrationFailed";
+  public static final String MIGRATED = "Migrated";
+  public static final String DEPLOYMENT_NOT_FOUND = "DeploymentNotFound";
+  public static final String RELEASED = "Released";
+  public static final String HELD = "Held";
+  public static final String SCALED = "Scaled";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  private Reasons() {}
+}
