@@ -1,0 +1,73 @@
+package dev.schemagate;
+
+import dev.schemagate.api.CommandSource;
+import dev.schemagate.api.ConfigMapRef;
+import dev.schemagate.api.Database;
+import dev.schemagate.api.FlywaySource;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationSpec;
+import dev.schemagate.api.SecretKeyRef;
+import dev.schemagate.api.Target;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.Map;
+
+/** The seed's basketball-api SchemaMigration, as tests start from it. */
+public final class Fixtures {
+  public static final String V7 = "CREATE TABLE rosters (id serial primary key);";
+  public static final String FIXED_V8 =
+      "DO $$ BEGIN CREATE TYPE agegroup AS ENUM ('u10','u12'); EXCEPTION WHEN duplicate_object THEN null; END $$;";
+
+  private Fixtures() {}
+
+  public static SchemaMigration flywayMigration() {
+    var spec = new SchemaMigrationSpec();
+    var target = new Target();
+    target.setDeployment("basketball-api");
+    target.setReplicas(3);
+    spec.setTarget(target);
+    var database = new Database();
+    database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
+    spec.setDatabase(database);
+    var flyway = new FlywaySource();
+    flyway.setConfigMapRef(new ConfigMapRef("basketball-migrations"));
+    spec.setFlyway(flyway);
+    var migration = new SchemaMigration();
+    migration.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("basketball-api")
+            .withNamespace("basketball")
+            .withUid("0c7d9d8e-1b2a-4c3d-9e8f-000000000085")
+            .withGeneration(1L)
+            .build());
+    migration.setSpec(spec);
+    return migration;
+  }
+
+  public static SchemaMigration commandMigration() {
+    var migration = flywayMigration();
+    var command = new CommandSource();
+    command.setImage("registry.example.com/basketball-api:1.8.0");
+    command.setCommand(List.of("alembic"));
+    command.setArgs(List.of("upgrade", "head"));
+    migration.getSpec().setFlyway(null);
+    migration.getSpec().setCommand(command);
+    return migration;
+  }
+
+  public static ConfigMap migrations(Map<String, String> data) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName("basketball-migrations")
+        .withNamespace("basketball")
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+
+  public static ConfigMap migrationsUpToV8() {
+    return migrations(Map.of("V7__create_rosters.sql", V7, "V8__add_team_model.sql", FIXED_V8));
+  }
+}

@@ -1,0 +1,91 @@
+package dev.schemagate.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.Fixtures;
+import dev.schemagate.api.JobSettings;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import org.junit.jupiter.api.Test;
+
+class MigrationJobTest {
+  @Test
+  void flywayJobRunsTheRunnerOnTheMountedConfigMap() {
+    var migration = Fixtures.flywayMigration();
+    migration.getSpec().getFlyway().setBaselineVersion("7");
+
+    var job = MigrationJob.build(migration, "5c1f0a9e2b", "schemagate:0.1.0");
+
+    assertThat(job.getMetadata().getName()).isEqualTo("basketball-api-5c1f0a9e2b");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("basketball");
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "schemagate")
+        .containsEntry("app.kubernetes.io/instance", "basketball-api")
+        .containsEntry("schemagate.dev/revision", "5c1f0a9e2b");
+    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("SchemaMigration");
+      assertThat(o.getApiVersion()).isEqualTo("schemagate.dev/v1alpha1");
+      assertThat(o.getUid()).isEqualTo(migration.getMetadata().getUid());
+      assertThat(o.getController()).isTrue();
+    });
+    var spec = job.getSpec();
+    assertThat(spec.getParallelism()).isEqualTo(1);
+    assertThat(spec.getPodReplacementPolicy()).isEqualTo("Failed");
+    assertThat(spec.getBackoffLimit()).isEqualTo(JobSettings.DEFAULT_BACKOFF_LIMIT);
+    assertThat(spec.getActiveDeadlineSeconds()).isEqualTo(JobSettings.DEFAULT_ACTIVE_DEADLINE_SECONDS);
+    assertThat(spec.getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
+
+    var pod = spec.getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getConfigMap() != null)
+        .singleElement()
+        .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("basketball-migrations"));
+
+    var container = pod.getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("schemagate:0.1.0");
+    assertThat(container.getArgs()).containsExactly("migrate");
+    assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(m -> {
+          assertThat(m.getMountPath()).isEqualTo("/migrations");
+          assertThat(m.getReadOnly()).isTrue();
+        })
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    var url = container.getEnv().stream().filter(e -> e.getName().equals("DATABASE_URL")).findFirst().orElseThrow();
+    assertThat(url.getValue()).isNull();
+    assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("basketball-db");
+    assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
+    assertThat(container.getEnv()).extracting(EnvVar::getName).contains("MIGRATIONS_DIR", "BASELINE_VERSION");
+  }
+
+  @Test
+  void commandJobRunsTheGivenImageWithItsLimits() {
+    var migration = Fixtures.commandMigration();
+    var limits = new JobSettings();
+    limits.setBackoffLimit(0);
+    limits.setActiveDeadlineSeconds(120L);
+    migration.getSpec().setJob(limits);
+
+    var job = MigrationJob.build(migration, "abcdef0123", "schemagate:0.1.0");
+
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(120L);
+    var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("registry.example.com/basketball-api:1.8.0");
+    assertThat(container.getCommand()).containsExactly("alembic");
+    assertThat(container.getArgs()).containsExactly("upgrade", "head");
+    assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DATABASE_URL");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
+  }
+
+  @Test
+  void sameInputsBuildTheSameJob() {
+    assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", "i"))
+        .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", "i"));
+  }
+}
