@@ -1,0 +1,58 @@
+package dev.schemagate.testenv;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The control plane's binaries, built from Go modules by testenv/build-binaries.sh, which returns at
+ * once when they are already in its cache. Calling it here keeps `mvn verify` self-sufficient.
+ */
+public final class Binaries {
+  private static Path dir;
+
+  private Binaries() {}
+
+  public static synchronized Path dir() {
+    if (dir == null) {
+      dir = build();
+    }
+    return dir;
+  }
+
+  public static Path of(String name) {
+    return dir().resolve(name);
+  }
+
+  /** testenv/ of this checkout, found from the working directory (the repo root or a module). */
+  public static Path testenvDir() {
+    for (var d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.exists(d.resolve("testenv/build-binaries.sh"))) {
+        return d.resolve("testenv");
+      }
+    }
+    throw new IllegalStateException("testenv/build-binaries.sh not found above " + Path.of("").toAbsolutePath());
+  }
+
+  private static Path build() {
+    var script = testenvDir().resolve("build-binaries.sh");
+    try {
+      var process =
+          new ProcessBuilder("bash", script.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(script + " failed with exit code " + process.exitValue());
+      }
+      var lines = out.split("\n");
+      return Path.of(lines[lines.length - 1].strip());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
