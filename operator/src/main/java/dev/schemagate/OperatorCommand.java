@@ -1,14 +1,8 @@
 package dev.schemagate;
 
-import dev.schemagate.reconcile.SchemaMigrationReconciler;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -45,11 +39,27 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Run only while holding the Lease schemagate-leader in $POD_NAMESPACE (for replicas > 1).")
   boolean leaderElection;
 
+  private static String requireLeaseNamespace() {
+    var namespace = System.getenv("POD_NAMESPACE");
+    if (namespace == null || namespace.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new OperatorCommand()), "--leader-election needs POD_NAMESPACE (the downward API sets it)");
+    }
+    return namespace;
+  }
+
   @Override
   public Integer call() throws Exception {
     var client = new KubernetesClientBuilder().build();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    var operator = start(client, registry);
+    var operator =
+        SchemaGateOperator.start(
+            client,
+            registry,
+            new SchemaGateOperator.Settings(
+                namespaces == null ? Set.of() : Set.copyOf(namespaces),
+                runnerImage,
+                leaderElection ? requireLeaseNamespace() : null));
     var health = healthPort < 0 ? null : HealthServer.start(healthPort, operator, registry);
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -66,24 +76,4 @@ public final class OperatorCommand implements Callable<Integer> {
     return 0;
   }
 
-  Operator start(KubernetesClient client, PrometheusMeterRegistry registry) {
-    var operator =
-        new Operator(
-            o -> {
-              o.withKubernetesClient(client).withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-              if (leaderElection) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration("schemagate-leader", System.getenv("POD_NAMESPACE")));
-              }
-            });
-    operator.register(
-        new SchemaMigrationReconciler(runnerImage, Clock.systemUTC()),
-        c -> {
-          if (namespaces != null && !namespaces.isEmpty()) {
-            c.settingNamespaces(Set.copyOf(namespaces));
-          }
-        });
-    operator.start();
-    return operator;
-  }
 }

@@ -1,0 +1,43 @@
+package dev.schemagate;
+
+import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Set;
+
+/** Wires the reconciler into a JOSDK Operator: the same for the command line and the tests. */
+public final class SchemaGateOperator {
+  public static final String LEASE_NAME = "schemagate-leader";
+
+  /**
+   * @param namespaces watched namespaces; empty means all
+   * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
+   */
+  public record Settings(Set<String> namespaces, String runnerImage, String leaseNamespace) {}
+
+  private SchemaGateOperator() {}
+
+  public static Operator start(KubernetesClient client, MeterRegistry registry, Settings settings) {
+    var operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (settings.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
+              }
+            });
+    operator.register(
+        new SchemaMigrationReconciler(settings.runnerImage(), Clock.systemUTC()),
+        c -> {
+          if (!settings.namespaces().isEmpty()) {
+            c.settingNamespaces(settings.namespaces());
+          }
+        });
+    operator.start();
+    return operator;
+  }
+}
