@@ -21,9 +21,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Revision", jsonPath = ".status.revision", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+// crd-generator orders columns by jsonPath; the bracket form puts Message last, after Revision.
 @AdditionalPrinterColumn(
     name = "Message",
-    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+    jsonPath = ".status['conditions'][?(@.type==\"Ready\")].message",
     type = Type.STRING)
 // The Job is named <name>-<10-char revision> and Job names must fit a 63-char label value.
 @ValidationRule(
