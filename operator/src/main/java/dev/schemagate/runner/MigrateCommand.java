@@ -1,13 +1,150 @@
 package dev.schemagate.runner;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import static java.util.stream.Collectors.joining;
 
-/** Placeholder until the runner lands. */
-@Command(name = "migrate", description = "Apply Flyway SQL migrations to PostgreSQL.")
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code schemagate migrate}: what a Flyway migration Job runs. */
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Apply the Flyway SQL migrations in a directory (a mounted ConfigMap) to PostgreSQL.",
+      "Prints one summary line; on failure prints one line (script, SQLSTATE, server message)"
+          + " and writes it to the termination log."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:applied, or nothing to apply",
+      "1:a migration failed (SQL error, validation)",
+      "2:invalid input (URL, directory, no .sql files, bad file names)",
+      "3:cannot connect (unreachable host, authentication, unknown database)"
+    })
 public final class MigrateCommand implements Callable<Integer> {
+  private static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--url",
+      defaultValue = "${env:DATABASE_URL}",
+      description = "postgresql://user:password@host:port/db, postgres://... or jdbc:postgresql://..."
+          + " (default: $DATABASE_URL)")
+  String url;
+
+  @Option(
+      names = "--dir",
+      defaultValue = "${env:MIGRATIONS_DIR:-/migrations}",
+      description = "Directory whose top-level V<version>__<description>.sql files are the migrations"
+          + " (default: $MIGRATIONS_DIR, else ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Option(
+      names = "--termination-log",
+      description = "File that receives the failure line (default: /dev/termination-log when it"
+          + " exists and is writable)")
+  Path terminationLog;
+
+  @Option(
+      names = "--baseline-version",
+      defaultValue = "${env:BASELINE_VERSION}",
+      description = "Adopt a database another tool migrated: if it has no Flyway history, record this"
+          + " version as applied and run only later migrations (default: $BASELINE_VERSION)")
+  String baselineVersion;
+
   @Override
   public Integer call() {
-    return 0;
+    try {
+      spec.commandLine().getOut().println(migrate());
+      return 0;
+    } catch (InvalidInputException | FlywayException e) {
+      Failure failure = Failure.of(e);
+      report(failure.line());
+      return failure.exitCode();
+    }
+  }
+
+  private String migrate() {
+    if (url == null || url.isBlank()) {
+      throw new InvalidInputException("no database URL: pass --url or set DATABASE_URL");
+    }
+    DatabaseUrl db = DatabaseUrl.parse(url);
+    MigrationDirectory migrations = MigrationDirectory.read(dir);
+    quietFlyway();
+    FluentConfiguration config =
+        Flyway.configure()
+            .dataSource(db.jdbcUrl(), db.user(), db.password())
+            .resourceProvider(migrations)
+            .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
+            .validateMigrationNaming(true)
+            .cleanDisabled(true)
+            .lockRetryCount(-1); // wait for a concurrent runner as long as it takes: the Job's deadline bounds it
+    if (baselineVersion != null && !baselineVersion.isBlank()) {
+      config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
+    }
+    migrations.checkNames(config);
+    return summary(config.load().migrate());
+  }
+
+  static String summary(MigrateResult result) {
+    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    String schema = version == null ? "without a version" : "at version " + version;
+    int n = result.migrationsExecuted;
+    if (n == 0) {
+      return "Schema up to date " + schema + "; nothing to apply";
+    }
+    String applied =
+        result.migrations.stream()
+            .map(m -> (m.version.isEmpty() ? "R" : "V" + m.version) + " " + m.description)
+            .collect(joining(", "));
+    return "Applied %d migration%s (%s); schema %s".formatted(n, n == 1 ? "" : "s", applied, schema);
+  }
+
+  private static MigrationVersion version(String version) {
+    try {
+      return MigrationVersion.fromVersion(version);
+    } catch (FlywayException e) {
+      throw new InvalidInputException("invalid --baseline-version: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The summary or failure line says what Flyway's INFO log would; warnings and errors still
+   * show. A system property because that is how slf4j-simple is configured; an explicit setting wins.
+   */
+  private static void quietFlyway() {
+    String key = "org.slf4j.simpleLogger.log.org.flywaydb";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "warn");
+    }
+  }
+
+  private void report(String line) {
+    var err = spec.commandLine().getErr();
+    err.println(line);
+    Path log = terminationLog;
+    if (log == null && Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
+      log = KUBERNETES_TERMINATION_LOG;
+    }
+    if (log != null) {
+      try {
+        Files.writeString(log, line + "\n");
+      } catch (IOException e) {
+        err.println("cannot write the termination log " + log + ": " + e.getMessage());
+      }
+    }
   }
 }

@@ -1,0 +1,111 @@
+package dev.schemagate.runner;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.URLDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A PostgreSQL URL as apps write it ({@code postgresql://user:pass@host:port/db?sslmode=require},
+ * {@code postgres://...}) or as JDBC does ({@code jdbc:postgresql://...}), split into what the
+ * driver wants: a URL without credentials, a user and a password. Credentials may be in the
+ * authority or in {@code user}/{@code password} query parameters (the latter win, as later
+ * settings do in libpq).
+ *
+ * <p>Parse errors describe what is wrong without quoting the input: it may hold a password.
+ */
+public record DatabaseUrl(String jdbcUrl, String user, String password) {
+  private static final Pattern SCHEME =
+      Pattern.compile("^(jdbc:postgresql|postgresql|postgres)://", Pattern.CASE_INSENSITIVE);
+  /** One {@code host[:port]} of a (possibly multi-host) authority; IPv6 hosts in brackets. */
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]/@]+)(?::(\\d{1,5}))?");
+
+  public static DatabaseUrl parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw invalid("it is empty");
+    }
+    var scheme = SCHEME.matcher(url);
+    if (!scheme.find()) {
+      throw invalid("expected postgresql://, postgres:// or jdbc:postgresql://");
+    }
+    String rest = url.substring(scheme.end());
+    int queryStart = rest.indexOf('?');
+    String query = queryStart < 0 ? "" : rest.substring(queryStart + 1);
+    String beforeQuery = queryStart < 0 ? rest : rest.substring(0, queryStart);
+    int pathStart = beforeQuery.indexOf('/');
+    String authority = pathStart < 0 ? beforeQuery : beforeQuery.substring(0, pathStart);
+    String database = pathStart < 0 ? "" : beforeQuery.substring(pathStart + 1);
+    if (database.contains("/")) {
+      throw invalid("the database name contains '/' (percent-encode special characters in the user and password)");
+    }
+
+    // The last '@' ends the user info, so an unencoded '@' in a password still parses.
+    int at = authority.lastIndexOf('@');
+    String hosts = authority.substring(at + 1);
+    checkHosts(hosts);
+    String user = null;
+    String password = null;
+    if (at >= 0) {
+      String userInfo = authority.substring(0, at);
+      int colon = userInfo.indexOf(':');
+      user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "user");
+      password = colon < 0 ? null : decode(userInfo.substring(colon + 1), "password");
+    }
+
+    List<String> params = new ArrayList<>();
+    for (String param : query.split("&")) {
+      int eq = param.indexOf('=');
+      String key = eq < 0 ? param : param.substring(0, eq);
+      String value = eq < 0 ? "" : param.substring(eq + 1);
+      switch (key) {
+        case "" -> {}
+        case "user" -> user = decode(value, "user");
+        case "password" -> password = decode(value, "password");
+        default -> params.add(param);
+      }
+    }
+    String jdbcUrl =
+        "jdbc:postgresql://" + hosts + "/" + database
+            + (params.isEmpty() ? "" : "?" + String.join("&", params));
+    return new DatabaseUrl(jdbcUrl, user, password);
+  }
+
+  private static void checkHosts(String hosts) {
+    if (hosts.isEmpty()) {
+      throw invalid("no host");
+    }
+    for (String hostPort : hosts.split(",", -1)) {
+      var m = HOST_PORT.matcher(hostPort);
+      if (!m.matches()) {
+        throw invalid("malformed host or port (percent-encode special characters in the user and password)");
+      }
+      int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+      if (port < 1 || port > 65535) {
+        throw invalid("port out of range 1-65535");
+      }
+    }
+  }
+
+  /** Percent-decoding as in URIs: unlike form encoding, '+' stays a plus sign. */
+  private static String decode(String s, String what) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), UTF_8);
+    } catch (IllegalArgumentException e) {
+      // Not chained: the decoder's message quotes the input.
+      throw invalid("bad percent-encoding in the " + what);
+    }
+  }
+
+  private static InvalidInputException invalid(String reason) {
+    return new InvalidInputException("invalid database URL: " + reason);
+  }
+
+  /** Never shows the password. */
+  @Override
+  public String toString() {
+    return jdbcUrl + " (user " + user + (password == null ? ", no password)" : ", password set)");
+  }
+}

@@ -1,0 +1,8 @@
+package dev.schemagate.runner;
+
+/** Input the runner cannot work with (URL, directory, file names): exit code 2. */
+public final class InvalidInputException extends RuntimeException {
+  public InvalidInputException(String message) {
+    super(message);
+  }
+}
