@@ -150,10 +150,19 @@ if command -v flock >/dev/null; then
   fi
 fi
 
+# Leftovers of a build that was killed hard (we hold the lock, so nobody else uses them).
+if command -v flock >/dev/null; then rm -rf "$k8s_root/.tmp-$KUBERNETES_VERSION-$os-$arch."*; fi
 tmp_dir=$(mktemp -d "$k8s_root/.tmp-$KUBERNETES_VERSION-$os-$arch.XXXXXX")
 old_dir=
 cleanup() { rm -rf "$tmp_dir" ${old_dir:+"$old_dir"}; }
 trap cleanup EXIT
+child=
+# Run a command in the background and wait, so that a signal to this script also stops the go command.
+run() { local rc=0; "$@" & child=$!; wait "$child" || rc=$?; child=; return "$rc"; }
+trap '[[ -n "$child" ]] && kill "$child" 2>/dev/null; exit 130' INT TERM HUP
+# go's own work dir goes inside tmp_dir, so that it is removed too when the build is killed.
+export GOTMPDIR="$tmp_dir/.gotmp"
+mkdir -p "$GOTMPDIR"
 
 now() { date +%s; }
 build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -186,13 +195,13 @@ build_group() {
   local dir; dir=$(gomod_dir "$name")
   t0=$(now)
   log "$name: go mod download"
-  (cd "$dir" && go mod download) || die "$name: go mod download failed"
+  run go -C "$dir" mod download || die "$name: go mod download failed"
   t1=$(now)
   log "$name: go build ${bins[*]}"
   if [[ ${#pkgs[@]} == 1 ]]; then
-    (cd "$dir" && go build -ldflags "$ldflags" -o "$tmp_dir/${bins[0]}" "${pkgs[0]}") || die "$name: go build failed"
+    run go -C "$dir" build -ldflags "$ldflags" -o "$tmp_dir/${bins[0]}" "${pkgs[0]}" || die "$name: go build failed"
   else
-    (cd "$dir" && go build -ldflags "$ldflags" -o "$tmp_dir/" "${pkgs[@]}") || die "$name: go build failed"
+    run go -C "$dir" build -ldflags "$ldflags" -o "$tmp_dir/" "${pkgs[@]}" || die "$name: go build failed"
   fi
   t2=$(now)
   log "$name: download $((t1 - t0))s, compile $((t2 - t1))s"
@@ -202,7 +211,7 @@ k8s_minor=${KUBERNETES_VERSION#*.}; k8s_minor=${k8s_minor%%.*}
 k8s_ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   k8s_ldflags+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
-  k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
+  k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="
 done
 build_group kubernetes "KUBERNETES_VERSION=$KUBERNETES_VERSION" "$k8s_ldflags" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
@@ -224,6 +233,7 @@ build_group helm "HELM_VERSION=$HELM_VERSION" "$helm_ldflags" helm.sh/helm/v3/cm
 "$tmp_dir/etcd" --version | grep -qF "etcd Version: $ETCD_VERSION" || die "etcd --version is not $ETCD_VERSION"
 "$tmp_dir/helm" version --short | grep -qF "v$HELM_VERSION" || die "helm version is not v$HELM_VERSION"
 
+rm -rf "$GOTMPDIR"
 printf '%s\n' "$stamp_content" > "$tmp_dir/$stamp_name"
 chmod 755 "$tmp_dir"
 if [[ -e "$out_dir" ]]; then

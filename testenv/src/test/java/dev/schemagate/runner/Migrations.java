@@ -2,7 +2,6 @@ package dev.schemagate.runner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,11 +21,7 @@ final class Migrations {
 
   /** 008 as it crashed basketball-api: it creates the division enum a second time. */
   static Path brokenV8() {
-    try {
-      return Path.of(Migrations.class.getResource("/basketball-api/broken/V8__add_team_model.sql").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return Path.of("../examples/basketball-api/broken-008/V8__add_team_model.sql");
   }
 
   /** A fresh directory under {@code parent} holding copies of {@code files}. */

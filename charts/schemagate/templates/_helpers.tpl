@@ -1,0 +1,115 @@
+{{/*
+Chart name, truncated to 63 characters (the DNS-label limit of a name).
+*/}}
+{{- define "schemagate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of the release's resources: <release>-<chart>, or just the release
+name when it already contains the chart name.
+*/}}
+{{- define "schemagate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Chart name and version, for the helm.sh/chart label.
+*/}}
+{{- define "schemagate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Labels of every resource of the chart.
+*/}}
+{{- define "schemagate.labels" -}}
+helm.sh/chart: {{ include "schemagate.chart" . }}
+{{ include "schemagate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: schemagate
+{{- end }}
+
+{{/*
+Selector labels: immutable once the Deployment exists, so keep them minimal.
+*/}}
+{{- define "schemagate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "schemagate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Name of the ServiceAccount the operator runs as.
+*/}}
+{{- define "schemagate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "schemagate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+Operator image reference; the tag defaults to the chart's appVersion.
+*/}}
+{{- define "schemagate.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/*
+Image of the flyway migration Jobs: runnerImage, else the operator's own image.
+*/}}
+{{- define "schemagate.runnerImage" -}}
+{{- .Values.runnerImage | default (include "schemagate.image" .) }}
+{{- end }}
+
+{{/*
+The operator's RBAC rules, shared by the ClusterRole (all namespaces) and the
+per-namespace Roles (watchNamespaces). Nothing on Secrets: migration pods get
+the database URL through a secretKeyRef, the operator never reads it.
+*/}}
+{{- define "schemagate.rules" -}}
+- apiGroups: ["schemagate.dev"]
+  resources: ["schemamigrations"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["schemagate.dev"]
+  resources: ["schemamigrations/status"]
+  verbs: ["get", "patch", "update"]
+# Lets the operator set ownerReferences with blockOwnerDeletion on its Jobs.
+- apiGroups: ["schemagate.dev"]
+  resources: ["schemamigrations/finalizers"]
+  verbs: ["update"]
+# The migration Jobs, named <name>-<revision> and owned by their SchemaMigration.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+# Holding and releasing the target: server-side apply of spec.replicas only.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "patch"]
+# Reading a failed migration pod's termination message (the SQL error).
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+# The flyway ConfigMaps: their data is part of the revision hash.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}
