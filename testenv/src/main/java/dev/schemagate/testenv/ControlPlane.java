@@ -1,5 +1,6 @@
 package dev.schemagate.testenv;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -126,6 +128,26 @@ public final class ControlPlane implements AutoCloseable {
 
   public KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(config()).build();
+  }
+
+  /** Installs the committed CRDs of this checkout (crds/) and waits until they are served. */
+  public void installCrds(KubernetesClient client) throws IOException {
+    try (var files = Files.list(Binaries.testenvDir().resolveSibling("crds"))) {
+      for (var file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (var in = Files.newInputStream(file)) {
+          var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).serverSideApply();
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+              .waitUntilCondition(ControlPlane::established, 30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private void writeCredentials() throws IOException {

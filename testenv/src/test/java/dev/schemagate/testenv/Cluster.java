@@ -1,13 +1,10 @@
 package dev.schemagate.testenv;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +24,7 @@ public final class Cluster {
         plane = ControlPlane.start(Path.of("target/testenv"));
         Runtime.getRuntime().addShutdownHook(new Thread(plane::close));
         client = plane.client();
-        installCrd(client);
+        plane.installCrds(client);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -56,19 +53,4 @@ public final class Cluster {
     return Binaries.testenvDir().getParent();
   }
 
-  private static void installCrd(KubernetesClient client) throws IOException {
-    var file = repoRoot().resolve("crds/schemamigrations.schemagate.dev-v1.yml");
-    try (var in = Files.newInputStream(file)) {
-      var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).serverSideApply();
-      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(Cluster::established, 30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static boolean established(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
-        && crd.getStatus().getConditions().stream()
-            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
 }
