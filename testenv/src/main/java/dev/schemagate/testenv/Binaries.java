@@ -25,6 +25,12 @@ public final class Binaries {
     return dir().resolve(name);
   }
 
+  /** Where built tools are kept across runs: $SCHEMAGATE_CACHE, else ~/.cache/schemagate (as build-binaries.sh). */
+  public static Path cacheDir() {
+    var env = System.getenv("SCHEMAGATE_CACHE");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "schemagate");
+  }
+
   /** testenv/ of this checkout, found from the working directory (the repo root or a module). */
   public static Path testenvDir() {
     for (var d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
