@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -73,6 +74,10 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
 
     var plan = Decision.decide(new Observation(migration, source, job, replicas), clock.instant());
 
+    // Status first: the pod admission policy (charts/schemagate) reads status.revision and
+    // status.appliedRevision, so a released Deployment's pods are admitted as soon as it scales.
+    plan.status()
+        .ifPresent(s -> PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(migration, withStatus(migration, s), context));
     var client = context.getClient();
     var events = new EventRecorder(client, clock);
     if (plan.createJob()) {
@@ -93,7 +98,7 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
               events.record(migration, scale.event());
             });
     plan.events().forEach(e -> events.record(migration, e));
-    return plan.status().map(s -> UpdateControl.patchStatus(withStatus(migration, s))).orElseGet(UpdateControl::noUpdate);
+    return UpdateControl.noUpdate();
   }
 
   /** False when the Job already existed: the informer had not caught up with an earlier create. */

@@ -130,9 +130,13 @@ public final class ControlPlane implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config()).build();
   }
 
-  /** Installs the committed CRDs of this checkout (crds/) and waits until they are served. */
-  public void installCrds(KubernetesClient client) throws IOException {
-    try (var files = Files.list(Binaries.testenvDir().resolveSibling("crds"))) {
+  /**
+   * Installs SchemaGate's cluster-wide parts as the chart does: the committed CRDs of this checkout
+   * (crds/), waiting until they are served, and the chart's pod admission policy.
+   */
+  public void installSchemaGate(KubernetesClient client) throws IOException, InterruptedException {
+    var root = Binaries.testenvDir().getParent();
+    try (var files = Files.list(root.resolve("crds"))) {
       for (var file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {
           var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
@@ -142,6 +146,17 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
     }
+    var policy =
+        new ProcessBuilder(
+                Binaries.of("helm").toString(), "template", "schemagate", root.resolve("charts/schemagate").toString(),
+                "--show-only", "templates/pod-admission-policy.yaml")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    var yaml = policy.getInputStream().readAllBytes();
+    if (policy.waitFor() != 0) {
+      throw new IllegalStateException("helm template of the pod admission policy failed");
+    }
+    client.load(new java.io.ByteArrayInputStream(yaml)).serverSideApply();
   }
 
   private static boolean established(CustomResourceDefinition crd) {

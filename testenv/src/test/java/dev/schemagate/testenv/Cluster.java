@@ -24,7 +24,7 @@ public final class Cluster {
         plane = ControlPlane.start(Path.of("target/testenv"));
         Runtime.getRuntime().addShutdownHook(new Thread(plane::close));
         client = plane.client();
-        plane.installCrds(client);
+        plane.installSchemaGate(client);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
