@@ -3,32 +3,17 @@ package dev.schemagate.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.schemagate.testenv.Cluster;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The gate itself, against a real kube-apiserver and kube-controller-manager. */
+@ExtendWith(Scenario.PerTest.class)
 class GateTest {
-  Scenario scenario;
-
-  Scenario scenario(TestInfo info) {
-    scenario = new Scenario(Cluster.newNamespace(info.getTestMethod().orElseThrow().getName()));
-    return scenario;
-  }
-
-  @AfterEach
-  void stop() {
-    if (scenario != null) {
-      scenario.close();
-    }
-  }
-
   @Test
-  void holdsTheDeploymentUntilTheJobSucceedsThenReleasesIt(TestInfo info) {
-    var s = scenario(info).startOperator();
+  void holdsTheDeploymentUntilTheJobSucceedsThenReleasesIt(Scenario s) {
+    s.startOperator();
     s.createDeployment();
     s.putMigrations(Map.of("V1__init.sql", "create table t(id int);"));
     s.createMigration(3);

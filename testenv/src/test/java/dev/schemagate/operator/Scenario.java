@@ -1,5 +1,7 @@
 package dev.schemagate.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.ConfigMapRef;
 import dev.schemagate.api.Database;
@@ -9,9 +11,14 @@ import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.reconcile.MigrationSource;
+import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -19,17 +26,43 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** The basketball-api story in one namespace of the shared control plane, with the operator in-process. */
+/**
+ * The basketball-api story in one namespace of the shared control plane, with the operator in-process.
+ * Methods without a name act on the one app of the story ({@link #APP}); the named ones let a test
+ * put several SchemaMigrations in one namespace.
+ */
 final class Scenario implements AutoCloseable {
   static final String APP = "basketball-api";
   static final String MIGRATIONS = "basketball-migrations";
+  static final String DB_SECRET = "basketball-db";
+  static final String DB_KEY = "url";
   static final String RUNNER_IMAGE = "schemagate:test";
+  static final String APP_IMAGE = "basketball-api:1.8.0";
+  /** What the runner writes to /dev/termination-log when migration 8 of the story fails. */
+  static final String V8_FAILURE = "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists";
+  /** A first migration: any valid Flyway ConfigMap data will do, nothing runs it here. */
+  static final Map<String, String> V1 = Map.of("V1__init.sql", "create table team (id bigint primary key, name text not null);");
+  /** Upper bound of every wait for the operator or the controllers: generous for a loaded 2-core machine. */
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   final KubernetesClient client = Cluster.client();
   final String namespace;
@@ -39,7 +72,42 @@ final class Scenario implements AutoCloseable {
     this.namespace = namespace;
   }
 
+  /**
+   * Gives each test method a {@code Scenario} parameter in a fresh namespace named after it, and stops
+   * that scenario's operator after the test.
+   */
+  static final class PerTest implements ParameterResolver, AfterEachCallback {
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(Scenario.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+      return parameter.getParameter().getType() == Scenario.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+      return context.getStore(STORE).getOrComputeIfAbsent(
+          "scenario",
+          k -> new Scenario(Cluster.newNamespace(context.getRequiredTestMethod().getName())),
+          Scenario.class);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+      var scenario = context.getStore(STORE).remove("scenario", Scenario.class);
+      if (scenario != null) {
+        scenario.close();
+      }
+    }
+  }
+
+  // --- the operator -------------------------------------------------------------------------
+
+  /** Starts an operator, with a client of its own, that watches only this namespace. */
   Scenario startOperator() {
+    if (operator != null) {
+      throw new IllegalStateException("operator already running in " + namespace);
+    }
     operator =
         SchemaGateOperator.start(
             Cluster.plane().client(),
@@ -60,71 +128,242 @@ final class Scenario implements AutoCloseable {
     stopOperator();
   }
 
+  // --- the app's Deployment -----------------------------------------------------------------
+
   static Deployment appDeployment(String namespace) {
-    var labels = Map.of("app.kubernetes.io/name", APP);
+    return appDeployment(namespace, APP, APP_IMAGE);
+  }
+
+  static Deployment appDeployment(String namespace, String name, String image) {
+    var labels = Map.of("app.kubernetes.io/name", name);
     // No replicas: SchemaGate owns that field.
     return new DeploymentBuilder()
-        .withNewMetadata().withName(APP).withNamespace(namespace).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .withNewSpec()
         .withNewSelector().withMatchLabels(labels).endSelector()
         .withNewTemplate()
         .withNewMetadata().withLabels(labels).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("basketball-api:1.8.0").endContainer().endSpec()
+        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
         .endTemplate()
         .endSpec()
         .build();
   }
 
   Deployment createDeployment() {
-    return client.resource(appDeployment(namespace)).create();
+    return createDeployment(APP);
+  }
+
+  Deployment createDeployment(String name) {
+    return client.resource(appDeployment(namespace, name, APP_IMAGE)).create();
+  }
+
+  Deployment deployment() {
+    return deployment(APP);
+  }
+
+  Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
   }
 
   Integer replicas() {
-    var d = client.apps().deployments().inNamespace(namespace).withName(APP).get();
+    return replicas(APP);
+  }
+
+  Integer replicas(String name) {
+    var d = deployment(name);
     return d == null ? null : d.getSpec().getReplicas();
   }
 
-  void putMigrations(Map<String, String> data) {
-    client.resource(new ConfigMapBuilder()
-            .withNewMetadata().withName(MIGRATIONS).withNamespace(namespace).endMetadata()
+  /** Deletes the app's Deployment and waits until the API server no longer has it. */
+  void deleteDeployment() {
+    client.apps().deployments().inNamespace(namespace).withName(APP).delete();
+    await().atMost(TIMEOUT).until(() -> deployment() == null);
+  }
+
+  /** Runs the real kubectl against this control plane, in this namespace; fails the test on a non-zero exit. */
+  String kubectl(String stdin, String... args) {
+    var command = new ArrayList<String>();
+    command.add(Binaries.of("kubectl").toString());
+    command.add("--kubeconfig=" + Cluster.plane().kubeconfig());
+    command.add("--namespace=" + namespace);
+    command.addAll(List.of(args));
+    try {
+      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (var in = process.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run kubectl", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  // --- the migrations ConfigMap -------------------------------------------------------------
+
+  ConfigMap putMigrations(Map<String, String> data) {
+    return putMigrations(MIGRATIONS, data);
+  }
+
+  /** Creates or replaces the ConfigMap's data. */
+  ConfigMap putMigrations(String name, Map<String, String> data) {
+    return client.resource(new ConfigMapBuilder()
+            .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
             .withData(data)
             .build())
+        .fieldManager("scenario")
+        .forceConflicts()
         .serverSideApply();
   }
 
+  // --- the SchemaMigration ------------------------------------------------------------------
+
   static SchemaMigration migration(String namespace, int replicas) {
+    return migration(namespace, APP, MIGRATIONS, replicas);
+  }
+
+  /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}. */
+  static SchemaMigration migration(String namespace, String app, String configMap, int replicas) {
     var spec = new SchemaMigrationSpec();
     var target = new Target();
-    target.setDeployment(APP);
+    target.setDeployment(app);
     target.setReplicas(replicas);
     spec.setTarget(target);
     var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
+    database.setUrlSecretRef(new SecretKeyRef(DB_SECRET, DB_KEY));
     spec.setDatabase(database);
     var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef(MIGRATIONS));
+    flyway.setConfigMapRef(new ConfigMapRef(configMap));
     spec.setFlyway(flyway);
     var migration = new SchemaMigration();
-    migration.getMetadata().setName(APP);
+    migration.getMetadata().setName(app);
     migration.getMetadata().setNamespace(namespace);
     migration.setSpec(spec);
     return migration;
   }
 
   SchemaMigration createMigration(int replicas) {
-    return client.resource(migration(namespace, replicas)).create();
+    return createMigration(migration(namespace, replicas));
+  }
+
+  SchemaMigration createMigration(SchemaMigration migration) {
+    return client.resource(migration).create();
   }
 
   SchemaMigration migration() {
-    return client.resources(SchemaMigration.class).inNamespace(namespace).withName(APP).get();
+    return migration(APP);
   }
 
+  SchemaMigration migration(String name) {
+    return client.resources(SchemaMigration.class).inNamespace(namespace).withName(name).get();
+  }
+
+  SchemaMigration editMigration(UnaryOperator<SchemaMigration> edit) {
+    return client.resources(SchemaMigration.class).inNamespace(namespace).withName(APP).edit(edit);
+  }
+
+  /** The revision SchemaGate must compute for the app's SchemaMigration with this ConfigMap data. */
+  String expectedRevision(Map<String, String> data) {
+    var configMap = new ConfigMapBuilder().withNewMetadata().withName(MIGRATIONS).endMetadata().withData(data).build();
+    var source = MigrationSource.resolve(migration(), configMap);
+    return ((MigrationSource.Valid) source).revision();
+  }
+
+  Optional<Condition> condition(String type) {
+    return condition(APP, type);
+  }
+
+  Optional<Condition> condition(String name, String type) {
+    var m = migration(name);
+    if (m == null || m.getStatus() == null) {
+      return Optional.empty();
+    }
+    return m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Waits until condition {@code type} of the app's SchemaMigration is True with this reason, and returns it. */
+  Condition awaitTrue(String type, String reason) {
+    return awaitTrue(APP, type, reason);
+  }
+
+  Condition awaitTrue(String name, String type, String reason) {
+    await().atMost(TIMEOUT).until(() -> condition(name, type)
+        .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason()))
+        .isPresent());
+    return condition(name, type).orElseThrow();
+  }
+
+  /** core/v1 Events about the app's SchemaMigration with this reason, oldest first. */
+  List<Event> events(String reason) {
+    return client.v1().events().inNamespace(namespace)
+        .withField("involvedObject.kind", "SchemaMigration")
+        .withField("involvedObject.name", APP)
+        .list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .sorted(Comparator.comparing(e -> e.getMetadata().getCreationTimestamp()))
+        .toList();
+  }
+
+  // --- Jobs and their pods ------------------------------------------------------------------
+
   List<Job> jobs() {
-    return client.batch().v1().jobs().inNamespace(namespace).withLabel(MigrationJob.INSTANCE_LABEL, APP).list().getItems();
+    return jobs(APP);
+  }
+
+  /** The migration Jobs of one SchemaMigration. */
+  List<Job> jobs(String instance) {
+    return client.batch().v1().jobs().inNamespace(namespace).withLabel(MigrationJob.INSTANCE_LABEL, instance).list().getItems();
+  }
+
+  /** Waits for the Job of this name and returns it. */
+  Job awaitJob(String name) {
+    return await().atMost(TIMEOUT)
+        .until(() -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get(), Objects::nonNull);
+  }
+
+  /** Waits until the app's SchemaMigration has exactly one Job, and returns it. */
+  Job awaitOnlyJob() {
+    return await().atMost(TIMEOUT).until(this::jobs, jobs -> jobs.size() == 1).get(0);
   }
 
   List<Pod> pods(String job) {
     return client.pods().inNamespace(namespace).withLabel("batch.kubernetes.io/job-name", job).list().getItems();
+  }
+
+  /**
+   * Waits for the pod the Job controller makes for this Job (by the Job's uid: a deleted Job of the
+   * same name may leave pods behind for a moment), and returns it.
+   */
+  Pod awaitPod(Job job) {
+    var uid = job.getMetadata().getUid();
+    return await().atMost(TIMEOUT)
+        .until(
+            () -> client.pods().inNamespace(namespace).withLabel("batch.kubernetes.io/controller-uid", uid).list().getItems()
+                .stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  /** Plays the kubelet for the Job's pod: the migration succeeded. */
+  void succeed(Job job) {
+    finishPod(awaitPod(job), 0, null);
+  }
+
+  /** Plays the kubelet for the Job's pod: the migration failed with this termination message. */
+  void fail(Job job, String message) {
+    finishPod(awaitPod(job), 1, message);
   }
 
   /** Plays the kubelet for a migration pod: it ran and exited with this code and message. */
@@ -140,5 +379,10 @@ final class Scenario implements AutoCloseable {
           .endTerminated().endState().build()));
       return p;
     });
+  }
+
+  static boolean hasCondition(Job job, String type) {
+    return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }
