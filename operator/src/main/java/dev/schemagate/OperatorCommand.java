@@ -1,8 +1,18 @@
 package dev.schemagate;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -52,6 +62,13 @@ public final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var client = new KubernetesClientBuilder().build();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // jvm_memory_*, jvm_gc_*, jvm_threads_*, jvm_classes_*, process_cpu_usage, system_cpu_*, process_uptime_*.
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
     var operator =
         SchemaGateOperator.start(
             client,
@@ -66,7 +83,7 @@ public final class OperatorCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  operator.stop();
+                  stopWithin(operator, Duration.ofSeconds(10));
                   if (health != null) {
                     health.stop(1);
                   }
@@ -74,6 +91,33 @@ public final class OperatorCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Stops the operator from the shutdown hook without hanging the JVM. With leader election,
+   * Operator.stop() cancels the election, and JOSDK answers "stopped leading" with System.exit(1)
+   * (after the Lease is released); inside a shutdown hook that call blocks forever, since the JVM is
+   * already exiting, and the pod would sit Terminating until the kubelet's SIGKILL. So stop() runs on
+   * a thread of its own, and the hook goes on once it has returned or is parked in that exit.
+   */
+  private static void stopWithin(Operator operator, Duration limit) {
+    var stopper = new Thread(operator::stop, "schemagate-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    var deadline = Instant.now().plus(limit);
+    try {
+      while (stopper.isAlive() && !inSystemExit(stopper) && Instant.now().isBefore(deadline)) {
+        stopper.join(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean inSystemExit(Thread thread) {
+    return Arrays.stream(thread.getStackTrace())
+        .anyMatch(f -> f.getClassName().equals("java.lang.Shutdown")
+            || (f.getClassName().equals("java.lang.Runtime") && f.getMethodName().equals("exit")));
   }
 
 }

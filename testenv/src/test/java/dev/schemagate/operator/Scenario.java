@@ -14,10 +14,10 @@ import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -29,8 +29,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -368,17 +366,7 @@ final class Scenario implements AutoCloseable {
 
   /** Plays the kubelet for a migration pod: it ran and exited with this code and message. */
   void finishPod(Pod pod, int exitCode, String message) {
-    var now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-      p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-      p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder()
-          .withName("migrate").withImage(RUNNER_IMAGE).withImageID("").withReady(false).withRestartCount(0)
-          .withNewState().withNewTerminated()
-          .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-          .withStartedAt(now).withFinishedAt(now)
-          .endTerminated().endState().build()));
-      return p;
-    });
+    PodTermination.write(client, pod, exitCode, message);
   }
 
   static boolean hasCondition(Job job, String type) {

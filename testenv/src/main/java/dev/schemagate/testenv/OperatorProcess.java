@@ -1,0 +1,201 @@
+package dev.schemagate.testenv;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The operator as production runs it: {@code java -jar schemagate-*-all.jar operator ...} in a JVM
+ * of its own, with a kubeconfig in $KUBECONFIG, so that its memory can be read from /proc and its
+ * /healthz, /readyz and /metrics over HTTP. Killed forcibly on {@link #close()} if still alive.
+ */
+public final class OperatorProcess implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final int healthPort;
+  private final Path log;
+  private final Instant started;
+
+  private OperatorProcess(Process process, int healthPort, Path log, Instant started) {
+    this.process = process;
+    this.healthPort = healthPort;
+    this.log = log;
+    this.started = started;
+  }
+
+  /** operator/target/schemagate-*-all.jar of this checkout (built by `mvn -pl operator package`). */
+  public static Path jar() {
+    var target = Binaries.testenvDir().getParent().resolve("operator/target");
+    try (var files = Files.list(target)) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("schemagate-.*-all\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no schemagate-*-all.jar in " + target + ": run mvn -pl operator package"));
+    } catch (IOException e) {
+      throw new IllegalStateException("no " + target + ": run mvn -pl operator package", e);
+    }
+  }
+
+  /**
+   * Starts {@code java [jvmOptions] -jar <jar> operator <args> --health-port=<free port>}.
+   *
+   * @param args the operator's flags, without --health-port (a free port is added)
+   * @param env added to this process's environment, e.g. POD_NAMESPACE
+   */
+  public static OperatorProcess start(
+      Path kubeconfig, List<String> jvmOptions, List<String> args, Map<String, String> env, Path log) throws IOException {
+    var port = freePort();
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar().toString());
+    command.add("operator");
+    command.addAll(args);
+    command.add("--health-port=" + port);
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    var builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().putAll(env);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    var started = Instant.now();
+    var process = builder.start();
+    // Never outlive the JVM that started it, even when that one is stopped by Ctrl-C.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return new OperatorProcess(process, port, log, started);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits until GET /readyz answers 200 (informers started and synced). */
+  public void awaitReady(Duration timeout) throws InterruptedException {
+    var deadline = Instant.now().plus(timeout);
+    var last = "no answer";
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("operator exited with " + process.exitValue() + "; see " + log);
+      }
+      try {
+        var response = get("/readyz");
+        if (response.statusCode() == 200) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body().strip();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("operator not ready after " + timeout + ": " + last + "; see " + log);
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+        .timeout(Duration.ofSeconds(10)).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The Prometheus text of /metrics. */
+  public String metrics() throws IOException, InterruptedException {
+    var response = get("/metrics");
+    if (response.statusCode() != 200) {
+      throw new IOException("/metrics answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /**
+   * Sum of the samples of {@code name} whose labels contain every {@code label="value"} given, in
+   * Prometheus text format.
+   */
+  public static double sum(String metrics, String name, String... labels) {
+    var line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
+    var m = line.matcher(metrics);
+    double total = 0;
+    while (m.find()) {
+      var set = m.group(1) == null ? "" : m.group(1);
+      var all = true;
+      for (var l : labels) {
+        all &= set.contains(l);
+      }
+      if (all) {
+        total += Double.parseDouble(m.group(2));
+      }
+    }
+    return total;
+  }
+
+  /** Resident set size in KiB from /proc/<pid>/status (VmRSS), empty when not on Linux or gone. */
+  public OptionalLong rssKib() {
+    try {
+      for (var line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
+        }
+      }
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.empty();
+  }
+
+  /** SIGTERM, as the kubelet sends it; returns the exit code, or empty if still running after the timeout. */
+  public OptionalLong terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalLong.of(process.exitValue());
+    }
+    return OptionalLong.empty();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static int freePort() {
+    try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

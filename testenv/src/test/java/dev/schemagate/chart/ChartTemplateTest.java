@@ -1,0 +1,221 @@
+package dev.schemagate.chart;
+
+import static dev.schemagate.chart.Cli.CHART;
+import static dev.schemagate.chart.Cli.KUBE_VERSION;
+import static dev.schemagate.chart.Cli.helm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.Main;
+import dev.schemagate.testenv.Cluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The chart as helm renders it, offline: lint, the documents of both RBAC modes, the CRD copy, and
+ * the operator Deployment (hardening, probes, and arguments that OperatorCommand really accepts).
+ */
+class ChartTemplateTest {
+  static final String RELEASE = "sg";
+  static final String NAMESPACE = "schemagate-system";
+  static final java.util.Set<String> CLUSTER_SCOPED =
+      java.util.Set.of("ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+
+  static List<HasMetadata> render(String... set) {
+    var args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION));
+    for (var s : set) {
+      args.add("--set");
+      args.add(s);
+    }
+    return Cli.objects(helm(args.toArray(String[]::new)).ok());
+  }
+
+  static Deployment deployment(List<HasMetadata> objects) {
+    var deployments = Cli.ofKind(objects, Deployment.class);
+    assertThat(deployments).hasSize(1);
+    return deployments.get(0);
+  }
+
+  static Container operatorContainer(Deployment deployment) {
+    var containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(Container::getName).containsExactly("operator");
+    return containers.get(0);
+  }
+
+  @Test
+  void lintsStrictlyInBothModes() {
+    var plain = helm("lint", CHART.toString(), "--strict", KUBE_VERSION).ok();
+    assertThat(plain).contains("0 chart(s) failed");
+    var scoped = helm("lint", CHART.toString(), "--strict", KUBE_VERSION, "--set", "watchNamespaces={a,b}").ok();
+    assertThat(scoped).contains("0 chart(s) failed");
+  }
+
+  @Test
+  void rendersAllNamespacesModeWithOneClusterRole() {
+    var objects = render();
+    assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount/sg-schemagate",
+            "Role/sg-schemagate-leader-election",
+            "RoleBinding/sg-schemagate-leader-election",
+            "ClusterRole/sg-schemagate",
+            "ClusterRoleBinding/sg-schemagate",
+            "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
+            "Deployment/sg-schemagate");
+    for (var o : objects) {
+      assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", RELEASE);
+      if (!CLUSTER_SCOPED.contains(o.getKind())) {
+        assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(NAMESPACE);
+      }
+    }
+    var binding = Cli.ofKind(objects, ClusterRoleBinding.class).get(0);
+    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+      assertThat(s.getKind()).isEqualTo("ServiceAccount");
+      assertThat(s.getName()).isEqualTo("sg-schemagate");
+      assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+    });
+    assertThat(Cli.ofKind(objects, ServiceAccount.class).get(0).getMetadata().getName())
+        .isEqualTo(deployment(objects).getSpec().getTemplate().getSpec().getServiceAccountName());
+    assertNothingOnSecrets(Cli.ofKind(objects, ClusterRole.class).get(0).getRules());
+    assertThat(operatorContainer(deployment(objects)).getArgs()).noneMatch(a -> a.startsWith("--namespaces"));
+  }
+
+  @Test
+  void rendersNamespaceScopedModeWithARolePerNamespaceAndNoClusterRights() {
+    // One argv element, as a shell would pass --set 'watchNamespaces={a,b}'.
+    var objects = render("watchNamespaces={a,b}");
+    assertThat(Cli.ofKind(objects, ClusterRole.class)).isEmpty();
+    assertThat(Cli.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
+    var roles = Cli.ofKind(objects, Role.class).stream().filter(r -> r.getMetadata().getName().equals("sg-schemagate")).toList();
+    assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("a", "b");
+    roles.forEach(r -> assertNothingOnSecrets(r.getRules()));
+    assertThat(Cli.ofKind(objects, RoleBinding.class))
+        .extracting(b -> b.getMetadata().getNamespace() + "/" + b.getMetadata().getName())
+        .containsExactlyInAnyOrder("a/sg-schemagate", "b/sg-schemagate", NAMESPACE + "/sg-schemagate-leader-election");
+    var operator = parseOperatorArgs(operatorContainer(deployment(objects)).getArgs());
+    assertThat(operator.<List<String>>matchedOptionValue("--namespaces", List.of())).containsExactly("a", "b");
+  }
+
+  @Test
+  void theChartsCrdIsTheGeneratedOne() throws IOException {
+    var generated = Cluster.repoRoot().resolve("crds/schemamigrations.schemagate.dev-v1.yml");
+    var inChart = CHART.resolve("crds/schemamigrations.schemagate.dev-v1.yml");
+    assertThat(Files.readString(inChart)).isEqualTo(Files.readString(generated));
+    try (var chartCrds = Files.list(CHART.resolve("crds"))) {
+      assertThat(chartCrds.map(p -> p.getFileName().toString())).containsExactly("schemamigrations.schemagate.dev-v1.yml");
+    }
+    // And helm ships exactly that: the CRD it renders with --include-crds equals crds/ as an object.
+    var rendered = Cli.objects(
+        helm("template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION, "--include-crds").ok());
+    var crds = Cli.ofKind(rendered, CustomResourceDefinition.class);
+    var expected = new KubernetesSerialization().unmarshal(Files.readString(generated), CustomResourceDefinition.class);
+    assertThat(crds).containsExactly(expected);
+  }
+
+  @Test
+  void theOperatorDeploymentIsHardened() {
+    var deployment = deployment(render());
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getEnableServiceLinks()).isFalse();
+    var c = operatorContainer(deployment).getSecurityContext();
+    assertThat(c.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(c.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getCapabilities().getAdd()).isNullOrEmpty();
+    // The only writable path is an emptyDir at /tmp.
+    assertThat(operatorContainer(deployment).getVolumeMounts()).singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(operatorContainer(deployment).getResources().getLimits()).containsKey("memory");
+  }
+
+  @Test
+  void probesHitHealthzAndReadyzOnTheHealthPort() {
+    for (var port : List.of(8080, 9090)) {
+      var container = operatorContainer(deployment(render("healthPort=" + port)));
+      assertThat(container.getPorts()).singleElement().satisfies(p -> {
+        assertThat(p.getName()).isEqualTo("http");
+        assertThat(p.getContainerPort()).isEqualTo(port);
+      });
+      assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+      assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+      assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+      var operator = parseOperatorArgs(container.getArgs());
+      assertThat(operator.<Integer>matchedOptionValue("--health-port", -2)).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void argsAreFlagsOperatorCommandAccepts() {
+    var defaults = operatorContainer(deployment(render()));
+    var operator = parseOperatorArgs(defaults.getArgs());
+    assertThat(operator.<String>matchedOptionValue("--runner-image", null)).isEqualTo(defaults.getImage()).isEqualTo("schemagate:0.1.0");
+    assertThat(operator.<Boolean>matchedOptionValue("--leader-election", false)).isTrue();
+    assertThat(operator.hasMatchedOption("--namespaces")).isFalse();
+    // --leader-election reads the Lease's namespace from POD_NAMESPACE: the downward API must set it.
+    assertThat(defaults.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
+      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    });
+
+    var custom = operatorContainer(deployment(render(
+        "leaderElection.enabled=false", "runnerImage=registry.example.com/runner:2", "watchNamespaces={x,y}",
+        "image.repository=registry.example.com/schemagate", "image.tag=1.2.3")));
+    assertThat(custom.getImage()).isEqualTo("registry.example.com/schemagate:1.2.3");
+    var parsed = parseOperatorArgs(custom.getArgs());
+    assertThat(parsed.<String>matchedOptionValue("--runner-image", null)).isEqualTo("registry.example.com/runner:2");
+    assertThat(parsed.hasMatchedOption("--leader-election")).isFalse();
+    assertThat(parsed.<List<String>>matchedOptionValue("--namespaces", List.of())).containsExactly("x", "y");
+  }
+
+  @Test
+  void replicasAboveOneWithoutLeaderElectionAreRefused() {
+    var result = helm("template", RELEASE, CHART.toString(), KUBE_VERSION,
+        "--set", "replicaCount=2", "--set", "leaderElection.enabled=false");
+    assertThat(result.exitCode()).as(result.toString()).isNotZero();
+    assertThat(result.stderr()).contains("replicaCount > 1 needs leaderElection.enabled=true");
+  }
+
+  /**
+   * Parses the container's args with the real command line of the jar (Main, whose subcommand
+   * `operator` is OperatorCommand): a renamed or removed flag makes picocli throw here.
+   */
+  static CommandLine.ParseResult parseOperatorArgs(List<String> args) {
+    assertThat(args).first().isEqualTo("operator");
+    var result = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+    assertThat(result.subcommand()).isNotNull();
+    assertThat(result.subcommand().commandSpec().userObject()).isInstanceOf(dev.schemagate.OperatorCommand.class);
+    assertThat(result.subcommand().unmatched()).isEmpty();
+    return result.subcommand();
+  }
+
+  /** No rule names Secrets, and no wildcard could grant them. */
+  static void assertNothingOnSecrets(List<PolicyRule> rules) {
+    assertThat(rules).isNotEmpty();
+    for (var rule : rules) {
+      assertThat(rule.getResources()).doesNotContain("secrets", "*");
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+    }
+  }
+}

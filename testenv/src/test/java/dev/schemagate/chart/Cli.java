@@ -1,0 +1,142 @@
+package dev.schemagate.chart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.schemagate.testenv.Binaries;
+import dev.schemagate.testenv.Cluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real helm and kubectl binaries of testenv, run against the shared control plane (as admin,
+ * through its kubeconfig). Helm's cache, config and data, and kubectl's discovery cache live under
+ * target/, so nothing in the user's home is read or written.
+ */
+final class Cli {
+  static final Path CHART = Cluster.repoRoot().resolve("charts/schemagate");
+  /** The cluster's version: helm template and lint otherwise assume the version of helm's client-go. */
+  static final String KUBE_VERSION = "--kube-version=1.34.4";
+
+  private static final Path HOME = Path.of("target/cli-home").toAbsolutePath();
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private Cli() {}
+
+  record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    /** stdout, or an AssertionError with everything printed when the command failed. */
+    String ok() {
+      if (exitCode != 0) {
+        throw new AssertionError(this.toString());
+      }
+      return stdout;
+    }
+
+    @Override
+    public String toString() {
+      return String.join(" ", command) + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+    }
+  }
+
+  static Result helm(String... args) {
+    var command = new ArrayList<String>();
+    command.add(Binaries.of("helm").toString());
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  /** helm against the control plane: its kubeconfig is added. */
+  static Result helmOnCluster(String... args) {
+    var command = new ArrayList<String>();
+    command.add(Binaries.of("helm").toString());
+    command.add("--kubeconfig=" + Cluster.plane().kubeconfig());
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  static Result kubectl(String... args) {
+    var command = new ArrayList<String>();
+    command.add(Binaries.of("kubectl").toString());
+    command.add("--kubeconfig=" + Cluster.plane().kubeconfig());
+    command.add("--cache-dir=" + HOME.resolve("kube-cache"));
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  static Result run(List<String> command) {
+    try {
+      Files.createDirectories(HOME);
+      var builder = new ProcessBuilder(command);
+      var env = builder.environment();
+      env.put("HOME", HOME.toString());
+      env.put("HELM_CACHE_HOME", HOME.resolve("helm/cache").toString());
+      env.put("HELM_CONFIG_HOME", HOME.resolve("helm/config").toString());
+      env.put("HELM_DATA_HOME", HOME.resolve("helm/data").toString());
+      env.remove("KUBECONFIG");
+      var process = builder.start();
+      process.getOutputStream().close();
+      var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+      var out = read(process.getInputStream());
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
+      }
+      return new Result(List.copyOf(command), process.exitValue(), out, err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String read(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every document of a multi-document YAML stream, as trees (empty documents dropped). */
+  static List<JsonNode> yamlDocuments(String yaml) {
+    var mapper = new ObjectMapper(new YAMLFactory());
+    try (var parser = mapper.getFactory().createParser(yaml)) {
+      var docs = new ArrayList<JsonNode>();
+      var it = mapper.readValues(parser, JsonNode.class);
+      while (it.hasNext()) {
+        var node = it.next();
+        if (node != null && !node.isNull() && !node.isMissingNode()) {
+          docs.add(node);
+        }
+      }
+      return docs;
+    } catch (IOException e) {
+      throw new AssertionError("rendered YAML does not parse: " + e.getMessage() + "\n" + yaml, e);
+    }
+  }
+
+  /**
+   * Every document as a Kubernetes object: the typed model class for built-in kinds (so a field the
+   * model does not know, such as a misspelt one, would surface as an additional property).
+   */
+  static List<HasMetadata> objects(String yaml) {
+    return yamlDocuments(yaml).stream()
+        .map(doc -> SERIALIZATION.unmarshal(doc.toString(), HasMetadata.class))
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
+    return (List<T>) (List<?>) objects.stream().filter(type::isInstance).toList();
+  }
+}
