@@ -57,10 +57,13 @@ public final class Decision {
                       + " or set annotation %s to run it again")
                   .formatted(job, failed.reason(), failed.message(), held, SchemaMigration.RETRY_ANNOTATION);
           verdict = Verdict.stalled(Reasons.MIGRATION_FAILED, message);
+          // Once per failure; again only if the cause is read better later (the Job's Failed
+          // condition can reach the cache before its pod's termination message does).
           var alreadyReported =
               job.equals(previous.getJob())
-                  && Conditions.isTrueWithReason(
-                      previous.getConditions(), Conditions.STALLED, Reasons.MIGRATION_FAILED);
+                  && Conditions.find(previous.getConditions(), Conditions.STALLED)
+                      .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
+                      .isPresent();
           if (!alreadyReported) {
             events.add(
                 Event.warning(Reasons.MIGRATION_FAILED, "Job %s failed: %s".formatted(job, failed.message())));

@@ -145,6 +145,18 @@ class DecisionTest {
   }
 
   @Test
+  void aFailureFirstSeenWithoutItsPodMessageIsReportedAgainWithIt() {
+    decide(ABSENT, 1);
+    var early = decide(new JobOutcome.Failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"), 0);
+    assertThat(early.events()).singleElement().satisfies(e -> assertThat(e.message()).contains("backoff limit"));
+
+    var withPod = decide(FAILED, 0);
+    assertThat(withPod.events()).singleElement().satisfies(e -> assertThat(e.message()).contains("42710"));
+    assertThat(condition(STALLED).getMessage()).contains("type \"division\" already exists");
+    assertThat(decide(FAILED, 0).events()).isEmpty();
+  }
+
+  @Test
   void fixedRevisionAfterFailureStartsANewJob() {
     decide(ABSENT, 1);
     decide(FAILED, 0);
