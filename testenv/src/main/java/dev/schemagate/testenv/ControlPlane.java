@@ -31,6 +31,7 @@ import javax.net.ssl.X509TrustManager;
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager
  * (Deployments make ReplicaSets make Pods, Jobs make Pods, owners' children are garbage-collected).
  * No kubelet and no scheduler: pods stay Pending unless a test or the local node acts on them.
+ * SchemaGate's CRDs and pod admission policy are installed at start.
  * Clients authenticate with a static token in system:masters; ports are picked free at start.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -90,6 +91,11 @@ public final class ControlPlane implements AutoCloseable {
           "--allow-privileged=true",
           "--enable-priority-and-fairness=false"));
       plane.awaitReady();
+      // Before the controller manager: its garbage collector looks for new resource types only
+      // every 30 s, and must know SchemaMigrations to collect their Jobs.
+      try (var client = plane.client()) {
+        plane.installSchemaGate(client);
+      }
       plane.run("kube-controller-manager", List.of(
           bin.resolve("kube-controller-manager").toString(),
           "--kubeconfig=" + plane.kubeconfig(),

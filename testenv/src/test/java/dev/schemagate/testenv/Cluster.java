@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real control plane per test JVM, with the SchemaMigration CRD from crds/ installed. Tests
+ * One real control plane per test JVM, with SchemaGate's CRD and admission policy installed. Tests
  * share it and isolate themselves by namespace. It stops when the JVM exits.
  */
 public final class Cluster {
@@ -24,7 +24,6 @@ public final class Cluster {
         plane = ControlPlane.start(Path.of("target/testenv"));
         Runtime.getRuntime().addShutdownHook(new Thread(plane::close));
         client = plane.client();
-        plane.installSchemaGate(client);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
