@@ -180,11 +180,12 @@ public final class LocalNode implements AutoCloseable {
     if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
       return; // finished before this node started: a kubelet does not run it again either
     }
-    worker = new PodWorker(services, pod, dir.resolve("pods").resolve(meta.getNamespace()).resolve(meta.getName() + "-" + meta.getUid().substring(0, 8)));
+    var podDir = dir.resolve("pods").resolve(meta.getNamespace()).resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
+    worker = new PodWorker(services, pod, podDir);
     workers.put(meta.getUid(), worker);
     byName.put(meta.getNamespace() + "/" + meta.getName(), worker);
+    worker.update(pod); // a pod already being deleted stops here and never starts
     worker.start();
-    worker.update(pod);
   }
 
   private void bind(Pod pod) {

@@ -141,7 +141,10 @@ final class PodWorker {
       }
       report();
       // Attached last: a process that has already exited completes this at once, on this thread.
-      process.exit.thenAccept(code -> exited(slot, run, code));
+      process.exit.thenAccept(code -> exited(slot, run, code)).exceptionally(e -> {
+        LocalNode.LOG.log(System.Logger.Level.ERROR, "pod " + ref() + ": cannot handle the exit of " + c.getName(), e);
+        return null;
+      });
     } catch (ContainerLaunch.StartException | IOException e) {
       slot.failedToStart(new ContainerStateTerminatedBuilder()
           .withExitCode(128).withReason("StartError").withMessage(e.getMessage())

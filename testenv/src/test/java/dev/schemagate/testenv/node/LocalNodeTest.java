@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.testenv.Cluster;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -206,6 +208,73 @@ class LocalNodeTest {
     assertThat(container(pod, "c").getState().getWaiting().getMessage())
         .contains("registry.example.com/nope:1.0", "SCHEMAGATE_IMAGES");
     assertThat(node.starts(ns, "")).isZero();
+  }
+
+  @Test
+  void registersAReadyNodeWithALease() {
+    var registered = client.nodes().withName(node.name()).get();
+
+    assertThat(registered.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+    assertThat(registered.getStatus().getNodeInfo().getKubeletVersion())
+        .isEqualTo(client.getKubernetesVersion().getGitVersion());
+    assertThat(registered.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
+    var lease = client.leases().inNamespace("kube-node-lease").withName(node.name()).get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node.name());
+    assertThat(lease.getSpec().getRenewTime()).isNotNull();
+  }
+
+  @Test
+  void configMapVolumeEnvAndExecProbeSeeHostPaths() {
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
+        .withData(Map.of("greeting", "hello", "unused", "x")).build()).create();
+    var c = shell("c", "cat \"$SETTINGS/greet.txt\"; echo \" $GREETING $NS $(pwd)\"; ls; exec sleep 60")
+        .withWorkingDir("/etc/settings")
+        .addNewVolumeMount().withName("settings").withMountPath("/etc/settings").endVolumeMount()
+        .addNewEnv().withName("SETTINGS").withValue("/etc/settings").endEnv()
+        .addNewEnv().withName("GREETING").withNewValueFrom().withNewConfigMapKeyRef().withName("settings")
+        .withKey("greeting").endConfigMapKeyRef().endValueFrom().endEnv()
+        .addNewEnv().withName("NS").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace")
+        .endFieldRef().endValueFrom().endEnv()
+        .withNewReadinessProbe().withNewExec().withCommand("test", "-f", "/etc/settings/greet.txt").endExec()
+        .withPeriodSeconds(1).endReadinessProbe()
+        .build();
+    var pod = pod("settings", "Always", c);
+    pod.getSpec().getVolumes().add(new VolumeBuilder().withName("settings").withNewConfigMap().withName("settings")
+        .addNewItem().withKey("greeting").withPath("greet.txt").endItem().endConfigMap().build());
+    create(pod);
+
+    awaitPod("settings", p -> "True".equals(condition(p, "Ready")));
+
+    var log = node.log(ns, "settings", "c");
+    var volume = log.resolveSibling("volumes").resolve("settings");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readString(log))
+        .contains("hello hello " + ns + " " + volume).contains("greet.txt").doesNotContain("unused"));
+
+    client.pods().inNamespace(ns).withName("settings").delete();
+
+    await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("settings").get() == null);
+  }
+
+  @Test
+  void runsTheSchemagateRunnerFromImagesYaml() {
+    client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("sql").endMetadata()
+        .withData(Map.of("V1__teams.sql", "CREATE TABLE teams (id int);")).build()).create();
+    var migrate = new ContainerBuilder().withName("migrate").withImage("schemagate:0.1.0").withArgs("migrate")
+        .addNewEnv().withName("DATABASE_URL").withValue("postgresql://nobody@127.0.0.1:1/none").endEnv()
+        .addNewEnv().withName("MIGRATIONS_DIR").withValue("/migrations").endEnv()
+        .addNewVolumeMount().withName("sql").withMountPath("/migrations").endVolumeMount()
+        .build();
+    var pod = pod("runner", "Never", migrate);
+    pod.getSpec().getVolumes().add(new VolumeBuilder().withName("sql").withNewConfigMap().withName("sql").endConfigMap().build());
+    create(pod);
+
+    pod = awaitPod("runner", p -> "Failed".equals(p.getStatus().getPhase()));
+
+    // 3 is "cannot connect": the runner got past reading the migrations from the rewritten mount path.
+    var terminated = container(pod, "migrate").getState().getTerminated();
+    assertThat(terminated.getExitCode()).isEqualTo(3);
+    assertThat(terminated.getMessage()).contains("127.0.0.1");
   }
 
   private static ContainerBuilder shell(String name, String script) {
