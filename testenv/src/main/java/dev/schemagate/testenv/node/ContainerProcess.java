@@ -37,9 +37,9 @@ final class ContainerProcess {
   }
 
   /**
-   * Ends the LocalProcess watchdog, which otherwise ends by itself within half a second of the
-   * container (and is then reaped by the JVM). Only for closing the node: it stops the watchdog's
-   * sleep, which bash reports as "Terminated" in the container's log.
+   * Ends the LocalProcess watchdog and what is left under it. Only for a process that outlived
+   * its SIGKILL: otherwise the watchdog ends by itself within half a second of the container (and
+   * the JVM reaps it), whereas stopping it early makes bash log "Terminated" in the container's log.
    */
   void release() {
     var p = process;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ import java.util.function.BiConsumer;
  * values naming a mountPath are rewritten to them. Each container's output goes to {@link #log};
  * `kubectl logs` is not supported (there is no kubelet API).
  *
- * <p>Driven by a pod informer; timers serve only probes, back-off and the Lease.
+ * <p>Driven by a pod informer; timers serve only probes, back-off, grace periods and the Lease.
+ * Process exits arrive through an inotify watch ({@link ContainerProcesses}).
  */
 public final class LocalNode implements AutoCloseable {
   static final String IP = "127.0.0.1";
@@ -214,12 +216,12 @@ public final class LocalNode implements AutoCloseable {
     try {
       CompletableFuture.allOf(running.stream().map(p -> p.exit).toArray(CompletableFuture[]::new))
           .get(PodWorker.MAX_GRACE.toSeconds() + 2, TimeUnit.SECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       LOG.log(System.Logger.Level.WARNING, "processes of node " + name + " outlived their grace period: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    running.forEach(ContainerProcess::release);
+    running.stream().filter(p -> !p.exit.isDone()).forEach(ContainerProcess::release);
     timers.shutdownNow();
     try {
       processes.close();
@@ -276,10 +278,17 @@ public final class LocalNode implements AutoCloseable {
 
     /** Registers the Node and starts running pods. */
     public LocalNode start() {
+      LocalNode node;
       try {
-        return new LocalNode(this).start(List.copyOf(namespaces));
+        node = new LocalNode(this);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      try {
+        return node.start(List.copyOf(namespaces));
+      } catch (RuntimeException e) {
+        node.close();
+        throw e;
       }
     }
   }

@@ -49,10 +49,6 @@ final class PodWorker {
     this.containers = pod.getSpec().getContainers().stream().map(ContainerSlot::new).toList();
   }
 
-  Path dir() {
-    return dir;
-  }
-
   Path log(String container) {
     return dir.resolve(container + ".log");
   }
