@@ -5,7 +5,6 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import dev.schemagate.testenv.LocalProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -107,20 +106,23 @@ final class ContainerProcesses implements AutoCloseable {
     if (process == null) {
       return;
     }
-    read(id + ".pid").ifPresent(pid -> process.pid.complete(Long.parseLong(pid)));
+    read(id + ".pid").ifPresent(pid -> process.pid.complete(pid));
     read(id + ".exit").ifPresent(code -> {
       running.remove(id);
-      process.exit.complete(Integer.parseInt(code));
+      process.exit.complete(code.intValue());
     });
   }
 
-  private Optional<String> read(String file) {
+  /** The number the wrapper wrote (with mv, so whole), if it has. */
+  private Optional<Long> read(String file) {
     try {
-      return Optional.of(Files.readString(dir.resolve(file)).strip());
+      return Optional.of(Long.parseLong(Files.readString(dir.resolve(file)).strip()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | NumberFormatException e) {
+      // Never expected; logged rather than thrown, which would end the watch for every container.
+      LocalNode.LOG.log(System.Logger.Level.ERROR, "cannot read " + dir.resolve(file), e);
+      return Optional.empty();
     }
   }
 

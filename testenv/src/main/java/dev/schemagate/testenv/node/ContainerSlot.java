@@ -25,7 +25,7 @@ final class ContainerSlot {
   ScheduledFuture<?> probe;
   /** The next try to start, while waiting (back-off, image or config error). */
   ScheduledFuture<?> retry;
-  /** Failed tries to start (image, config) since the container last started. */
+  /** Failed image pulls since the container last started. */
   int attempts;
   private ContainerState state;
   private ContainerState lastState = new ContainerState();

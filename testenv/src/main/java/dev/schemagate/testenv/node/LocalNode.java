@@ -180,7 +180,11 @@ public final class LocalNode implements AutoCloseable {
     }
     var phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-      return; // finished before this node started: a kubelet does not run it again either
+      // Finished before this node started: a kubelet does not run it again either.
+      if (meta.getDeletionTimestamp() != null) {
+        PodWorker.deleteNow(client, pod);
+      }
+      return;
     }
     var podDir = dir.resolve("pods").resolve(meta.getNamespace()).resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
     worker = new PodWorker(services, pod, podDir);
@@ -207,7 +211,10 @@ public final class LocalNode implements AutoCloseable {
     }
   }
 
-  /** Stops every process (SIGTERM, SIGKILL after a few seconds) and the node's watches and timers. */
+  /**
+   * Stops every process (SIGTERM, SIGKILL after a few seconds) and the node's watches and timers.
+   * The Node object stays, as a stopped kubelet's does; its pods are left as they were reported.
+   */
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);

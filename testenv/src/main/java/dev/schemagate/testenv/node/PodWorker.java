@@ -3,6 +3,7 @@ package dev.schemagate.testenv.node;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -103,7 +104,7 @@ final class PodWorker {
     if (image.isEmpty()) {
       var reason = slot.waitingReason() != null && slot.waitingReason().endsWith("ImagePull") ? "ImagePullBackOff" : "ErrImagePull";
       retryLater(slot, reason, "image \"" + c.getImage() + "\" is not in the local node's image map: add it to the"
-          + " file named by " + ImageMap.USER_FILE_ENV + " (format: testenv/images.yaml)");
+          + " file named by " + ImageMap.USER_FILE_ENV + " (format: testenv/images.yaml)", node.backOff().delay(++slot.attempts));
       return;
     }
     try {
@@ -111,14 +112,14 @@ final class PodWorker {
         volumes = node.config().volumes(pod, dir);
       }
     } catch (PodConfig.ConfigException e) {
-      retryLater(slot, "ContainerCreating", e.getMessage());
+      retryLater(slot, "ContainerCreating", e.getMessage(), node.backOff().base());
       return;
     }
     Map<String, String> env;
     try {
       env = node.config().env(pod, c);
     } catch (PodConfig.ConfigException e) {
-      retryLater(slot, "CreateContainerConfigError", e.getMessage());
+      retryLater(slot, "CreateContainerConfigError", e.getMessage(), node.backOff().base());
       return;
     }
     var terminationLog = dir.resolve(c.getName() + ".termination-log");
@@ -191,9 +192,13 @@ final class PodWorker {
     report();
   }
 
-  private void retryLater(ContainerSlot slot, String reason, String message) {
+  /**
+   * Waits, then tries again. Image pulls back off exponentially, as the kubelet's do; config errors
+   * are retried every back-off base, as the kubelet's pod worker resyncs a failed pod every 10 s.
+   */
+  private void retryLater(ContainerSlot slot, String reason, String message, Duration delay) {
     slot.waiting(reason, message);
-    schedule(slot, node.backOff().delay(++slot.attempts));
+    schedule(slot, delay);
     report();
   }
 
@@ -240,13 +245,17 @@ final class PodWorker {
     containers.forEach(ContainerSlot::neverRan);
     report();
     if (!silent) {
-      // As the kubelet does: the API server keeps a gracefully deleted pod until its node says it is gone.
-      try {
-        node.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-            .withGracePeriod(0).delete();
-      } catch (KubernetesClientException e) {
-        LocalNode.LOG.log(System.Logger.Level.WARNING, "cannot delete pod " + ref() + ": " + e.getMessage());
-      }
+      deleteNow(node.client(), pod);
+    }
+  }
+
+  /** As the kubelet does: the API server keeps a gracefully deleted pod until its node says it is gone. */
+  static void deleteNow(KubernetesClient client, Pod pod) {
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+          .withGracePeriod(0).delete();
+    } catch (KubernetesClientException e) {
+      LocalNode.LOG.log(System.Logger.Level.WARNING, "cannot delete pod " + pod.getMetadata().getName() + ": " + e.getMessage());
     }
   }
 

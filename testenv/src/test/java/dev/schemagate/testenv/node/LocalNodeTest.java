@@ -129,6 +129,39 @@ class LocalNodeTest {
   }
 
   @Test
+  void onFailureRestartsUntilTheContainerSucceeds() {
+    // The working directory (the pod's) outlives a run, so the second run finds the marker.
+    create(pod("retry", "OnFailure", shell("c", "if [ -f marker ]; then echo second run; else touch marker; exit 1; fi").build()));
+
+    var pod = awaitPod("retry", p -> "Succeeded".equals(p.getStatus().getPhase()));
+
+    var c = container(pod, "c");
+    assertThat(c.getRestartCount()).isEqualTo(1);
+    assertThat(c.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+    assertThat(c.getState().getTerminated().getExitCode()).isZero();
+  }
+
+  @Test
+  void deletionKillsAProcessThatIgnoresSigterm() throws IOException {
+    // $$$$: Kubernetes turns $$ into $, and sh prints its pid for $$.
+    var spec = spec("Always", shell("c", "echo pid $$$$; trap '' TERM; while :; do sleep 1; done").build());
+    spec.setTerminationGracePeriodSeconds(1L);
+    client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("stubborn").endMetadata()
+        .withSpec(spec).build()).create();
+    awaitPod("stubborn", p -> "True".equals(condition(p, "Ready")));
+    var log = node.log(ns, "stubborn", "c");
+    await().atMost(WAIT).until(() -> Files.readString(log).startsWith("pid "));
+    long pid = Long.parseLong(Files.readString(log).lines().findFirst().orElseThrow().substring(4));
+    long deleted = System.nanoTime();
+
+    client.pods().inNamespace(ns).withName("stubborn").delete();
+
+    await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("stubborn").get() == null);
+    assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
   void jobControllerSeesItsPodSucceed() {
     client.batch().v1().jobs().inNamespace(ns).resource(new JobBuilder()
         .withNewMetadata().withName("migrate").endMetadata()
