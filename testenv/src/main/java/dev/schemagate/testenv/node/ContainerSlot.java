@@ -49,7 +49,8 @@ final class ContainerSlot {
     newInstance();
     this.run = run;
     containerId = "local://" + run.process().id;
-    setState(new ContainerStateBuilder().withNewRunning().withStartedAt(LocalNode.time(run.startedAt())).endRunning().build());
+    var running = new ContainerStateBuilder().withNewRunning().withStartedAt(LocalNode.time(run.startedAt())).endRunning();
+    setState(running.build());
     ready = spec.getReadinessProbe() == null;
   }
 

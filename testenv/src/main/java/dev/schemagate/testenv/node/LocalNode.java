@@ -72,7 +72,8 @@ public final class LocalNode implements AutoCloseable {
     this.name = b.name;
     this.client = b.client;
     // Absolute: processes run in their pod's directory and are handed paths under this one.
-    this.dir = Files.createDirectories(b.dir != null ? b.dir : Files.createTempDirectory("schemagate-node-")).toAbsolutePath();
+    var dir = b.dir != null ? b.dir : Files.createTempDirectory("schemagate-node-");
+    this.dir = Files.createDirectories(dir).toAbsolutePath();
     var threads = new AtomicInteger();
     this.timers = Executors.newScheduledThreadPool(4, r -> {
       var t = new Thread(r, "local-node-" + threads.incrementAndGet());
@@ -120,7 +121,9 @@ public final class LocalNode implements AutoCloseable {
   }
 
   private void countStart(String namespace, String image) {
-    starts.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>()).computeIfAbsent(image, i -> new LongAdder()).increment();
+    starts.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>())
+        .computeIfAbsent(image, i -> new LongAdder())
+        .increment();
   }
 
   private LocalNode start(List<String> namespaces) {
@@ -186,7 +189,8 @@ public final class LocalNode implements AutoCloseable {
       }
       return;
     }
-    var podDir = dir.resolve("pods").resolve(meta.getNamespace()).resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
+    var podDir = dir.resolve("pods").resolve(meta.getNamespace())
+        .resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
     worker = new PodWorker(services, pod, podDir);
     workers.put(meta.getUid(), worker);
     byName.put(meta.getNamespace() + "/" + meta.getName(), worker);
@@ -206,7 +210,8 @@ public final class LocalNode implements AutoCloseable {
     } catch (KubernetesClientException e) {
       // 409: already bound (another node, or an earlier event); 404: deleted meanwhile.
       if (e.getCode() != 409 && e.getCode() != 404) {
-        LOG.log(System.Logger.Level.WARNING, "cannot bind pod " + meta.getNamespace() + "/" + meta.getName() + ": " + e.getMessage());
+        LOG.log(System.Logger.Level.WARNING,
+            "cannot bind pod " + meta.getNamespace() + "/" + meta.getName() + ": " + e.getMessage());
       }
     }
   }

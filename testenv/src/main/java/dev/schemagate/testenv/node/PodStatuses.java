@@ -34,7 +34,8 @@ final class PodStatuses {
     } else if (unready.isEmpty()) {
       ready = condition("Ready", "True", null, null);
     } else {
-      ready = condition("Ready", "False", "ContainersNotReady", "containers with unready status: [" + String.join(" ", unready) + "]");
+      ready = condition("Ready", "False", "ContainersNotReady",
+          "containers with unready status: [" + String.join(" ", unready) + "]");
     }
     var containersReady = new PodConditionBuilder(ready).withType("ContainersReady").build();
     var conditions = new ArrayList<PodCondition>();

@@ -102,9 +102,12 @@ final class PodWorker {
     var c = slot.spec;
     var image = node.images().find(c.getImage());
     if (image.isEmpty()) {
-      var reason = slot.waitingReason() != null && slot.waitingReason().endsWith("ImagePull") ? "ImagePullBackOff" : "ErrImagePull";
-      retryLater(slot, reason, "image \"" + c.getImage() + "\" is not in the local node's image map: add it to the"
-          + " file named by " + ImageMap.USER_FILE_ENV + " (format: testenv/images.yaml)", node.backOff().delay(++slot.attempts));
+      // ErrImagePull on the first try, ImagePullBackOff after, as the kubelet shows it.
+      var again = slot.waitingReason() != null && slot.waitingReason().endsWith("ImagePull");
+      retryLater(slot, again ? "ImagePullBackOff" : "ErrImagePull",
+          "image \"" + c.getImage() + "\" is not in the local node's image map: add it to the file named by "
+              + ImageMap.USER_FILE_ENV + " (format: testenv/images.yaml)",
+          node.backOff().delay(++slot.attempts));
       return;
     }
     try {
@@ -255,7 +258,8 @@ final class PodWorker {
       client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
           .withGracePeriod(0).delete();
     } catch (KubernetesClientException e) {
-      LocalNode.LOG.log(System.Logger.Level.WARNING, "cannot delete pod " + pod.getMetadata().getName() + ": " + e.getMessage());
+      LocalNode.LOG.log(System.Logger.Level.WARNING,
+          "cannot delete pod " + pod.getMetadata().getName() + ": " + e.getMessage());
     }
   }
 

@@ -68,17 +68,19 @@ final class Probes {
         return exec(probe, launch, timeout);
       }
       if (probe.getTcpSocket() != null) {
-        var port = ports.translate(probe.getTcpSocket().getPort());
+        var tcp = probe.getTcpSocket();
         try (var socket = new Socket()) {
-          socket.connect(new InetSocketAddress(host(probe.getTcpSocket().getHost()), port.orElseThrow()), (int) timeout.toMillis());
+          var address = new InetSocketAddress(host(tcp.getHost()), ports.translate(tcp.getPort()).orElseThrow());
+          socket.connect(address, (int) timeout.toMillis());
           return true;
         }
       }
       if (probe.getHttpGet() != null) {
         var get = probe.getHttpGet();
         var path = get.getPath() == null || get.getPath().isEmpty() ? "/" : get.getPath();
-        var request = HttpRequest.newBuilder(
-            URI.create("http://" + host(get.getHost()) + ":" + ports.translate(get.getPort()).orElseThrow() + path)).timeout(timeout);
+        var port = ports.translate(get.getPort()).orElseThrow();
+        var request = HttpRequest.newBuilder(URI.create("http://" + host(get.getHost()) + ":" + port + path))
+            .timeout(timeout);
         get.getHttpHeaders().forEach(h -> request.header(h.getName(), h.getValue()));
         int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         return status >= 200 && status < 400;
