@@ -48,13 +48,12 @@ final class ContainerProcesses implements AutoCloseable {
   private final WatchService watch;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, ContainerProcess> running = new ConcurrentHashMap<>();
-  private final Thread watcher;
 
   ContainerProcesses(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.watch = dir.getFileSystem().newWatchService();
     dir.register(watch, ENTRY_CREATE);
-    this.watcher = new Thread(this::watch, "local-node-exits");
+    var watcher = new Thread(this::watch, "local-node-exits");
     watcher.setDaemon(true);
     watcher.start();
   }

@@ -44,6 +44,11 @@ import java.util.function.BiConsumer;
  *
  * <p>Driven by a pod informer; timers serve only probes, back-off, grace periods and the Lease.
  * Process exits arrive through an inotify watch ({@link ContainerProcesses}).
+ *
+ * <p>Left out, as nothing here needs them: init and ephemeral containers, liveness and startup
+ * probes, HTTPS and gRPC probes, resources and security contexts (processes run as this user),
+ * volume types other than configMap, secret, emptyDir and hostPath, and updates of a running pod's
+ * ConfigMap or Secret volumes.
  */
 public final class LocalNode implements AutoCloseable {
   static final String IP = "127.0.0.1";
