@@ -54,7 +54,7 @@ final class ContainerSlot {
     ready = spec.getReadinessProbe() == null;
   }
 
-  /** The runtime could not start the process (the kubelet's StartError): an instance that ended at once. */
+  /** The process could not be started (the kubelet's StartError): an instance that ended at once. */
   void failedToStart(ContainerStateTerminated terminated) {
     newInstance();
     terminated(terminated);

@@ -153,36 +153,45 @@ final class PodConfig {
 
   /** The entries of a Secret or ConfigMap; none when it is missing and optional. */
   private Map<String, byte[]> source(Kind kind, String ns, String name, Boolean optional) throws ConfigException {
+    Map<String, byte[]> data;
     try {
-      return read(kind, ns, name, optional);
+      data = kind == Kind.SECRET ? secret(ns, name) : configMap(ns, name);
     } catch (KubernetesClientException e) {
       throw new ConfigException("cannot read " + kind.lower + " \"" + name + "\": " + e.getMessage());
     }
+    if (data != null) {
+      return data;
+    }
+    if (Boolean.TRUE.equals(optional)) {
+      return Map.of();
+    }
+    throw new ConfigException(kind.lower + " \"" + name + "\" not found");
   }
 
-  private Map<String, byte[]> read(Kind kind, String ns, String name, Boolean optional) throws ConfigException {
+  private Map<String, byte[]> secret(String ns, String name) {
+    var secret = client.secrets().inNamespace(ns).withName(name).get();
+    if (secret == null) {
+      return null;
+    }
     var data = new HashMap<String, byte[]>();
-    boolean found;
-    if (kind == Kind.SECRET) {
-      var secret = client.secrets().inNamespace(ns).withName(name).get();
-      found = secret != null;
-      if (found && secret.getData() != null) {
-        secret.getData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-      }
-    } else {
-      var cm = client.configMaps().inNamespace(ns).withName(name).get();
-      found = cm != null;
-      if (found && cm.getData() != null) {
-        cm.getData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
-      }
-      if (found && cm.getBinaryData() != null) {
-        cm.getBinaryData().forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
-      }
-    }
-    if (!found && !Boolean.TRUE.equals(optional)) {
-      throw new ConfigException(kind.lower + " \"" + name + "\" not found");
-    }
+    orEmpty(secret.getData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
     return data;
+  }
+
+  private Map<String, byte[]> configMap(String ns, String name) {
+    var cm = client.configMaps().inNamespace(ns).withName(name).get();
+    if (cm == null) {
+      return null;
+    }
+    var data = new HashMap<String, byte[]>();
+    orEmpty(cm.getData()).forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    orEmpty(cm.getBinaryData()).forEach((k, v) -> data.put(k, Base64.getDecoder().decode(v)));
+    return data;
+  }
+
+  /** The model leaves some maps null when the object has none. */
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 
   private static String field(Pod pod, String path) throws ConfigException {
