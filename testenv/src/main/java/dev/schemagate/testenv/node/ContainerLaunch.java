@@ -2,9 +2,11 @@ package dev.schemagate.testenv.node;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What one run of a container executes on the host: its argv (image entry + Kubernetes'
@@ -50,7 +53,8 @@ final class ContainerLaunch {
     var mounts = mounts(c, volumes, terminationLog);
     var placeholders = Map.of(
         "java", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "classpath", System.getProperty("java.class.path"),
+        // Absolute: processes run in their pod's directory.
+        "classpath", absoluteClasspath(),
         "podDir", podDir.toString(),
         "terminationLog", terminationLog.toString());
     var env = new LinkedHashMap<String, String>();
@@ -153,5 +157,11 @@ final class ContainerLaunch {
 
   private static String trimSlash(String path) {
     return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  private static String absoluteClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 }

@@ -50,9 +50,10 @@ final class ContainerProcesses implements AutoCloseable {
   private final Map<Long, ContainerProcess> running = new ConcurrentHashMap<>();
 
   ContainerProcesses(Path dir) throws IOException {
-    this.dir = Files.createDirectories(dir);
-    this.watch = dir.getFileSystem().newWatchService();
-    dir.register(watch, ENTRY_CREATE);
+    // Fresh for every node: run ids restart at 0, and an old run's exit file must not answer for a new one.
+    this.dir = Files.createTempDirectory(Files.createDirectories(dir), "runs-");
+    this.watch = this.dir.getFileSystem().newWatchService();
+    this.dir.register(watch, ENTRY_CREATE);
     var watcher = new Thread(this::watch, "local-node-exits");
     watcher.setDaemon(true);
     watcher.start();

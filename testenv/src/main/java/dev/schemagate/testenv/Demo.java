@@ -1,0 +1,208 @@
+package dev.schemagate.testenv;
+
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
+import dev.schemagate.SchemaGateOperator;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.testenv.node.LocalNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The README's run command: basketball-api#85 on this machine, with no cluster and no Docker. A
+ * local PostgreSQL, a real control plane, a local node running pods as processes, the operator;
+ * then examples/basketball-api applied with the broken 008 (the gate holds) and with the fixed one
+ * (the gate opens).
+ */
+public final class Demo {
+  static final String NAMESPACE = "basketball";
+  static final String NAME = "basketball-api";
+  static final String V8 = "V8__add_team_model.sql";
+  static final Duration ACT = Duration.ofMinutes(3);
+
+  private final Instant begin = Instant.now();
+  private final Path root = Binaries.testenvDir().getParent();
+
+  public static void main(String[] args) throws Exception {
+    System.exit(new Demo().run(List.of(args).contains("--exit")));
+  }
+
+  int run(boolean exitWhenDone) throws Exception {
+    var state = Files.createDirectories(root.resolve(".schemagate"));
+    say("starting PostgreSQL");
+    var url = LocalPostgres.shared().createDatabase("basketball");
+    say("starting the control plane: etcd, kube-apiserver, kube-controller-manager (built once from Go modules)");
+    var plane = ControlPlane.start(state.resolve("run"));
+    var client = plane.client();
+    LocalNode node = null;
+    io.javaoperatorsdk.operator.Operator operator = null;
+    var stop = new CountDownLatch(1);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    try {
+      plane.installSchemaGate(client);
+      var kubeconfig = state.resolve("kubeconfig");
+      Files.copy(plane.kubeconfig(), kubeconfig, REPLACE_EXISTING);
+      say("starting a local node (pods run as processes; logs in " + root.relativize(state) + "/node) and the operator");
+      node = LocalNode.builder(client).dir(state.resolve("node")).start();
+      operator = SchemaGateOperator.start(client, new SimpleMeterRegistry(),
+          new SchemaGateOperator.Settings(Set.of(), "schemagate:demo", null));
+      say("in another shell:  export KUBECONFIG=" + kubeconfig + "  &&  kubectl get smig,deploy,jobs,pods -n " + NAMESPACE);
+
+      var watch = new Narrator(client, node);
+      say("act 1: basketball-api ships migration 008 as it broke in #85 (CREATE TYPE division, again)");
+      apply(client, example(client, url), brokenV8());
+      var stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
+      say("the gate held: app pods started " + node.starts(NAMESPACE, NAME) + " times; Deployment at "
+          + watch.replicas() + " replicas");
+
+      say("act 2: 008 fixed (idempotent SQL, as the issue asks); the ConfigMap changes, so a new revision runs");
+      apply(client, example(client, url), Map.of());
+      var ready = watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
+      System.out.print(Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
+      if (ready) {
+        say("the gate opened: 3 app pods Ready, started " + node.starts(NAMESPACE, NAME) + " times in all");
+      }
+      if (!(stalled && ready)) {
+        say("the story did not finish within " + ACT.toMinutes() + " minutes per act; see " + root.relativize(state));
+        return 1;
+      }
+      if (!exitWhenDone) {
+        say("running; Ctrl-C stops everything");
+        stop.await();
+      }
+      return 0;
+    } finally {
+      if (operator != null) {
+        operator.stop();
+      }
+      if (node != null) {
+        node.close();
+      }
+      client.close();
+      plane.close();
+      say("stopped");
+      stopped.countDown();
+    }
+  }
+
+  /** examples/basketball-api as kustomize renders it, with the Secret pointing at the local database. */
+  private List<HasMetadata> example(KubernetesClient client, String url) {
+    var rendered = Kubectl.run(null, null, "kustomize", root.resolve("examples/basketball-api").toString());
+    var items = new ArrayList<HasMetadata>(
+        client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items());
+    for (var item : items) {
+      if (item instanceof Secret secret) {
+        secret.setStringData(Map.of("url", url));
+      }
+    }
+    // The gate first, the app last.
+    var order = List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
+    items.sort(Comparator.comparingInt(i -> order.indexOf(i.getKind())));
+    return items;
+  }
+
+  private Map<String, String> brokenV8() throws Exception {
+    return Map.of(V8, Files.readString(root.resolve("examples/basketball-api/broken-008/" + V8)));
+  }
+
+  /** Applies the example as a user would, with some of its SQL scripts replaced. */
+  private static void apply(KubernetesClient client, List<HasMetadata> items, Map<String, String> scriptOverrides) {
+    for (var item : items) {
+      if (item instanceof ConfigMap cm) {
+        var data = new java.util.TreeMap<>(cm.getData());
+        data.putAll(scriptOverrides);
+        cm.setData(data);
+      }
+      client.resource(item).forceConflicts().serverSideApply();
+    }
+  }
+
+  void say(String line) {
+    System.out.printf("[%5.1fs] %s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0, line);
+  }
+
+  /** Prints what on-call would watch, as it changes: the conditions, the replicas, app starts. */
+  final class Narrator {
+    private final KubernetesClient client;
+    private final LocalNode node;
+    private String last = "";
+
+    Narrator(KubernetesClient client, LocalNode node) {
+      this.client = client;
+      this.node = node;
+    }
+
+    boolean until(BooleanSupplier done, Duration timeout) throws InterruptedException {
+      var deadline = Instant.now().plus(timeout);
+      while (Instant.now().isBefore(deadline)) {
+        print();
+        if (done.getAsBoolean()) {
+          return true;
+        }
+        Thread.sleep(200);
+      }
+      return false;
+    }
+
+    private void print() {
+      var m = migration();
+      var line = "";
+      if (m != null && m.getStatus() != null) {
+        line = m.getStatus().getConditions().stream()
+            .filter(c -> "True".equals(c.getStatus()))
+            .map(c -> c.getType() + "/" + c.getReason() + ": " + c.getMessage())
+            .findFirst().orElse("");
+      }
+      line += " | Deployment " + replicas() + " wanted, " + readyReplicas() + " ready | app starts " + node.starts(NAMESPACE, NAME);
+      if (!line.equals(last)) {
+        say(line);
+        last = line;
+      }
+    }
+
+    SchemaMigration migration() {
+      return client.resources(SchemaMigration.class).inNamespace(NAMESPACE).withName(NAME).get();
+    }
+
+    boolean conditionTrue(String type) {
+      var m = migration();
+      return m != null && m.getStatus() != null && m.getStatus().getConditions().stream()
+          .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    int replicas() {
+      var d = client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
+      return d == null ? 0 : Objects.requireNonNullElse(d.getSpec().getReplicas(), 0);
+    }
+
+    int readyReplicas() {
+      var d = client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
+      return d == null || d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getReadyReplicas(), 0);
+    }
+  }
+}
