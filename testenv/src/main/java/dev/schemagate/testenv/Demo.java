@@ -5,19 +5,12 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.node.LocalNode;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,9 +25,9 @@ import java.util.function.BooleanSupplier;
  * (the gate opens).
  */
 public final class Demo {
-  static final String NAMESPACE = "basketball";
-  static final String NAME = "basketball-api";
-  static final String V8 = "V8__add_team_model.sql";
+  static final String NAMESPACE = BasketballExample.NAMESPACE;
+  static final String NAME = BasketballExample.NAME;
+  static final String APP_CONTAINER = BasketballExample.APP_CONTAINER;
   static final Duration ACT = Duration.ofMinutes(3);
 
   private final Instant begin = Instant.now();
@@ -75,17 +68,17 @@ public final class Demo {
 
       var watch = new Narrator(client, node);
       say("act 1: basketball-api ships migration 008 as it broke in #85 (CREATE TYPE division, again)");
-      apply(client, example(client, url), brokenV8());
+      BasketballExample.apply(client, NAMESPACE, url, BasketballExample.brokenV8(), item -> {});
       var stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
-      say("the gate held: app pods started " + node.starts(NAMESPACE, NAME) + " times; Deployment at "
+      say("the gate held: app pods started " + node.starts(NAMESPACE, APP_CONTAINER) + " times; Deployment at "
           + watch.replicas() + " replicas");
 
       say("act 2: 008 fixed (idempotent SQL, as the issue asks); the ConfigMap changes, so a new revision runs");
-      apply(client, example(client, url), Map.of());
+      BasketballExample.apply(client, NAMESPACE, url, Map.of(), item -> {});
       var ready = watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
       System.out.print(Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
       if (ready) {
-        say("the gate opened: 3 app pods Ready, started " + node.starts(NAMESPACE, NAME) + " times in all");
+        say("the gate opened: 3 app pods Ready, started " + node.starts(NAMESPACE, APP_CONTAINER) + " times in all");
       }
       if (!(stalled && ready)) {
         say("the story did not finish within " + ACT.toMinutes() + " minutes per act; see " + root.relativize(state));
@@ -107,38 +100,6 @@ public final class Demo {
       plane.close();
       say("stopped");
       stopped.countDown();
-    }
-  }
-
-  /** examples/basketball-api as kustomize renders it, with the Secret pointing at the local database. */
-  private List<HasMetadata> example(KubernetesClient client, String url) {
-    var rendered = Kubectl.run(null, null, "kustomize", root.resolve("examples/basketball-api").toString());
-    var items = new ArrayList<HasMetadata>(
-        client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items());
-    for (var item : items) {
-      if (item instanceof Secret secret) {
-        secret.setStringData(Map.of("url", url));
-      }
-    }
-    // The gate first, the app last.
-    var order = List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
-    items.sort(Comparator.comparingInt(i -> order.indexOf(i.getKind())));
-    return items;
-  }
-
-  private Map<String, String> brokenV8() throws Exception {
-    return Map.of(V8, Files.readString(root.resolve("examples/basketball-api/broken-008/" + V8)));
-  }
-
-  /** Applies the example as a user would, with some of its SQL scripts replaced. */
-  private static void apply(KubernetesClient client, List<HasMetadata> items, Map<String, String> scriptOverrides) {
-    for (var item : items) {
-      if (item instanceof ConfigMap cm) {
-        var data = new java.util.TreeMap<>(cm.getData());
-        data.putAll(scriptOverrides);
-        cm.setData(data);
-      }
-      client.resource(item).forceConflicts().serverSideApply();
     }
   }
 
@@ -178,7 +139,7 @@ public final class Demo {
             .map(c -> c.getType() + "/" + c.getReason() + ": " + c.getMessage())
             .findFirst().orElse("");
       }
-      line += " | Deployment " + replicas() + " wanted, " + readyReplicas() + " ready | app starts " + node.starts(NAMESPACE, NAME);
+      line += " | Deployment " + replicas() + " wanted, " + readyReplicas() + " ready | app starts " + node.starts(NAMESPACE, APP_CONTAINER);
       if (!line.equals(last)) {
         say(line);
         last = line;

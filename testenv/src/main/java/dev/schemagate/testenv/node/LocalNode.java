@@ -70,7 +70,7 @@ public final class LocalNode implements AutoCloseable {
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   /** The latest worker of each namespace/name, kept after deletion for its logs. */
   private final Map<String, PodWorker> byName = new ConcurrentHashMap<>();
-  /** Process starts by namespace and image. */
+  /** Process starts by namespace and container name. */
   private final Map<String, Map<String, LongAdder>> starts = new ConcurrentHashMap<>();
 
   private LocalNode(Builder b) throws IOException {
@@ -109,12 +109,13 @@ public final class LocalNode implements AutoCloseable {
     return worker(namespace, pod).hostPort(containerPort);
   }
 
-  /** How many times processes of images starting with {@code imagePrefix} started in the namespace. */
-  public long starts(String namespace, String imagePrefix) {
-    return starts.getOrDefault(namespace, Map.of()).entrySet().stream()
-        .filter(e -> e.getKey().startsWith(imagePrefix))
-        .mapToLong(e -> e.getValue().sum())
-        .sum();
+  /**
+   * How many times containers of this name started in the namespace, e.g. the app's container
+   * (its migration Job may run the same image under another container name).
+   */
+  public long starts(String namespace, String container) {
+    var count = starts.getOrDefault(namespace, Map.of()).get(container);
+    return count == null ? 0 : count.sum();
   }
 
   private PodWorker worker(String namespace, String pod) {
@@ -125,9 +126,9 @@ public final class LocalNode implements AutoCloseable {
     return worker;
   }
 
-  private void countStart(String namespace, String image) {
+  private void countStart(String namespace, String container) {
     starts.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>())
-        .computeIfAbsent(image, i -> new LongAdder())
+        .computeIfAbsent(container, c -> new LongAdder())
         .increment();
   }
 

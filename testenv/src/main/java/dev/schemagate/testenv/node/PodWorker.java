@@ -135,7 +135,7 @@ final class PodWorker {
       var process = node.processes().start(pod.getMetadata().getName() + "/" + c.getName(), log(c.getName()), launch);
       var run = new ContainerSlot.Run(process, now, offset);
       slot.started(run);
-      node.starts().accept(pod.getMetadata().getNamespace(), c.getImage());
+      node.starts().accept(pod.getMetadata().getNamespace(), c.getName());
       if (c.getReadinessProbe() != null) {
         slot.probe = node.probes().watch(c.getReadinessProbe(), launch, slot.ports, ready -> readiness(slot, run, ready));
       }

@@ -81,7 +81,7 @@ class LocalNodeTest {
     assertThat(condition(pod, "PodScheduled")).isEqualTo("True");
     assertThat(condition(pod, "Ready")).isEqualTo("False");
     assertThat(Files.readString(node.log(ns, "hello", "c"))).contains("hello from hello", "on stderr");
-    assertThat(node.starts(ns, "shell")).isEqualTo(1);
+    assertThat(node.starts(ns, "c")).isEqualTo(1);
   }
 
   @Test
@@ -125,7 +125,7 @@ class LocalNodeTest {
     assertThat(c.getState().getWaiting().getMessage()).matches(
         "back-off \\d+(ms|s|\\.\\d+s) restarting failed container=c pod=crash_" + ns + "\\(.+\\)");
     assertThat(c.getLastState().getTerminated().getExitCode()).isEqualTo(1);
-    assertThat(node.starts(ns, "shell")).isGreaterThanOrEqualTo(3);
+    assertThat(node.starts(ns, "c")).isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -172,7 +172,7 @@ class LocalNodeTest {
     await().atMost(WAIT).until(
         () -> client.batch().v1().jobs().inNamespace(ns).withName("migrate").get().getStatus(),
         s -> s != null && s.getConditions().stream().anyMatch(c -> c.getType().equals("Complete") && c.getStatus().equals("True")));
-    assertThat(node.starts(ns, "shell")).isEqualTo(1);
+    assertThat(node.starts(ns, "migrate")).isEqualTo(1);
   }
 
   @Test
@@ -208,7 +208,7 @@ class LocalNodeTest {
     for (int port : ports) {
       assertThat(listening(port)).as("port %d after scale to 0", port).isFalse();
     }
-    assertThat(node.starts(ns, "shell")).isEqualTo(2);
+    assertThat(node.starts(ns, "web")).isEqualTo(2);
   }
 
   @Test
@@ -221,7 +221,7 @@ class LocalNodeTest {
     var waiting = awaitPod("env", p -> container(p, "c").getState().getWaiting() != null
         && "CreateContainerConfigError".equals(container(p, "c").getState().getWaiting().getReason()));
     assertThat(container(waiting, "c").getState().getWaiting().getMessage()).isEqualTo("secret \"db\" not found");
-    assertThat(node.starts(ns, "shell")).isZero();
+    assertThat(node.starts(ns, "c")).isZero();
 
     client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("db").endMetadata()
         .withStringData(Map.of("url", "postgresql://app:s3cret@127.0.0.1/app")).build()).create();
@@ -240,7 +240,7 @@ class LocalNodeTest {
     assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
     assertThat(container(pod, "c").getState().getWaiting().getMessage())
         .contains("registry.example.com/nope:1.0", "SCHEMAGATE_IMAGES");
-    assertThat(node.starts(ns, "")).isZero();
+    assertThat(node.starts(ns, "c")).isZero();
   }
 
   @Test

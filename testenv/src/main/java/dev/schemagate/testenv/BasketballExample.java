@@ -1,0 +1,75 @@
+package dev.schemagate.testenv;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * examples/basketball-api as `kubectl kustomize` renders it, made to run here: the Secret points at
+ * a local database, scripts can be swapped (the broken 008), and it is applied as a user would.
+ */
+public final class BasketballExample {
+  public static final String NAMESPACE = "basketball";
+  public static final String NAME = "basketball-api";
+  public static final String V8 = "V8__add_team_model.sql";
+  /** The app's container in deployment.yaml. */
+  public static final String APP_CONTAINER = "api";
+  /** The gate first, the app last. */
+  private static final List<String> ORDER = List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
+
+  private BasketballExample() {}
+
+  public static Path dir() {
+    return Binaries.testenvDir().resolveSibling("examples/basketball-api");
+  }
+
+  /** 008 as it crashed basketball-api in #85: CREATE TYPE division, a second time. */
+  public static Map<String, String> brokenV8() {
+    try {
+      return Map.of(V8, Files.readString(dir().resolve("broken-008").resolve(V8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Renders the example for {@code namespace} with the database at {@code url} and the given SQL
+   * scripts replaced, lets {@code edit} change any item, and applies it (server-side apply).
+   */
+  public static List<HasMetadata> apply(
+      KubernetesClient client, String namespace, String url, Map<String, String> scripts, Consumer<HasMetadata> edit) {
+    var rendered = Kubectl.run(null, null, "kustomize", dir().toString());
+    var items = new ArrayList<>(client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items());
+    items.removeIf(i -> i.getKind().equals("Namespace") && !namespace.equals(NAMESPACE));
+    for (var item : items) {
+      if (!item.getKind().equals("Namespace")) {
+        item.getMetadata().setNamespace(namespace);
+      }
+      if (item instanceof Secret secret) {
+        secret.setStringData(Map.of("url", url));
+      }
+      if (item instanceof ConfigMap configMap) {
+        var data = new TreeMap<>(configMap.getData());
+        data.putAll(scripts);
+        configMap.setData(data);
+      }
+      edit.accept(item);
+    }
+    items.sort(Comparator.comparingInt(i -> ORDER.indexOf(i.getKind())));
+    items.forEach(item -> client.resource(item).forceConflicts().serverSideApply());
+    return items;
+  }
+}

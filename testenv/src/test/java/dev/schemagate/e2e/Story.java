@@ -1,0 +1,126 @@
+package dev.schemagate.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.schemagate.SchemaGateOperator;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.testenv.BasketballExample;
+import dev.schemagate.testenv.Binaries;
+import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.LocalPostgres;
+import dev.schemagate.testenv.node.ImageMap;
+import dev.schemagate.testenv.node.LocalNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One namespace of the shared control plane with its own database, local node and, optionally,
+ * the operator: the stage the seed's story plays on.
+ */
+final class Story implements AutoCloseable {
+  static final String APP = "basketball-api";
+  static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  final KubernetesClient client = Cluster.client();
+  final String namespace;
+  final String url;
+  final LocalNode node;
+  private Operator operator;
+
+  Story(String name, Map<String, ImageMap.Image> images) throws Exception {
+    namespace = Cluster.newNamespace(name);
+    url = LocalPostgres.shared().createDatabase(name.replace('-', '_'));
+    var builder = LocalNode.builder(client).name("node-" + namespace).namespaces(namespace)
+        .dir(Binaries.testenvDir().resolve("target/e2e/" + namespace)).backOff(Duration.ofSeconds(1));
+    images.forEach(builder::image);
+    node = builder.start();
+  }
+
+  Story withOperator() {
+    // A client of its own: the operator closes it when it stops.
+    operator = SchemaGateOperator.start(Cluster.plane().client(), new SimpleMeterRegistry(),
+        new SchemaGateOperator.Settings(Set.of(namespace), "schemagate:e2e", null));
+    return this;
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      operator.stop();
+    }
+    node.close();
+  }
+
+  SchemaMigration migration() {
+    return client.resources(SchemaMigration.class).inNamespace(namespace).withName(APP).get();
+  }
+
+  Optional<Condition> condition(String type) {
+    var m = migration();
+    if (m == null || m.getStatus() == null) {
+      return Optional.empty();
+    }
+    return m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  Condition awaitTrue(String type, String reason) {
+    await().atMost(TIMEOUT).until(() -> condition(type)
+        .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason())).isPresent());
+    return condition(type).orElseThrow();
+  }
+
+  Deployment deployment() {
+    return client.apps().deployments().inNamespace(namespace).withName(APP).get();
+  }
+
+  int replicas() {
+    return Objects.requireNonNullElse(deployment().getSpec().getReplicas(), 0);
+  }
+
+  int readyReplicas() {
+    var status = deployment().getStatus();
+    return status == null ? 0 : Objects.requireNonNullElse(status.getReadyReplicas(), 0);
+  }
+
+  List<Job> jobs() {
+    return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+  }
+
+  List<Event> warnings(String reason) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason()))
+        .toList();
+  }
+
+  long appStarts() {
+    return node.starts(namespace, BasketballExample.APP_CONTAINER);
+  }
+
+  /** One column of a query, as strings. */
+  List<String> query(String sql) throws SQLException {
+    try (var db = LocalPostgres.connect(url); var rows = db.createStatement().executeQuery(sql)) {
+      var values = new ArrayList<String>();
+      while (rows.next()) {
+        values.add(rows.getString(1));
+      }
+      return values;
+    }
+  }
+
+  boolean tableExists(String table) throws SQLException {
+    return !query("SELECT 1 FROM information_schema.tables WHERE table_name = '" + table + "'").isEmpty();
+  }
+}
