@@ -12,8 +12,8 @@ import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
-import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,8 +26,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -180,31 +177,10 @@ final class Scenario implements AutoCloseable {
 
   /** Runs the real kubectl against this control plane, in this namespace; fails the test on a non-zero exit. */
   String kubectl(String stdin, String... args) {
-    var command = new ArrayList<String>();
-    command.add(Binaries.of("kubectl").toString());
-    command.add("--kubeconfig=" + Cluster.plane().kubeconfig());
-    command.add("--namespace=" + namespace);
-    command.addAll(List.of(args));
-    try {
-      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      try (var in = process.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      if (process.exitValue() != 0) {
-        throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new AssertionError("cannot run kubectl", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    var all = new ArrayList<String>();
+    all.add("--namespace=" + namespace);
+    all.addAll(List.of(args));
+    return Kubectl.run(Cluster.plane().kubeconfig(), stdin, all.toArray(String[]::new));
   }
 
   // --- the migrations ConfigMap -------------------------------------------------------------
