@@ -94,7 +94,7 @@ public final class ControlPlane implements AutoCloseable {
       // Before the controller manager: its garbage collector looks for new resource types only
       // every 30 s, and must know SchemaMigrations to collect their Jobs.
       try (var client = plane.client()) {
-        plane.installSchemaGate(client);
+        installSchemaGate(client);
       }
       plane.run("kube-controller-manager", List.of(
           bin.resolve("kube-controller-manager").toString(),
@@ -137,10 +137,10 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Installs SchemaGate's cluster-wide parts as the chart does: the committed CRDs of this checkout
-   * (crds/), waiting until they are served, and the chart's pod admission policy.
+   * Installs SchemaGate's cluster-wide parts into any cluster as the chart does: the committed CRDs
+   * of this checkout (crds/), waiting until they are served, and the chart's pod admission policy.
    */
-  public void installSchemaGate(KubernetesClient client) throws IOException, InterruptedException {
+  public static void installSchemaGate(KubernetesClient client) throws IOException, InterruptedException {
     var root = Binaries.testenvDir().getParent();
     try (var files = Files.list(root.resolve("crds"))) {
       for (var file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {

@@ -57,7 +57,6 @@ public final class Demo {
       }
     }));
     try {
-      plane.installSchemaGate(client);
       var kubeconfig = state.resolve("kubeconfig");
       Files.copy(plane.kubeconfig(), kubeconfig, REPLACE_EXISTING);
       say("starting a local node (pods run as processes; logs in " + root.relativize(state) + "/node) and the operator");
