@@ -83,9 +83,10 @@ class K3sSeedStoryTest {
         var fixed = read(BasketballExample.dir().resolve("migrations").resolve(BasketballExample.V8));
         client.resource(migration(upToV7())).create();
         await().atMost(TIMEOUT).until(() -> isTrue(client, "Ready"));
-        client.resource(app()).create();
+        // Release 1.8.0 applies the new migration and the app that needs it together.
         client.resources(SchemaMigration.class).inNamespace(NS).withName("basketball-api")
             .edit(m -> withScripts(m, broken));
+        client.resource(app()).create();
         await().atMost(TIMEOUT).until(() -> isTrue(client, "Stalled"));
         assertThat(condition(client, "Stalled").getMessage()).contains("type \"division\" already exists");
         assertThat(client.apps().deployments().inNamespace(NS).withName("basketball-api").get().getSpec().getReplicas()).isZero();
