@@ -43,6 +43,7 @@ class PodAdmissionPolicyTest {
 
     // What the operator writes when the migration's Job has succeeded.
     var status = new SchemaMigrationStatus();
+    status.setObservedGeneration(1L);
     status.setRevision("5c1f0a9e2b");
     status.setAppliedRevision("5c1f0a9e2b");
     client.resources(SchemaMigration.class).inNamespace(ns).withName(Scenario.APP)
@@ -52,6 +53,16 @@ class PodAdmissionPolicyTest {
         });
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pods(ns, Scenario.APP)).hasSize(1));
+
+    // A new release edits the spec: refused at once, before the operator has even looked at it.
+    client.resources(SchemaMigration.class).inNamespace(ns).withName(Scenario.APP)
+        .edit(m -> {
+          m.getSpec().getFlyway().getConfigMapRef().setName("basketball-migrations-1-8-1");
+          return m;
+        });
+    var hash = pods(ns, Scenario.APP).get(0).getMetadata().getLabels().get("pod-template-hash");
+    assertThat(assertRefused(pod(ns, "basketball-api-" + hash + "-x2", "basketball-api-" + hash, hash)))
+        .contains("SchemaGate holds Deployment basketball-api");
   }
 
   @Test
