@@ -1,5 +1,12 @@
 package dev.schemagate.testenv;
 
+import dev.schemagate.api.ConfigMapRef;
+import dev.schemagate.api.Database;
+import dev.schemagate.api.FlywaySource;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationSpec;
+import dev.schemagate.api.SecretKeyRef;
+import dev.schemagate.api.Target;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -31,6 +38,26 @@ public final class BasketballExample {
   private static final List<String> ORDER = List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
 
   private BasketballExample() {}
+
+  /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}, as the example's. */
+  public static SchemaMigration migration(String namespace, String app, String configMap, int replicas) {
+    var spec = new SchemaMigrationSpec();
+    var target = new Target();
+    target.setDeployment(app);
+    target.setReplicas(replicas);
+    spec.setTarget(target);
+    var database = new Database();
+    database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
+    spec.setDatabase(database);
+    var flyway = new FlywaySource();
+    flyway.setConfigMapRef(new ConfigMapRef(configMap));
+    spec.setFlyway(flyway);
+    var migration = new SchemaMigration();
+    migration.getMetadata().setName(app);
+    migration.getMetadata().setNamespace(namespace);
+    migration.setSpec(spec);
+    return migration;
+  }
 
   public static Path dir() {
     return Binaries.testenvDir().resolveSibling("examples/basketball-api");

@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.CommandSource;
-import dev.schemagate.api.Database;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
-import dev.schemagate.api.Target;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.ControlPlane;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -146,21 +142,11 @@ class K3sSeedStoryTest {
   }
 
   static SchemaMigration migration(String script) {
-    var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment("basketball-api");
-    target.setReplicas(3);
-    spec.setTarget(target);
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
-    spec.setDatabase(database);
+    var m = BasketballExample.migration(NS, "basketball-api", "unused", 3);
+    m.getSpec().setFlyway(null);
     var job = new JobSettings();
     job.setBackoffLimit(0);
-    spec.setJob(job);
-    var m = new SchemaMigration();
-    m.getMetadata().setName("basketball-api");
-    m.getMetadata().setNamespace(NS);
-    m.setSpec(spec);
+    m.getSpec().setJob(job);
     return withScripts(m, script);
   }
 

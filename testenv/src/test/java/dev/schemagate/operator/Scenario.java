@@ -3,15 +3,10 @@ package dev.schemagate.operator;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.SchemaGateOperator;
-import dev.schemagate.api.ConfigMapRef;
-import dev.schemagate.api.Database;
-import dev.schemagate.api.FlywaySource;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
-import dev.schemagate.api.Target;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PodTermination;
@@ -208,22 +203,7 @@ final class Scenario implements AutoCloseable {
 
   /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}. */
   static SchemaMigration migration(String namespace, String app, String configMap, int replicas) {
-    var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment(app);
-    target.setReplicas(replicas);
-    spec.setTarget(target);
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef(DB_SECRET, DB_KEY));
-    spec.setDatabase(database);
-    var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef(configMap));
-    spec.setFlyway(flyway);
-    var migration = new SchemaMigration();
-    migration.getMetadata().setName(app);
-    migration.getMetadata().setNamespace(namespace);
-    migration.setSpec(spec);
-    return migration;
+    return BasketballExample.migration(namespace, app, configMap, replicas);
   }
 
   SchemaMigration createMigration(int replicas) {
