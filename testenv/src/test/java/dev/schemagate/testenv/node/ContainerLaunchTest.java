@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import java.io.File;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Kubernetes' command/args rules over an image map entry, placeholders, mount paths and ports. */
@@ -23,7 +26,7 @@ class ContainerLaunchTest {
     var launch = launch(container().withArgs("migrate").build(), RUNNER, Map.of());
 
     assertThat(launch.argv).containsExactly(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", absolute(System.getProperty("java.class.path")),
         "dev.schemagate.Main", "migrate", "--termination-log", TERMINATION_LOG.toString());
     assertThat(launch.workingDir).isEqualTo(POD);
   }
@@ -97,5 +100,12 @@ class ContainerLaunchTest {
   private static ContainerLaunch launch(Container c, ImageMap.Image image, Map<String, String> env, Map<String, Path> volumes)
       throws Exception {
     return ContainerLaunch.of(c, image, env, HostPorts.allocate(c), volumes, POD, TERMINATION_LOG);
+  }
+
+  /** {classpath} is this JVM's class path with every entry made absolute: processes run in their pod's directory. */
+  private static String absolute(String classpath) {
+    return Arrays.stream(classpath.split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
   }
 }
