@@ -188,6 +188,22 @@ class ChartTemplateTest {
     assertThat(parsed.<List<String>>matchedOptionValue("--namespaces", List.of())).containsExactly("x", "y");
   }
 
+  /** A misspelt JVM flag in JAVA_TOOL_OPTIONS would crash-loop the operator: this JVM must accept them. */
+  @Test
+  void javaToolOptionsStartAJvm() {
+    var container = operatorContainer(deployment(render()));
+    var options = container.getEnv().stream()
+        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue();
+    assertThat(container.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
+    var command = new ArrayList<String>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(options.trim().split("\\s+")));
+    command.add("-version");
+    var result = Cli.run(command);
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stderr()).doesNotContain("Unrecognized", "Error", "warning");
+  }
+
   @Test
   void replicasAboveOneWithoutLeaderElectionAreRefused() {
     var result = helm("template", RELEASE, CHART.toString(), KUBE_VERSION,

@@ -8,6 +8,7 @@ import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
@@ -40,8 +41,8 @@ import java.util.regex.Pattern;
 
 /**
  * SchemaGate's benchmark (issue 4 item 5), a command of its own: `testenv/bench`. It starts a local
- * control plane, runs the operator jar in a JVM of its own (as the chart runs the image: all
- * namespaces, leader election, the chart's JVM options under the chart's memory limit), plays the
+ * control plane, runs the operator jar in a JVM of its own (as the chart runs the image: the args,
+ * env and JVM options of `helm template` with defaults, under the chart's memory limit), plays the
  * kubelet for migration pods, and prints one {@code name=value} per line on stdout (progress goes
  * to stderr).
  *
@@ -60,8 +61,9 @@ import java.util.regex.Pattern;
  */
 public final class Bench {
   static final String LEASE_NAMESPACE = "schemagate-system";
-  /** The chart's defaults: JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 under a 512Mi memory limit. */
-  static final List<String> CHART_JVM = List.of("-XX:MaxRAMPercentage=75", "-XX:MaxRAM=512m");
+  /** How the chart runs the operator: its container's args, env and JVM options, rendered by helm. */
+  static final ChartRun CHART = ChartRun.render();
+  static final List<String> CHART_JVM = CHART.jvm();
   /**
    * JDK HttpClient (fabric8's transport in the operator) logs one line per request it sends: the
    * exact count of the operator's API requests, with method and URI, without touching its code.
@@ -251,11 +253,7 @@ public final class Bench {
     }
     var name = "variant" + n;
     put(name, options);
-    var args = new ArrayList<>(List.of("--runner-image=schemagate:bench", "--leader-election"));
-    args.addAll(operatorArgs);
-    var environment = new LinkedHashMap<>(env);
-    environment.put("POD_NAMESPACE", LEASE_NAMESPACE);
-    try (var operator = OperatorProcess.start(plane.kubeconfig(), jvmOptions, args, environment, work.resolve(name + ".log"))) {
+    try (var operator = startOperator(jvmOptions, env, work.resolve(name + ".log"))) {
       var start = System.nanoTime();
       await(name + "'s first reconcile of all " + count, Duration.ofMinutes(2), () -> reconcilesQuietly(operator) >= count);
       put(name + "_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
@@ -359,6 +357,7 @@ public final class Bench {
     put("nonheap_used_mib" + suffix, "%.1f".formatted(
         OperatorProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"nonheap\"") / (1024 * 1024)));
     put("jvm_threads" + suffix, "%.0f".formatted(OperatorProcess.sum(metrics, "jvm_threads_live_threads")));
+    put("operator_cpu_s" + suffix, "%.1f".formatted(Cpu.ticks(operator.pid())));
     // Old generation after the last major GC: the live set, garbage not counted.
     put("heap_live_after_gc_mib" + suffix, "%.1f".formatted(
         OperatorProcess.sum(metrics, "jvm_gc_live_data_size_bytes") / (1024 * 1024)));
@@ -468,9 +467,17 @@ public final class Bench {
   }
 
   OperatorProcess startOperator(List<String> jvmOptions, Path log) throws IOException {
-    var args = new ArrayList<>(List.of("--runner-image=schemagate:bench", "--leader-election"));
+    return startOperator(jvmOptions, Map.of(), log);
+  }
+
+  /** The operator as the chart runs it (its args and env), with these JVM options and extra env. */
+  OperatorProcess startOperator(List<String> jvmOptions, Map<String, String> extraEnv, Path log) throws IOException {
+    var args = new ArrayList<>(CHART.args());
     args.addAll(operatorArgs);
-    return OperatorProcess.start(plane.kubeconfig(), jvmOptions, args, Map.of("POD_NAMESPACE", LEASE_NAMESPACE), log);
+    var env = new LinkedHashMap<>(CHART.env());
+    env.putAll(extraEnv);
+    env.put("POD_NAMESPACE", LEASE_NAMESPACE);
+    return OperatorProcess.start(plane.kubeconfig(), jvmOptions, args, env, log);
   }
 
   void createNamespace(String name) {
@@ -649,8 +656,57 @@ public final class Bench {
     put("josdk_version", implementationVersion(io.javaoperatorsdk.operator.Operator.class));
     put("fabric8_version", implementationVersion(KubernetesClient.class));
     put("operator_jar", OperatorProcess.jar().getFileName().toString());
+    put("operator_args", String.join(" ", CHART.args()) + (operatorArgs.isEmpty() ? "" : " " + String.join(" ", operatorArgs)));
+    put("operator_env", CHART.env().toString());
     put("operator_jvm_options", String.join(" ", jvm));
     put("load_average_at_start", loadAverage());
+  }
+
+  /**
+   * The operator container of `helm template charts/schemagate` with its defaults: its args (less
+   * `operator` and --health-port, which OperatorProcess sets), its plain env values, and its
+   * JAVA_TOOL_OPTIONS in a JVM that sees the container's memory limit as its RAM (-XX:MaxRAM). In a
+   * container that limit also makes the JVM's ergonomics pick SerialGC below 1792 MiB, which
+   * -XX:MaxRAM does not, so the bench says it when the chart does not.
+   */
+  record ChartRun(List<String> args, Map<String, String> env, List<String> jvm) {
+    static ChartRun render() {
+      var chart = Binaries.testenvDir().getParent().resolve("charts/schemagate");
+      try {
+        var helm = new ProcessBuilder(Binaries.of("helm").toString(), "template", "bench", chart.toString(),
+            "--show-only", "templates/deployment.yaml").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        var yaml = new String(helm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (helm.waitFor() != 0) {
+          throw new IllegalStateException("helm template " + chart + " failed");
+        }
+        var deployment = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(yaml, Deployment.class);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var args = container.getArgs().stream()
+            .filter(a -> !a.equals("operator") && !a.startsWith("--health-port=")).toList();
+        var env = new LinkedHashMap<String, String>();
+        var jvm = new ArrayList<String>();
+        for (var e : container.getEnv()) {
+          if (e.getName().equals("JAVA_TOOL_OPTIONS")) {
+            jvm.addAll(List.of(e.getValue().trim().split("\\s+")));
+          } else if (e.getValue() != null) {
+            env.put(e.getName(), e.getValue());
+          }
+        }
+        var limit = container.getResources().getLimits().get("memory");
+        long mib = limit.getNumericalAmount().longValue() / (1024 * 1024);
+        jvm.add("-XX:MaxRAM=" + mib + "m");
+        if (mib < 1792 && jvm.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+          jvm.add("-XX:+UseSerialGC");
+        }
+        jvm.removeIf(String::isBlank);
+        return new ChartRun(List.copyOf(args), Map.copyOf(env), List.copyOf(jvm));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   static String implementationVersion(Class<?> type) {
