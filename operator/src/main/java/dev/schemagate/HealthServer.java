@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 final class HealthServer {
   private HealthServer() {}
 
-  static HttpServer start(int port, Operator operator, PrometheusMeterRegistry registry) throws IOException {
+  static HttpServer start(int port, Operator operator, PrometheusMeterRegistry registry)
+      throws IOException {
     var server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/healthz", x -> respond(x, 200, "ok\n"));
     server.createContext(
@@ -20,7 +21,10 @@ final class HealthServer {
         x -> {
           var info = operator.getRuntimeInfo();
           var ready = info.isStarted() && info.allEventSourcesAreHealthy();
-          respond(x, ready ? 200 : 503, ready ? "ready\n" : "not ready: " + info.unhealthyEventSources() + "\n");
+          respond(
+              x,
+              ready ? 200 : 503,
+              ready ? "ready\n" : "not ready: " + info.unhealthyEventSources() + "\n");
         });
     server.createContext("/metrics", x -> respond(x, 200, registry.scrape()));
     server.start();

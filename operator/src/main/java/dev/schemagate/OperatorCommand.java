@@ -35,25 +35,32 @@ public final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--runner-image",
       defaultValue = "${env:SCHEMAGATE_RUNNER_IMAGE:-schemagate:latest}",
-      description = "Image the Jobs of flyway migrations run (this image, with `migrate`). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Image the Jobs of flyway migrations run (this image, with `migrate`). Default:"
+              + " ${DEFAULT-VALUE}.")
   String runnerImage;
 
   @Option(
       names = "--health-port",
       defaultValue = "8080",
-      description = "Port of /healthz, /readyz and /metrics; 0 picks a free port, -1 disables. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Port of /healthz, /readyz and /metrics; 0 picks a free port, -1 disables. Default:"
+              + " ${DEFAULT-VALUE}.")
   int healthPort;
 
   @Option(
       names = "--leader-election",
-      description = "Run only while holding the Lease schemagate-leader in $POD_NAMESPACE (for replicas > 1).")
+      description =
+          "Run only while holding the Lease schemagate-leader in $POD_NAMESPACE (for replicas >"
+              + " 1).")
   boolean leaderElection;
 
   private static String requireLeaseNamespace() {
     var namespace = System.getenv("POD_NAMESPACE");
     if (namespace == null || namespace.isBlank()) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new OperatorCommand()), "--leader-election needs POD_NAMESPACE (the downward API sets it)");
+          new picocli.CommandLine(new OperatorCommand()),
+          "--leader-election needs POD_NAMESPACE (the downward API sets it)");
     }
     return namespace;
   }
@@ -62,7 +69,8 @@ public final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var client = new KubernetesClientBuilder().build();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // jvm_memory_*, jvm_gc_*, jvm_threads_*, jvm_classes_*, process_cpu_usage, system_cpu_*, process_uptime_*.
+    // jvm_memory_*, jvm_gc_*, jvm_threads_*, jvm_classes_*, process_cpu_usage, system_cpu_*,
+    // process_uptime_*.
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -96,9 +104,10 @@ public final class OperatorCommand implements Callable<Integer> {
   /**
    * Stops the operator from the shutdown hook without hanging the JVM. With leader election,
    * Operator.stop() cancels the election, and JOSDK answers "stopped leading" with System.exit(1)
-   * (after the Lease is released); inside a shutdown hook that call blocks forever, since the JVM is
-   * already exiting, and the pod would sit Terminating until the kubelet's SIGKILL. So stop() runs on
-   * a thread of its own, and the hook goes on once it has returned or is parked in that exit.
+   * (after the Lease is released); inside a shutdown hook that call blocks forever, since the JVM
+   * is already exiting, and the pod would sit Terminating until the kubelet's SIGKILL. So stop()
+   * runs on a thread of its own, and the hook goes on once it has returned or is parked in that
+   * exit.
    */
   private static void stopWithin(Operator operator, Duration limit) {
     var stopper = new Thread(operator::stop, "schemagate-stop");
@@ -116,8 +125,10 @@ public final class OperatorCommand implements Callable<Integer> {
 
   private static boolean inSystemExit(Thread thread) {
     return Arrays.stream(thread.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals("java.lang.Shutdown")
-            || (f.getClassName().equals("java.lang.Runtime") && f.getMethodName().equals("exit")));
+        .anyMatch(
+            f ->
+                f.getClassName().equals("java.lang.Shutdown")
+                    || (f.getClassName().equals("java.lang.Runtime")
+                        && f.getMethodName().equals("exit")));
   }
-
 }

@@ -25,9 +25,11 @@ public final class SchemaGateOperator {
     var operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (settings.leaseNamespace() != null) {
-                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
               }
             });
     operator.register(

@@ -19,7 +19,9 @@ class CrdIsCurrentTest {
     var committed = Path.of(dir, FILE);
     assertThat(committed).exists();
     assertThat(Files.readString(committed))
-        .as("%s is stale: run `mvn -pl operator -Pupdate-crds process-classes` and commit it", committed)
+        .as(
+            "%s is stale: run `mvn -pl operator -Pupdate-crds process-classes` and commit it",
+            committed)
         .isEqualTo(generated);
   }
 }

@@ -18,7 +18,8 @@ import java.util.Map;
 public final class Fixtures {
   public static final String V7 = "CREATE TABLE rosters (id serial primary key);";
   public static final String FIXED_V8 =
-      "DO $$ BEGIN CREATE TYPE agegroup AS ENUM ('u10','u12'); EXCEPTION WHEN duplicate_object THEN null; END $$;";
+      "DO $$ BEGIN CREATE TYPE agegroup AS ENUM ('u10','u12'); EXCEPTION WHEN duplicate_object THEN"
+          + " null; END $$;";
 
   private Fixtures() {}
 

@@ -9,11 +9,15 @@ import java.util.List;
 public class CommandSource {
   @Required
   @Size(max = 1024)
-  @ValidationRule(value = "self.size() > 0 && !self.contains(' ')", message = "command.image must be a non-empty image reference without spaces")
-  @JsonPropertyDescription("Image holding the migration tool, usually the app's own image at the new version.")
+  @ValidationRule(
+      value = "self.size() > 0 && !self.contains(' ')",
+      message = "command.image must be a non-empty image reference without spaces")
+  @JsonPropertyDescription(
+      "Image holding the migration tool, usually the app's own image at the new version.")
   private String image;
 
-  @JsonPropertyDescription("Entrypoint override, e.g. [alembic]. The image's entrypoint when empty.")
+  @JsonPropertyDescription(
+      "Entrypoint override, e.g. [alembic]. The image's entrypoint when empty.")
   private List<String> command;
 
   @JsonPropertyDescription("Arguments, e.g. [upgrade, head].")

@@ -6,8 +6,8 @@ import io.fabric8.generator.annotation.Required;
 public class Database {
   @Required
   @JsonPropertyDescription(
-      "Secret key holding the URL: postgresql://user:password@host:5432/db or jdbc:postgresql://... "
-          + "It reaches the Job's pod as the DATABASE_URL environment variable.")
+      "Secret key holding the URL: postgresql://user:password@host:5432/db or jdbc:postgresql://..."
+          + " It reaches the Job's pod as the DATABASE_URL environment variable.")
   private SecretKeyRef urlSecretRef;
 
   public SecretKeyRef getUrlSecretRef() {

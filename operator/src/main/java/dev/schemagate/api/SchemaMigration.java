@@ -29,13 +29,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 // The Job is named <name>-<10-char revision> and Job names must fit a 63-char label value.
 @ValidationRule(
     value = "self.metadata.name.size() <= 52",
-    message = "metadata.name must be at most 52 characters: the migration Job is named <name>-<revision>")
+    message =
+        "metadata.name must be at most 52 characters: the migration Job is named <name>-<revision>")
 public class SchemaMigration extends CustomResource<SchemaMigrationSpec, SchemaMigrationStatus>
     implements Namespaced {
   public static final String GROUP = "schemagate.dev";
   public static final String VERSION = "v1alpha1";
+
   /** Any new value re-runs the current revision (for example after fixing the database by hand). */
   public static final String RETRY_ANNOTATION = GROUP + "/retry";
+
+  private static final long serialVersionUID = 1L;
 
   @Override
   @Required

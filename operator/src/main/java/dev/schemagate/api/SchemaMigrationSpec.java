@@ -6,20 +6,25 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(
     value = "has(self.flyway) != has(self.command)",
-    message = "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own migration image)")
+    message =
+        "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own"
+            + " migration image)")
 public class SchemaMigrationSpec {
   @Required
-  @JsonPropertyDescription("The Deployment held at zero replicas until the migration has succeeded.")
+  @JsonPropertyDescription(
+      "The Deployment held at zero replicas until the migration has succeeded.")
   private Target target;
 
   @Required
-  @JsonPropertyDescription("Where the database URL comes from. The operator never reads it; the Job's pod does.")
+  @JsonPropertyDescription(
+      "Where the database URL comes from. The operator never reads it; the Job's pod does.")
   private Database database;
 
   @JsonPropertyDescription("Built-in runner: Flyway applies the .sql files of a ConfigMap.")
   private FlywaySource flyway;
 
-  @JsonPropertyDescription("Any migration tool in any image, e.g. alembic upgrade head in the app's own image.")
+  @JsonPropertyDescription(
+      "Any migration tool in any image, e.g. alembic upgrade head in the app's own image.")
   private CommandSource command;
 
   @JsonPropertyDescription("Limits of the migration Job.")

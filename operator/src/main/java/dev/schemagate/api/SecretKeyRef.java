@@ -8,7 +8,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class SecretKeyRef {
   @Required
   @Size(min = 1, max = 253)
-  @ValidationRule(value = Names.DNS_SUBDOMAIN_RULE, message = "urlSecretRef.name " + Names.DNS_SUBDOMAIN_MESSAGE)
+  @ValidationRule(
+      value = Names.DNS_SUBDOMAIN_RULE,
+      message = "urlSecretRef.name " + Names.DNS_SUBDOMAIN_MESSAGE)
   @JsonPropertyDescription("Secret in the same namespace.")
   private String name;
 

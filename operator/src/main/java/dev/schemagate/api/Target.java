@@ -11,8 +11,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class Target {
   @Required
   @Size(min = 1, max = 63)
-  @ValidationRule(value = Names.DNS_LABEL_RULE, message = "target.deployment " + Names.DNS_LABEL_MESSAGE)
-  @JsonPropertyDescription("Name of the Deployment in the same namespace. Leave replicas out of its manifest.")
+  @ValidationRule(
+      value = Names.DNS_LABEL_RULE,
+      message = "target.deployment " + Names.DNS_LABEL_MESSAGE)
+  @JsonPropertyDescription(
+      "Name of the Deployment in the same namespace. Leave replicas out of its manifest.")
   private String deployment;
 
   @Default("1")

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Holds and releases the target Deployment. SchemaGate owns exactly one field of it,
- * spec.replicas, through server-side apply: kubectl and GitOps keep every other field, and as
- * long as their manifests leave replicas out, nobody fights over it.
+ * Holds and releases the target Deployment. SchemaGate owns exactly one field of it, spec.replicas,
+ * through server-side apply: kubectl and GitOps keep every other field, and as long as their
+ * manifests leave replicas out, nobody fights over it.
  */
 public final class DeploymentGate {
   public static final String FIELD_MANAGER = "schemagate";

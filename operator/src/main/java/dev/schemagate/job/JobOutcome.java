@@ -23,7 +23,10 @@ public sealed interface JobOutcome {
 
   record Absent() implements JobOutcome {}
 
-  /** {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry), if anything. */
+  /**
+   * {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry), if
+   * anything.
+   */
   record Running(Optional<String> note) implements JobOutcome {}
 
   record Succeeded() implements JobOutcome {}
@@ -76,7 +79,10 @@ public sealed interface JobOutcome {
   private static String describe(ContainerStateTerminated t) {
     var message = t.getMessage() == null ? "" : t.getMessage().strip();
     if (message.isEmpty()) {
-      message = "exit code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
+      message =
+          "exit code "
+              + t.getExitCode()
+              + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
     }
     return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
   }

@@ -29,8 +29,12 @@ public final class MigrationJob {
   public static final String REVISION_LABEL = "schemagate.dev/revision";
   public static final String MANAGED_BY = "schemagate";
   public static final String COMPONENT = "migration";
-  /** Selects every Job and Pod the operator made, and nothing else: its informers watch only these. */
-  public static final String SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
+
+  /**
+   * Selects every Job and Pod the operator made, and nothing else: its informers watch only these.
+   */
+  public static final String SELECTOR =
+      MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
 
   public static final String MIGRATIONS_DIR = "/migrations";
   static final int NON_ROOT_UID = 65532;
@@ -132,7 +136,8 @@ public final class MigrationJob {
     var builder =
         new ContainerBuilder()
             .withName("migrate")
-            // The runner writes the failing script and SQL error there; other tools' last log lines do.
+            // The runner writes the failing script and SQL error there; other tools' last log lines
+            // do.
             .withTerminationMessagePolicy("FallbackToLogsOnError")
             .withNewSecurityContext()
             .withAllowPrivilegeEscalation(false)

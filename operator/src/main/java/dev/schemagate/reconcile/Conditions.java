@@ -17,7 +17,8 @@ public final class Conditions {
   private Conditions() {}
 
   /** One reason and message for the three conditions; which of them is True says the state. */
-  record Verdict(boolean ready, boolean reconciling, boolean stalled, String reason, String message) {
+  record Verdict(
+      boolean ready, boolean reconciling, boolean stalled, String reason, String message) {
     static Verdict ready(String reason, String message) {
       return new Verdict(true, false, false, reason, message);
     }
@@ -31,7 +32,8 @@ public final class Conditions {
     }
   }
 
-  static List<Condition> of(Verdict verdict, List<Condition> previous, long generation, Instant now) {
+  static List<Condition> of(
+      Verdict verdict, List<Condition> previous, long generation, Instant now) {
     return List.of(
         condition(READY, verdict.ready(), verdict, previous, generation, now),
         condition(RECONCILING, verdict.reconciling(), verdict, previous, generation, now),
@@ -51,7 +53,12 @@ public final class Conditions {
   }
 
   private static Condition condition(
-      String type, boolean value, Verdict verdict, List<Condition> previous, long generation, Instant now) {
+      String type,
+      boolean value,
+      Verdict verdict,
+      List<Condition> previous,
+      long generation,
+      Instant now) {
     var status = value ? "True" : "False";
     var since =
         find(previous, type)

@@ -34,7 +34,8 @@ public final class Decision {
 
     if (observed.source() instanceof MigrationSource.Invalid invalid) {
       verdict = Verdict.stalled(invalid.reason(), invalid.message());
-      if (!Conditions.isTrueWithReason(previous.getConditions(), Conditions.STALLED, invalid.reason())) {
+      if (!Conditions.isTrueWithReason(
+          previous.getConditions(), Conditions.STALLED, invalid.reason())) {
         events.add(Event.warning(invalid.reason(), invalid.message()));
       }
     } else {
@@ -53,9 +54,14 @@ public final class Decision {
           verdict = migrating(job, revision, held, running.note());
         } else if (outcome instanceof JobOutcome.Failed failed) {
           var message =
-              ("Job \"%s\" failed (%s): %s. %s: fix the migration (a changed migration starts a new Job)"
-                      + " or set annotation %s to run it again")
-                  .formatted(job, failed.reason(), failed.message(), held, SchemaMigration.RETRY_ANNOTATION);
+              ("Job \"%s\" failed (%s): %s. %s: fix the migration (a changed migration starts a new"
+                      + " Job) or set annotation %s to run it again")
+                  .formatted(
+                      job,
+                      failed.reason(),
+                      failed.message(),
+                      held,
+                      SchemaMigration.RETRY_ANNOTATION);
           verdict = Verdict.stalled(Reasons.MIGRATION_FAILED, message);
           // Once per failure; again only if the cause is read better later (the Job's Failed
           // condition can reach the cache before its pod's termination message does).
@@ -66,11 +72,15 @@ public final class Decision {
                       .isPresent();
           if (!alreadyReported) {
             events.add(
-                Event.warning(Reasons.MIGRATION_FAILED, "Job %s failed: %s".formatted(job, failed.message())));
+                Event.warning(
+                    Reasons.MIGRATION_FAILED,
+                    "Job %s failed: %s".formatted(job, failed.message())));
           }
         } else {
           applied = revision;
-          events.add(Event.normal(Reasons.MIGRATED, "Job %s applied revision %s".formatted(job, revision)));
+          events.add(
+              Event.normal(
+                  Reasons.MIGRATED, "Job %s applied revision %s".formatted(job, revision)));
         }
       }
       if (verdict == null) {
@@ -78,7 +88,8 @@ public final class Decision {
             deploymentExists
                 ? Verdict.ready(
                     Reasons.MIGRATED,
-                    "Revision %s migrated; Deployment \"%s\" at %d replicas".formatted(revision, deployment, target))
+                    "Revision %s migrated; Deployment \"%s\" at %d replicas"
+                        .formatted(revision, deployment, target))
                 : Verdict.stalled(
                     Reasons.DEPLOYMENT_NOT_FOUND,
                     "Revision %s migrated, but Deployment \"%s\" was not found in namespace \"%s\""
@@ -92,11 +103,19 @@ public final class Decision {
     status.setAppliedRevision(applied);
     status.setJob(job);
     status.setConditions(
-        Conditions.of(verdict, previous.getConditions(), Objects.requireNonNullElse(status.getObservedGeneration(), 0L), now));
+        Conditions.of(
+            verdict,
+            previous.getConditions(),
+            Objects.requireNonNullElse(status.getObservedGeneration(), 0L),
+            now));
 
     return new Plan(
         createJob,
-        scale(observed, deployment, wantedReplicas(observed.source(), revision, applied, target), revision),
+        scale(
+            observed,
+            deployment,
+            wantedReplicas(observed.source(), revision, applied, target),
+            revision),
         status.equals(previous) ? Optional.empty() : Optional.of(status),
         List.copyOf(events));
   }
@@ -105,7 +124,8 @@ public final class Decision {
    * Held at 0 until the wanted revision is applied. When the source is invalid after an earlier
    * success, the Deployment is left as it is: a deleted ConfigMap must not take the app down.
    */
-  private static Integer wantedReplicas(MigrationSource source, String revision, String applied, int target) {
+  private static Integer wantedReplicas(
+      MigrationSource source, String revision, String applied, int target) {
     if (applied == null) {
       return 0;
     }
@@ -115,7 +135,8 @@ public final class Decision {
     return revision.equals(applied) ? target : 0;
   }
 
-  private static Optional<Scale> scale(Observation observed, String deployment, Integer wanted, String revision) {
+  private static Optional<Scale> scale(
+      Observation observed, String deployment, Integer wanted, String revision) {
     var current = observed.deploymentReplicas();
     if (current == null || wanted == null || current.equals(wanted)) {
       return Optional.empty();
@@ -132,8 +153,10 @@ public final class Decision {
     return Optional.of(new Scale(wanted, event));
   }
 
-  private static Verdict migrating(String job, String revision, String held, Optional<String> note) {
+  private static Verdict migrating(
+      String job, String revision, String held, Optional<String> note) {
     var message = "Job \"%s\" is migrating to revision %s; %s".formatted(job, revision, held);
-    return Verdict.reconciling(Reasons.MIGRATION_RUNNING, note.map(n -> message + "; " + n).orElse(message));
+    return Verdict.reconciling(
+        Reasons.MIGRATION_RUNNING, note.map(n -> message + "; " + n).orElse(message));
   }
 }

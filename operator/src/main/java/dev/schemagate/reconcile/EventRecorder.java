@@ -56,7 +56,12 @@ final class EventRecorder {
       client.v1().events().inNamespace(meta.getNamespace()).resource(kubeEvent).create();
     } catch (KubernetesClientException e) {
       // An Event is a courtesy; the status already says the same. Never fail a reconcile for it.
-      log.warn("could not record event {} on {}/{}: {}", event.reason(), meta.getNamespace(), meta.getName(), e.getMessage());
+      log.warn(
+          "could not record event {} on {}/{}: {}",
+          event.reason(),
+          meta.getNamespace(),
+          meta.getName(),
+          e.getMessage());
     }
   }
 }

@@ -31,8 +31,11 @@ public sealed interface MigrationSource {
     var digest = new Digest();
     digest.add("database.secret", spec.getDatabase().getUrlSecretRef().getName());
     digest.add("database.key", spec.getDatabase().getUrlSecretRef().getKey());
-    digest.add("retry", migration.getMetadata().getAnnotations() == null ? null
-        : migration.getMetadata().getAnnotations().get(SchemaMigration.RETRY_ANNOTATION));
+    digest.add(
+        "retry",
+        migration.getMetadata().getAnnotations() == null
+            ? null
+            : migration.getMetadata().getAnnotations().get(SchemaMigration.RETRY_ANNOTATION));
     if (spec.getFlyway() != null) {
       var name = spec.getFlyway().getConfigMapRef().getName();
       if (configMap == null) {
@@ -43,15 +46,17 @@ public sealed interface MigrationSource {
       }
       var scripts = new TreeMap<String, String>();
       Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
-          .forEach((key, sql) -> {
-            if (key.endsWith(".sql")) {
-              scripts.put(key, sql);
-            }
-          });
+          .forEach(
+              (key, sql) -> {
+                if (key.endsWith(".sql")) {
+                  scripts.put(key, sql);
+                }
+              });
       if (scripts.isEmpty()) {
         return new Invalid(
             Reasons.NO_MIGRATIONS,
-            "ConfigMap \"%s\" has no .sql keys: add Flyway scripts such as V1__init.sql".formatted(name));
+            "ConfigMap \"%s\" has no .sql keys: add Flyway scripts such as V1__init.sql"
+                .formatted(name));
       }
       digest.add("flyway.baseline", spec.getFlyway().getBaselineVersion());
       scripts.forEach((key, sql) -> digest.add("flyway.script." + key, sql));

@@ -10,4 +10,7 @@ import dev.schemagate.job.JobOutcome;
  * @param deploymentReplicas spec.replicas of the target Deployment, null when it does not exist
  */
 public record Observation(
-    SchemaMigration migration, MigrationSource source, JobOutcome job, Integer deploymentReplicas) {}
+    SchemaMigration migration,
+    MigrationSource source,
+    JobOutcome job,
+    Integer deploymentReplicas) {}

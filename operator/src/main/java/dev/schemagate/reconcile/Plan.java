@@ -13,7 +13,10 @@ import java.util.Optional;
  * @param events what happened, beside the events of the actions themselves
  */
 public record Plan(
-    boolean createJob, Optional<Scale> scale, Optional<SchemaMigrationStatus> status, List<Event> events) {
+    boolean createJob,
+    Optional<Scale> scale,
+    Optional<SchemaMigrationStatus> status,
+    List<Event> events) {
 
   public record Scale(int replicas, Event event) {}
 

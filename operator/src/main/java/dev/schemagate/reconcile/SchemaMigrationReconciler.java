@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
  * The imperative shell around {@link Decision}: reads the caches, carries out the plan, patches
  * status. Generation-unaware, so that the retry annotation (metadata only) triggers a reconcile.
  */
-@ControllerConfiguration(name = DeploymentGate.FIELD_MANAGER, generationAwareEventProcessing = false)
+@ControllerConfiguration(
+    name = DeploymentGate.FIELD_MANAGER,
+    generationAwareEventProcessing = false)
 public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   private static final String BY_DEPLOYMENT = "by-deployment";
   private static final String BY_CONFIG_MAP = "by-config-map";
@@ -51,33 +53,49 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   }
 
   @Override
-  public UpdateControl<SchemaMigration> reconcile(SchemaMigration migration, Context<SchemaMigration> context) {
+  public UpdateControl<SchemaMigration> reconcile(
+      SchemaMigration migration, Context<SchemaMigration> context) {
     var configMap =
-        migration.getSpec().getFlyway() == null ? null : context.getSecondaryResource(ConfigMap.class).orElse(null);
+        migration.getSpec().getFlyway() == null
+            ? null
+            : context.getSecondaryResource(ConfigMap.class).orElse(null);
     var source = MigrationSource.resolve(migration, configMap);
     JobOutcome job = new JobOutcome.Absent();
     if (source instanceof MigrationSource.Valid valid) {
       var jobName = MigrationJob.name(migration.getMetadata().getName(), valid.revision());
       var pods =
-          context.getSecondaryResourcesAsStream(Pod.class)
-              .filter(p -> valid.revision().equals(p.getMetadata().getLabels().get(MigrationJob.REVISION_LABEL)))
+          context
+              .getSecondaryResourcesAsStream(Pod.class)
+              .filter(
+                  p ->
+                      valid
+                          .revision()
+                          .equals(p.getMetadata().getLabels().get(MigrationJob.REVISION_LABEL)))
               .toList();
       job =
           JobOutcome.of(
-              context.getSecondaryResourcesAsStream(Job.class)
+              context
+                  .getSecondaryResourcesAsStream(Job.class)
                   .filter(j -> jobName.equals(j.getMetadata().getName()))
                   .findFirst()
                   .orElse(null),
               pods);
     }
-    var replicas = context.getSecondaryResource(Deployment.class).map(d -> d.getSpec().getReplicas()).orElse(null);
+    var replicas =
+        context
+            .getSecondaryResource(Deployment.class)
+            .map(d -> d.getSpec().getReplicas())
+            .orElse(null);
 
     var plan = Decision.decide(new Observation(migration, source, job, replicas), clock.instant());
 
     // Status first: the pod admission policy (charts/schemagate) reads status.revision and
     // status.appliedRevision, so a released Deployment's pods are admitted as soon as it scales.
     plan.status()
-        .ifPresent(s -> PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(migration, withStatus(migration, s), context));
+        .ifPresent(
+            s ->
+                PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+                    migration, withStatus(migration, s), context));
     var client = context.getClient();
     var events = new EventRecorder(client, clock);
     if (plan.createJob()) {
@@ -87,14 +105,19 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
             migration,
             Plan.Event.normal(
                 Reasons.MIGRATION_STARTED,
-                "Started Job %s for revision %s".formatted(MigrationJob.name(migration.getMetadata().getName(), revision), revision)));
+                "Started Job %s for revision %s"
+                    .formatted(
+                        MigrationJob.name(migration.getMetadata().getName(), revision), revision)));
       }
     }
     plan.scale()
         .ifPresent(
             scale -> {
               new DeploymentGate(client)
-                  .scale(migration.getMetadata().getNamespace(), migration.getSpec().getTarget().getDeployment(), scale.replicas());
+                  .scale(
+                      migration.getMetadata().getNamespace(),
+                      migration.getSpec().getTarget().getDeployment(),
+                      scale.replicas());
               events.record(migration, scale.event());
             });
     plan.events().forEach(e -> events.record(migration, e));
@@ -104,7 +127,14 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   /** False when the Job already existed: the informer had not caught up with an earlier create. */
   private static boolean createJob(Context<SchemaMigration> context, Job job) {
     try {
-      context.getClient().batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+      context
+          .getClient()
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(job.getMetadata().getNamespace())
+          .resource(job)
+          .create();
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
@@ -115,7 +145,8 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   }
 
   /** Server-side apply wants the intent only: identity and the status we own. */
-  private static SchemaMigration withStatus(SchemaMigration migration, SchemaMigrationStatus status) {
+  private static SchemaMigration withStatus(
+      SchemaMigration migration, SchemaMigrationStatus status) {
     var fresh = new SchemaMigration();
     fresh.setMetadata(
         new ObjectMetaBuilder()
@@ -129,7 +160,8 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   @Override
   public ErrorStatusUpdateControl<SchemaMigration> updateErrorStatus(
       SchemaMigration migration, Context<SchemaMigration> context, Exception e) {
-    // Unexpected trouble talking to the API server: say so on the resource; JOSDK retries with back-off.
+    // Unexpected trouble talking to the API server: say so on the resource; JOSDK retries with
+    // back-off.
     var previous = Optional.ofNullable(migration.getStatus()).orElseGet(SchemaMigrationStatus::new);
     var status = new SchemaMigrationStatus();
     status.setObservedGeneration(previous.getObservedGeneration());
@@ -138,7 +170,12 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
     status.setJob(previous.getJob());
     status.setConditions(
         Conditions.of(
-            new Conditions.Verdict(false, true, false, Reasons.RECONCILE_ERROR, "Retrying after error: " + e.getMessage()),
+            new Conditions.Verdict(
+                false,
+                true,
+                false,
+                Reasons.RECONCILE_ERROR,
+                "Retrying after error: " + e.getMessage()),
             previous.getConditions(),
             Optional.ofNullable(migration.getMetadata().getGeneration()).orElse(0L),
             clock.instant()));
@@ -146,35 +183,53 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   }
 
   @Override
-  public List<EventSource<?, SchemaMigration>> prepareEventSources(EventSourceContext<SchemaMigration> context) {
+  public List<EventSource<?, SchemaMigration>> prepareEventSources(
+      EventSourceContext<SchemaMigration> context) {
     var cache = context.getPrimaryCache();
-    cache.addIndexer(BY_DEPLOYMENT, m -> List.of(key(m.getMetadata().getNamespace(), m.getSpec().getTarget().getDeployment())));
+    cache.addIndexer(
+        BY_DEPLOYMENT,
+        m -> List.of(key(m.getMetadata().getNamespace(), m.getSpec().getTarget().getDeployment())));
     cache.addIndexer(
         BY_CONFIG_MAP,
-        m -> m.getSpec().getFlyway() == null
-            ? List.of()
-            : List.of(key(m.getMetadata().getNamespace(), m.getSpec().getFlyway().getConfigMapRef().getName())));
+        m ->
+            m.getSpec().getFlyway() == null
+                ? List.of()
+                : List.of(
+                    key(
+                        m.getMetadata().getNamespace(),
+                        m.getSpec().getFlyway().getConfigMapRef().getName())));
 
     var deployments =
-        byName(Deployment.class, context, BY_DEPLOYMENT, m -> Optional.of(m.getSpec().getTarget().getDeployment()));
+        byName(
+            Deployment.class,
+            context,
+            BY_DEPLOYMENT,
+            m -> Optional.of(m.getSpec().getTarget().getDeployment()));
     var configMaps =
         byName(
             ConfigMap.class,
             context,
             BY_CONFIG_MAP,
-            m -> Optional.ofNullable(m.getSpec().getFlyway()).map(f -> f.getConfigMapRef().getName()));
+            m ->
+                Optional.ofNullable(m.getSpec().getFlyway())
+                    .map(f -> f.getConfigMapRef().getName()));
     var jobs =
         InformerEventSourceConfiguration.from(Job.class, SchemaMigration.class)
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
             .withNamespacesInheritedFromController()
             .build();
-    // Migration pods carry the termination message of a failed run; they map back by instance label.
+    // Migration pods carry the termination message of a failed run; they map back by instance
+    // label.
     var pods =
         InformerEventSourceConfiguration.from(Pod.class, SchemaMigration.class)
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(
-                pod -> Set.of(new ResourceID(pod.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL), pod.getMetadata().getNamespace())))
+                pod ->
+                    Set.of(
+                        new ResourceID(
+                            pod.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL),
+                            pod.getMetadata().getNamespace())))
             .withNamespacesInheritedFromController()
             .build();
     return List.of(
@@ -185,8 +240,9 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   }
 
   /**
-   * Deployments and ConfigMaps are not ours: they map to the SchemaMigrations that name them through
-   * an index, and back through the spec (so a SchemaMigration created after them still sees them).
+   * Deployments and ConfigMaps are not ours: they map to the SchemaMigrations that name them
+   * through an index, and back through the spec (so a SchemaMigration created after them still sees
+   * them).
    */
   private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byName(
       Class<R> type,
@@ -195,16 +251,20 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
       Function<SchemaMigration, Optional<String>> nameInSpec) {
     return InformerEventSourceConfiguration.from(type, SchemaMigration.class)
         .withSecondaryToPrimaryMapper(
-            r -> context.getPrimaryCache()
-                .byIndex(index, key(r.getMetadata().getNamespace(), r.getMetadata().getName()))
-                .stream()
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet()))
+            r ->
+                context
+                    .getPrimaryCache()
+                    .byIndex(index, key(r.getMetadata().getNamespace(), r.getMetadata().getName()))
+                    .stream()
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
         .withPrimaryToSecondaryMapper(
             (PrimaryToSecondaryMapper<SchemaMigration>)
-                m -> nameInSpec.apply(m)
-                    .map(name -> Set.of(new ResourceID(name, m.getMetadata().getNamespace())))
-                    .orElse(Set.of()))
+                m ->
+                    nameInSpec
+                        .apply(m)
+                        .map(name -> Set.of(new ResourceID(name, m.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
         .withNamespacesInheritedFromController()
         .build();
   }

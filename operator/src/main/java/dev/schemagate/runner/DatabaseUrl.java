@@ -11,14 +11,15 @@ import java.util.regex.Pattern;
  * A PostgreSQL URL as apps write it ({@code postgresql://user:pass@host:port/db?sslmode=require},
  * {@code postgres://...}) or as JDBC does ({@code jdbc:postgresql://...}), split into what the
  * driver wants: a URL without credentials, a user and a password. Credentials may be in the
- * authority or in {@code user}/{@code password} query parameters (the latter win, as later
- * settings do in libpq).
+ * authority or in {@code user}/{@code password} query parameters (the latter win, as later settings
+ * do in libpq).
  *
  * <p>Parse errors describe what is wrong without quoting the input: it may hold a password.
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
   private static final Pattern SCHEME =
       Pattern.compile("^(jdbc:postgresql|postgresql|postgres)://", Pattern.CASE_INSENSITIVE);
+
   /** One {@code host[:port]} of a (possibly multi-host) authority; IPv6 hosts in brackets. */
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]/@]+)(?::(\\d{1,5}))?");
@@ -39,7 +40,9 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
     String authority = pathStart < 0 ? beforeQuery : beforeQuery.substring(0, pathStart);
     String database = pathStart < 0 ? "" : beforeQuery.substring(pathStart + 1);
     if (database.contains("/")) {
-      throw invalid("the database name contains '/' (percent-encode special characters in the user and password)");
+      throw invalid(
+          "the database name contains '/' (percent-encode special characters in the user and"
+              + " password)");
     }
 
     // The last '@' ends the user info, so an unencoded '@' in a password still parses.
@@ -68,7 +71,10 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       }
     }
     String jdbcUrl =
-        "jdbc:postgresql://" + hosts + "/" + database
+        "jdbc:postgresql://"
+            + hosts
+            + "/"
+            + database
             + (params.isEmpty() ? "" : "?" + String.join("&", params));
     return new DatabaseUrl(jdbcUrl, user, password);
   }
@@ -80,7 +86,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
     for (String hostPort : hosts.split(",", -1)) {
       var m = HOST_PORT.matcher(hostPort);
       if (!m.matches()) {
-        throw invalid("malformed host or port (percent-encode special characters in the user and password)");
+        throw invalid(
+            "malformed host or port (percent-encode special characters in the user and password)");
       }
       int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
       if (port < 1 || port > 65535) {

@@ -9,8 +9,8 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
 /**
- * Why a run failed, as the exit code and the one line that is printed and left in the
- * termination log, where the operator reads it into the SchemaMigration's status.
+ * Why a run failed, as the exit code and the one line that is printed and left in the termination
+ * log, where the operator reads it into the SchemaMigration's status.
  */
 record Failure(int exitCode, String line) {
   static final int MIGRATION_FAILED = 1;
@@ -21,13 +21,15 @@ record Failure(int exitCode, String line) {
   static final int MAX_BYTES = 4095;
 
   /**
-   * SQLSTATE prefixes of a failed connection: 08 connection exception, 28 invalid authorization,
-   * 3D unknown database, 57P03 server starting up.
+   * SQLSTATE prefixes of a failed connection: 08 connection exception, 28 invalid authorization, 3D
+   * unknown database, 57P03 server starting up.
    */
   private static final Set<String> CONNECTION_STATES = Set.of("08", "28", "3D", "57P03");
 
   private static final Set<CoreErrorCode> DUPLICATE_MIGRATIONS =
-      Set.of(CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION, CoreErrorCode.DUPLICATE_REPEATABLE_MIGRATION);
+      Set.of(
+          CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION,
+          CoreErrorCode.DUPLICATE_REPEATABLE_MIGRATION);
 
   static Failure of(RuntimeException e) {
     SQLException sql = sqlCause(e);
@@ -73,10 +75,15 @@ record Failure(int exitCode, String line) {
     return sqlState != null && CONNECTION_STATES.stream().anyMatch(sqlState::startsWith);
   }
 
-  /** The driver's message, plus the network error under it ("connection attempt failed" alone helps no one). */
+  /**
+   * The driver's message, plus the network error under it ("connection attempt failed" alone helps
+   * no one).
+   */
   private static String describe(SQLException sql) {
     Throwable cause = sql.getCause();
-    return cause == null || cause instanceof SQLException ? sql.getMessage() : sql.getMessage() + " (" + cause + ")";
+    return cause == null || cause instanceof SQLException
+        ? sql.getMessage()
+        : sql.getMessage() + " (" + cause + ")";
   }
 
   private static SQLException sqlCause(Throwable e) {

@@ -41,28 +41,32 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(
       names = "--url",
       defaultValue = "${env:DATABASE_URL}",
-      description = "postgresql://user:password@host:port/db, postgres://... or jdbc:postgresql://..."
-          + " (default: $DATABASE_URL)")
+      description =
+          "postgresql://user:password@host:port/db, postgres://... or jdbc:postgresql://..."
+              + " (default: $DATABASE_URL)")
   String url;
 
   @Option(
       names = "--dir",
       defaultValue = "${env:MIGRATIONS_DIR:-/migrations}",
-      description = "Directory whose top-level V<version>__<description>.sql files are the migrations"
-          + " (default: $MIGRATIONS_DIR, else ${DEFAULT-VALUE})")
+      description =
+          "Directory whose top-level V<version>__<description>.sql files are the migrations"
+              + " (default: $MIGRATIONS_DIR, else ${DEFAULT-VALUE})")
   Path dir;
 
   @Option(
       names = "--termination-log",
-      description = "File that receives the failure line (default: /dev/termination-log when it"
-          + " exists and is writable)")
+      description =
+          "File that receives the failure line (default: /dev/termination-log when it"
+              + " exists and is writable)")
   Path terminationLog;
 
   @Option(
       names = "--baseline-version",
       defaultValue = "${env:BASELINE_VERSION}",
-      description = "Adopt a database another tool migrated: if it has no Flyway history, record this"
-          + " version as applied and run only later migrations (default: $BASELINE_VERSION)")
+      description =
+          "Adopt a database another tool migrated: if it has no Flyway history, record this"
+              + " version as applied and run only later migrations (default: $BASELINE_VERSION)")
   String baselineVersion;
 
   @Override
@@ -91,7 +95,9 @@ public final class MigrateCommand implements Callable<Integer> {
             .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
             .validateMigrationNaming(true)
             .cleanDisabled(true)
-            .lockRetryCount(-1); // wait for a concurrent runner as long as it takes: the Job's deadline bounds it
+            .lockRetryCount(
+                -1); // wait for a concurrent runner as long as it takes: the Job's deadline bounds
+    // it
     if (baselineVersion != null && !baselineVersion.isBlank()) {
       config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
     }
@@ -100,7 +106,10 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   static String summary(MigrateResult result) {
-    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    String version =
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion;
     String schema = version == null ? "without a version" : "at version " + version;
     int n = result.migrationsExecuted;
     if (n == 0) {
@@ -110,7 +119,8 @@ public final class MigrateCommand implements Callable<Integer> {
         result.migrations.stream()
             .map(m -> (m.version.isEmpty() ? "R" : "V" + m.version) + " " + m.description)
             .collect(joining(", "));
-    return "Applied %d migration%s (%s); schema %s".formatted(n, n == 1 ? "" : "s", applied, schema);
+    return "Applied %d migration%s (%s); schema %s"
+        .formatted(n, n == 1 ? "" : "s", applied, schema);
   }
 
   private static MigrationVersion version(String version) {
@@ -122,8 +132,8 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   /**
-   * The summary or failure line says what Flyway's INFO log would; warnings and errors still
-   * show. A system property because that is how slf4j-simple is configured; an explicit setting wins.
+   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show.
+   * A system property because that is how slf4j-simple is configured; an explicit setting wins.
    */
   private static void quietFlyway() {
     String key = "org.slf4j.simpleLogger.log.org.flywaydb";

@@ -18,14 +18,14 @@ import org.flywaydb.core.internal.resource.ResourceName;
 import org.flywaydb.core.internal.resource.ResourceNameParser;
 
 /**
- * The SQL files Flyway gets: the top-level {@code *.sql} entries of a directory, symlinks
- * followed, and nothing else.
+ * The SQL files Flyway gets: the top-level {@code *.sql} entries of a directory, symlinks followed,
+ * and nothing else.
  *
- * <p>A mounted ConfigMap holds each key as a symlink {@code key -> ..data/key}, where {@code ..data}
- * links to a hidden timestamped directory holding the real files. Flyway's own filesystem scanner
- * recurses into subdirectories and skips hidden ones only by name; handing Flyway this fixed list
- * instead makes "each file once, top level only" independent of that heuristic, and needs no
- * writable temporary copy.
+ * <p>A mounted ConfigMap holds each key as a symlink {@code key -> ..data/key}, where {@code
+ * ..data} links to a hidden timestamped directory holding the real files. Flyway's own filesystem
+ * scanner recurses into subdirectories and skips hidden ones only by name; handing Flyway this
+ * fixed list instead makes "each file once, top level only" independent of that heuristic, and
+ * needs no writable temporary copy.
  */
 final class MigrationDirectory implements ResourceProvider {
   private final List<SqlFile> files;
@@ -36,7 +36,8 @@ final class MigrationDirectory implements ResourceProvider {
 
   static MigrationDirectory read(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException("migrations directory " + dir + " does not exist or is not a directory");
+      throw new InvalidInputException(
+          "migrations directory " + dir + " does not exist or is not a directory");
     }
     List<SqlFile> files;
     try (Stream<Path> entries = Files.list(dir)) {
@@ -47,7 +48,8 @@ final class MigrationDirectory implements ResourceProvider {
               .map(SqlFile::new)
               .toList();
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read migrations directory " + dir + ": " + e.getMessage());
+      throw new InvalidInputException(
+          "cannot read migrations directory " + dir + ": " + e.getMessage());
     }
     if (files.isEmpty()) {
       throw new InvalidInputException("no .sql files in migrations directory " + dir);
@@ -56,8 +58,8 @@ final class MigrationDirectory implements ResourceProvider {
   }
 
   /**
-   * Fails on names Flyway would reject, with Flyway's own parser, before any connection: a
-   * misnamed file is invalid input, not a failed migration.
+   * Fails on names Flyway would reject, with Flyway's own parser, before any connection: a misnamed
+   * file is invalid input, not a failed migration.
    */
   void checkNames(Configuration config) {
     var parser = new ResourceNameParser(config);

@@ -16,25 +16,55 @@ class JobOutcomeTest {
   static Job job(String... trueConditions) {
     var builder = new JobBuilder().withNewMetadata().withName("m-r").endMetadata().withNewStatus();
     for (var type : trueConditions) {
-      builder.addNewCondition().withType(type).withStatus("True").withReason(type.equals("Failed") ? "BackoffLimitExceeded" : null).endCondition();
+      builder
+          .addNewCondition()
+          .withType(type)
+          .withStatus("True")
+          .withReason(type.equals("Failed") ? "BackoffLimitExceeded" : null)
+          .endCondition();
     }
     return builder.endStatus().build();
   }
 
   static Pod pod(String name, ContainerStatus status) {
-    return new PodBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewStatus().withContainerStatuses(status).endStatus().build();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewStatus()
+        .withContainerStatuses(status)
+        .endStatus()
+        .build();
   }
 
   static Pod terminated(String name, int exitCode, String message, String finishedAt) {
-    return pod(name, new ContainerStatusBuilder().withName("migrate").withNewState().withNewTerminated()
-        .withExitCode(exitCode).withMessage(message).withReason("Error").withFinishedAt(finishedAt)
-        .endTerminated().endState().build());
+    return pod(
+        name,
+        new ContainerStatusBuilder()
+            .withName("migrate")
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(exitCode)
+            .withMessage(message)
+            .withReason("Error")
+            .withFinishedAt(finishedAt)
+            .endTerminated()
+            .endState()
+            .build());
   }
 
   static Pod waiting(String name, String reason, String message) {
-    return pod(name, new ContainerStatusBuilder().withName("migrate").withNewState().withNewWaiting()
-        .withReason(reason).withMessage(message).endWaiting().endState().build());
+    return pod(
+        name,
+        new ContainerStatusBuilder()
+            .withName("migrate")
+            .withNewState()
+            .withNewWaiting()
+            .withReason(reason)
+            .withMessage(message)
+            .endWaiting()
+            .endState()
+            .build());
   }
 
   @Test
@@ -44,50 +74,76 @@ class JobOutcomeTest {
 
   @Test
   void completeIsSucceeded() {
-    assertThat(JobOutcome.of(job("SuccessCriteriaMet", "Complete"), List.of())).isEqualTo(new JobOutcome.Succeeded());
+    assertThat(JobOutcome.of(job("SuccessCriteriaMet", "Complete"), List.of()))
+        .isEqualTo(new JobOutcome.Succeeded());
   }
 
   @Test
   void failedCarriesTheLatestPodTerminationMessage() {
-    var pods = List.of(
-        terminated("m-r-1", 1, "V8__add_team_model.sql: SQLSTATE 42710: older attempt", "2026-11-24T09:00:01Z"),
-        terminated("m-r-2", 1, "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists\n", "2026-11-24T09:00:09Z"));
+    var pods =
+        List.of(
+            terminated(
+                "m-r-1",
+                1,
+                "V8__add_team_model.sql: SQLSTATE 42710: older attempt",
+                "2026-11-24T09:00:01Z"),
+            terminated(
+                "m-r-2",
+                1,
+                "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists\n",
+                "2026-11-24T09:00:09Z"));
 
     assertThat(JobOutcome.of(job("FailureTarget", "Failed"), pods))
-        .isEqualTo(new JobOutcome.Failed(
-            "BackoffLimitExceeded", "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists"));
+        .isEqualTo(
+            new JobOutcome.Failed(
+                "BackoffLimitExceeded",
+                "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists"));
   }
 
   @Test
   void failedWithoutMessageSaysTheExitCode() {
-    assertThat(JobOutcome.of(job("Failed"), List.of(terminated("p", 137, null, "2026-11-24T09:00:01Z"))))
+    assertThat(
+            JobOutcome.of(
+                job("Failed"), List.of(terminated("p", 137, null, "2026-11-24T09:00:01Z"))))
         .isEqualTo(new JobOutcome.Failed("BackoffLimitExceeded", "exit code 137 (Error)"));
   }
 
   @Test
   void failureTargetAloneIsStillRunning() {
     // Kubernetes sets FailureTarget first and Failed once the pods are gone: wait for the verdict.
-    assertThat(JobOutcome.of(job("FailureTarget"), List.of())).isInstanceOf(JobOutcome.Running.class);
+    assertThat(JobOutcome.of(job("FailureTarget"), List.of()))
+        .isInstanceOf(JobOutcome.Running.class);
   }
 
   @Test
   void runningSaysWhatBlocksThePod() {
-    var outcome = JobOutcome.of(job(), List.of(waiting("m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found")));
-    assertThat(outcome).isEqualTo(new JobOutcome.Running(
-        Optional.of("pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found")));
+    var outcome =
+        JobOutcome.of(
+            job(),
+            List.of(
+                waiting(
+                    "m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found")));
+    assertThat(outcome)
+        .isEqualTo(
+            new JobOutcome.Running(
+                Optional.of(
+                    "pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found")));
   }
 
   @Test
   void runningIgnoresOrdinaryStartAndReportsEarlierAttempts() {
     assertThat(JobOutcome.of(job(), List.of(waiting("m-r-2", "ContainerCreating", null))))
         .isEqualTo(new JobOutcome.Running(Optional.empty()));
-    assertThat(JobOutcome.of(job(), List.of(terminated("m-r-1", 1, "boom", "2026-11-24T09:00:01Z"))))
+    assertThat(
+            JobOutcome.of(job(), List.of(terminated("m-r-1", 1, "boom", "2026-11-24T09:00:01Z"))))
         .isEqualTo(new JobOutcome.Running(Optional.of("retrying after: boom")));
   }
 
   @Test
   void longMessagesAreCutToWhatKubernetesKeeps() {
-    var outcome = (JobOutcome.Failed) JobOutcome.of(job("Failed"), List.of(terminated("p", 1, "x".repeat(10_000), "t")));
+    var outcome =
+        (JobOutcome.Failed)
+            JobOutcome.of(job("Failed"), List.of(terminated("p", 1, "x".repeat(10_000), "t")));
     assertThat(outcome.message()).hasSize(JobOutcome.MAX_MESSAGE);
   }
 }

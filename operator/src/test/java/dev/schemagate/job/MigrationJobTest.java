@@ -21,18 +21,23 @@ class MigrationJobTest {
         .containsEntry("app.kubernetes.io/managed-by", "schemagate")
         .containsEntry("app.kubernetes.io/instance", "basketball-api")
         .containsEntry("schemagate.dev/revision", "5c1f0a9e2b");
-    assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-      assertThat(o.getKind()).isEqualTo("SchemaMigration");
-      assertThat(o.getApiVersion()).isEqualTo("schemagate.dev/v1alpha1");
-      assertThat(o.getUid()).isEqualTo(migration.getMetadata().getUid());
-      assertThat(o.getController()).isTrue();
-    });
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("SchemaMigration");
+              assertThat(o.getApiVersion()).isEqualTo("schemagate.dev/v1alpha1");
+              assertThat(o.getUid()).isEqualTo(migration.getMetadata().getUid());
+              assertThat(o.getController()).isTrue();
+            });
     var spec = job.getSpec();
     assertThat(spec.getParallelism()).isEqualTo(1);
     assertThat(spec.getPodReplacementPolicy()).isEqualTo("Failed");
     assertThat(spec.getBackoffLimit()).isEqualTo(JobSettings.DEFAULT_BACKOFF_LIMIT);
-    assertThat(spec.getActiveDeadlineSeconds()).isEqualTo(JobSettings.DEFAULT_ACTIVE_DEADLINE_SECONDS);
-    assertThat(spec.getTemplate().getMetadata().getLabels()).isEqualTo(job.getMetadata().getLabels());
+    assertThat(spec.getActiveDeadlineSeconds())
+        .isEqualTo(JobSettings.DEFAULT_ACTIVE_DEADLINE_SECONDS);
+    assertThat(spec.getTemplate().getMetadata().getLabels())
+        .isEqualTo(job.getMetadata().getLabels());
 
     var pod = spec.getTemplate().getSpec();
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
@@ -51,16 +56,23 @@ class MigrationJobTest {
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getVolumeMounts())
-        .anySatisfy(m -> {
-          assertThat(m.getMountPath()).isEqualTo("/migrations");
-          assertThat(m.getReadOnly()).isTrue();
-        })
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/migrations");
+              assertThat(m.getReadOnly()).isTrue();
+            })
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-    var url = container.getEnv().stream().filter(e -> e.getName().equals("DATABASE_URL")).findFirst().orElseThrow();
+    var url =
+        container.getEnv().stream()
+            .filter(e -> e.getName().equals("DATABASE_URL"))
+            .findFirst()
+            .orElseThrow();
     assertThat(url.getValue()).isNull();
     assertThat(url.getValueFrom().getSecretKeyRef().getName()).isEqualTo("basketball-db");
     assertThat(url.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
-    assertThat(container.getEnv()).extracting(EnvVar::getName).contains("MIGRATIONS_DIR", "BASELINE_VERSION");
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName)
+        .contains("MIGRATIONS_DIR", "BASELINE_VERSION");
   }
 
   @Test
@@ -80,7 +92,9 @@ class MigrationJobTest {
     assertThat(container.getCommand()).containsExactly("alembic");
     assertThat(container.getArgs()).containsExactly("upgrade", "head");
     assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DATABASE_URL");
-    assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("tmp");
   }
 
   @Test

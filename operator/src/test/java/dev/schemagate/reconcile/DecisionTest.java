@@ -24,7 +24,8 @@ class DecisionTest {
   static final JobOutcome SUCCEEDED = new JobOutcome.Succeeded();
   static final JobOutcome FAILED =
       new JobOutcome.Failed(
-          "BackoffLimitExceeded", "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
+          "BackoffLimitExceeded",
+          "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
 
   final SchemaMigration migration = Fixtures.flywayMigration();
   final ConfigMap configMap = Fixtures.migrationsUpToV8();
@@ -38,7 +39,9 @@ class DecisionTest {
   /** Decides, then stores the new status on the resource, as the API server would. */
   Plan decide(ConfigMap cm, JobOutcome outcome, Integer replicas) {
     var plan =
-        Decision.decide(new Observation(migration, MigrationSource.resolve(migration, cm), outcome, replicas), T0);
+        Decision.decide(
+            new Observation(migration, MigrationSource.resolve(migration, cm), outcome, replicas),
+            T0);
     plan.status().ifPresent(migration::setStatus);
     return plan;
   }
@@ -53,11 +56,15 @@ class DecisionTest {
 
   void assertState(String trueCondition, String reason) {
     for (var type : new String[] {READY, RECONCILING, STALLED}) {
-      assertThat(condition(type).getStatus()).as(type).isEqualTo(type.equals(trueCondition) ? "True" : "False");
+      assertThat(condition(type).getStatus())
+          .as(type)
+          .isEqualTo(type.equals(trueCondition) ? "True" : "False");
       assertThat(condition(type).getReason()).as(type).isEqualTo(reason);
-      assertThat(condition(type).getObservedGeneration()).isEqualTo(migration.getMetadata().getGeneration());
+      assertThat(condition(type).getObservedGeneration())
+          .isEqualTo(migration.getMetadata().getGeneration());
     }
-    assertThat(migration.getStatus().getObservedGeneration()).isEqualTo(migration.getMetadata().getGeneration());
+    assertThat(migration.getStatus().getObservedGeneration())
+        .isEqualTo(migration.getMetadata().getGeneration());
   }
 
   @Test
@@ -88,7 +95,10 @@ class DecisionTest {
   @Test
   void runningJobSurfacesWhatHoldsItUp() {
     decide(ABSENT, 0);
-    decide(new JobOutcome.Running(Optional.of("pod p: CreateContainerConfigError: secret \"basketball-db\" not found")), 0);
+    decide(
+        new JobOutcome.Running(
+            Optional.of("pod p: CreateContainerConfigError: secret \"basketball-db\" not found")),
+        0);
 
     assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
     assertThat(condition(READY).getMessage()).endsWith("secret \"basketball-db\" not found");
@@ -133,11 +143,14 @@ class DecisionTest {
         .contains(SchemaMigration.RETRY_ANNOTATION);
     assertThat(plan.scale()).isEmpty();
     assertThat(plan.createJob()).isFalse();
-    assertThat(plan.events()).singleElement().satisfies(e -> {
-      assertThat(e.warning()).isTrue();
-      assertThat(e.reason()).isEqualTo(Reasons.MIGRATION_FAILED);
-      assertThat(e.message()).contains("42710");
-    });
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo(Reasons.MIGRATION_FAILED);
+              assertThat(e.message()).contains("42710");
+            });
 
     var again = decide(FAILED, 0);
     assertThat(again.events()).isEmpty();
@@ -147,11 +160,19 @@ class DecisionTest {
   @Test
   void aFailureFirstSeenWithoutItsPodMessageIsReportedAgainWithIt() {
     decide(ABSENT, 1);
-    var early = decide(new JobOutcome.Failed("BackoffLimitExceeded", "Job has reached the specified backoff limit"), 0);
-    assertThat(early.events()).singleElement().satisfies(e -> assertThat(e.message()).contains("backoff limit"));
+    var early =
+        decide(
+            new JobOutcome.Failed(
+                "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+            0);
+    assertThat(early.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("backoff limit"));
 
     var withPod = decide(FAILED, 0);
-    assertThat(withPod.events()).singleElement().satisfies(e -> assertThat(e.message()).contains("42710"));
+    assertThat(withPod.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("42710"));
     assertThat(condition(STALLED).getMessage()).contains("type \"division\" already exists");
     assertThat(decide(FAILED, 0).events()).isEmpty();
   }
@@ -160,12 +181,20 @@ class DecisionTest {
   void fixedRevisionAfterFailureStartsANewJob() {
     decide(ABSENT, 1);
     decide(FAILED, 0);
-    var fixed = Fixtures.migrations(Map.of("V7__create_rosters.sql", Fixtures.V7, "V8__add_team_model.sql", Fixtures.FIXED_V8 + "\n-- fixed"));
+    var fixed =
+        Fixtures.migrations(
+            Map.of(
+                "V7__create_rosters.sql",
+                Fixtures.V7,
+                "V8__add_team_model.sql",
+                Fixtures.FIXED_V8 + "\n-- fixed"));
 
     var plan = decide(fixed, ABSENT, 0);
 
     assertThat(plan.createJob()).isTrue();
-    assertThat(migration.getStatus().getRevision()).isEqualTo(revision(fixed)).isNotEqualTo(revision);
+    assertThat(migration.getStatus().getRevision())
+        .isEqualTo(revision(fixed))
+        .isNotEqualTo(revision);
     assertThat(migration.getStatus().getJob()).isEqualTo("basketball-api-" + revision(fixed));
     assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
   }
@@ -174,7 +203,9 @@ class DecisionTest {
   void retryAnnotationMakesANewRevisionOfTheSameMigration() {
     decide(ABSENT, 1);
     decide(FAILED, 0);
-    migration.getMetadata().setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "2026-11-24T09:30"));
+    migration
+        .getMetadata()
+        .setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "2026-11-24T09:30"));
 
     var plan = decide(ABSENT, 0);
 
@@ -230,10 +261,12 @@ class DecisionTest {
   void editedConfigMapHoldsTheAppAndRunsTheNewRevision() {
     decide(ABSENT, 1);
     decide(SUCCEEDED, 0);
-    var edited = Fixtures.migrations(Map.of(
-        "V7__create_rosters.sql", Fixtures.V7,
-        "V8__add_team_model.sql", Fixtures.FIXED_V8,
-        "V9__add_season.sql", "ALTER TABLE teams ADD COLUMN season int;"));
+    var edited =
+        Fixtures.migrations(
+            Map.of(
+                "V7__create_rosters.sql", Fixtures.V7,
+                "V8__add_team_model.sql", Fixtures.FIXED_V8,
+                "V9__add_season.sql", "ALTER TABLE teams ADD COLUMN season int;"));
 
     var plan = decide(edited, ABSENT, 3);
 
@@ -274,8 +307,12 @@ class DecisionTest {
     assertThat(plan.createJob()).isFalse();
     assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
     assertState(STALLED, Reasons.CONFIG_MAP_NOT_FOUND);
-    assertThat(condition(STALLED).getMessage()).contains("basketball-migrations").contains("basketball");
-    assertThat(plan.events()).extracting(Plan.Event::reason).containsExactly(Reasons.CONFIG_MAP_NOT_FOUND);
+    assertThat(condition(STALLED).getMessage())
+        .contains("basketball-migrations")
+        .contains("basketball");
+    assertThat(plan.events())
+        .extracting(Plan.Event::reason)
+        .containsExactly(Reasons.CONFIG_MAP_NOT_FOUND);
     assertThat(decide(null, ABSENT, 0).events()).isEmpty();
   }
 
@@ -306,18 +343,27 @@ class DecisionTest {
     var reconcilingSince = condition(RECONCILING).getLastTransitionTime();
 
     var later = T0.plus(Duration.ofMinutes(5));
-    var plan = Decision.decide(new Observation(migration, MigrationSource.resolve(migration, configMap), SUCCEEDED, 0), later);
+    var plan =
+        Decision.decide(
+            new Observation(migration, MigrationSource.resolve(migration, configMap), SUCCEEDED, 0),
+            later);
     migration.setStatus(plan.status().orElseThrow());
 
-    assertThat(condition(READY).getLastTransitionTime()).isEqualTo("2026-11-24T09:05:00Z").isNotEqualTo(readySince);
-    assertThat(condition(RECONCILING).getLastTransitionTime()).isEqualTo("2026-11-24T09:05:00Z").isNotEqualTo(reconcilingSince);
+    assertThat(condition(READY).getLastTransitionTime())
+        .isEqualTo("2026-11-24T09:05:00Z")
+        .isNotEqualTo(readySince);
+    assertThat(condition(RECONCILING).getLastTransitionTime())
+        .isEqualTo("2026-11-24T09:05:00Z")
+        .isNotEqualTo(reconcilingSince);
     assertThat(condition(STALLED).getLastTransitionTime()).isEqualTo("2026-11-24T09:00:00Z");
   }
 
   @Test
   void commandMigrationsNeedNoConfigMap() {
     var command = Fixtures.commandMigration();
-    var plan = Decision.decide(new Observation(command, MigrationSource.resolve(command, null), ABSENT, 1), T0);
+    var plan =
+        Decision.decide(
+            new Observation(command, MigrationSource.resolve(command, null), ABSENT, 1), T0);
     assertThat(plan.createJob()).isTrue();
     assertThat(plan.status()).get().extracting(s -> s.getRevision()).isNotNull();
   }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class MigrationSourceTest {
   static String revision(SchemaMigration migration, Map<String, String> data) {
-    var source = MigrationSource.resolve(migration, data == null ? null : Fixtures.migrations(data));
+    var source =
+        MigrationSource.resolve(migration, data == null ? null : Fixtures.migrations(data));
     return ((MigrationSource.Valid) source).revision();
   }
 
@@ -27,8 +28,10 @@ class MigrationSourceTest {
     var base = Map.of("V1__a.sql", "select 1;");
     var reference = revision(Fixtures.flywayMigration(), base);
 
-    assertThat(revision(Fixtures.flywayMigration(), Map.of("V1__a.sql", "select 2;"))).isNotEqualTo(reference);
-    assertThat(revision(Fixtures.flywayMigration(), Map.of("V1__b.sql", "select 1;"))).isNotEqualTo(reference);
+    assertThat(revision(Fixtures.flywayMigration(), Map.of("V1__a.sql", "select 2;")))
+        .isNotEqualTo(reference);
+    assertThat(revision(Fixtures.flywayMigration(), Map.of("V1__b.sql", "select 1;")))
+        .isNotEqualTo(reference);
 
     var otherKey = Fixtures.flywayMigration();
     otherKey.getSpec().getDatabase().getUrlSecretRef().setKey("other");
@@ -47,7 +50,9 @@ class MigrationSourceTest {
   void keysThatAreNotSqlAndTheTargetDoNotChangeTheRevision() {
     var base = Map.of("V1__a.sql", "select 1;");
     var reference = revision(Fixtures.flywayMigration(), base);
-    assertThat(revision(Fixtures.flywayMigration(), Map.of("V1__a.sql", "select 1;", "README.md", "notes")))
+    assertThat(
+            revision(
+                Fixtures.flywayMigration(), Map.of("V1__a.sql", "select 1;", "README.md", "notes")))
         .isEqualTo(reference);
     var scaled = Fixtures.flywayMigration();
     scaled.getSpec().getTarget().setReplicas(10);
@@ -80,9 +85,12 @@ class MigrationSourceTest {
   @Test
   void missingOrEmptyConfigMapIsInvalidWithAnActionableMessage() {
     var missing = MigrationSource.resolve(Fixtures.flywayMigration(), null);
-    assertThat(missing).isEqualTo(new MigrationSource.Invalid(
-        Reasons.CONFIG_MAP_NOT_FOUND,
-        "ConfigMap \"basketball-migrations\" not found in namespace \"basketball\": create it or fix spec.flyway.configMapRef.name"));
+    assertThat(missing)
+        .isEqualTo(
+            new MigrationSource.Invalid(
+                Reasons.CONFIG_MAP_NOT_FOUND,
+                "ConfigMap \"basketball-migrations\" not found in namespace \"basketball\": create"
+                    + " it or fix spec.flyway.configMapRef.name"));
     var empty = MigrationSource.resolve(Fixtures.flywayMigration(), Fixtures.migrations(null));
     assertThat(empty).isInstanceOf(MigrationSource.Invalid.class);
     assertThat(((MigrationSource.Invalid) empty).reason()).isEqualTo(Reasons.NO_MIGRATIONS);

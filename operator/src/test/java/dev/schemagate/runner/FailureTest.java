@@ -18,54 +18,88 @@ class FailureTest {
   @Test
   void failedMigrationNamesTheScriptTheSqlStateAndTheServersMessage() {
     var sql = new SQLException("ERROR: type \"division\" already exists", "42710");
-    var e = new FlywayMigrateException(migration("V8__add_team_model.sql"), true, sql, false, new MigrateResult());
+    var e =
+        new FlywayMigrateException(
+            migration("V8__add_team_model.sql"), true, sql, false, new MigrateResult());
 
     assertThat(Failure.of(e))
-        .isEqualTo(new Failure(1, "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists"));
+        .isEqualTo(
+            new Failure(
+                1,
+                "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists"));
   }
 
   @Test
   void serverMessageDetailsStayOnTheLine() {
-    assertThat(Failure.line("V1__init.sql", "42601", "ERROR: syntax error at or near \"CREAT\"\n  Position: 1\n"))
-        .isEqualTo("V1__init.sql: SQLSTATE 42601: ERROR: syntax error at or near \"CREAT\" Position: 1");
+    assertThat(
+            Failure.line(
+                "V1__init.sql",
+                "42601",
+                "ERROR: syntax error at or near \"CREAT\"\n  Position: 1\n"))
+        .isEqualTo(
+            "V1__init.sql: SQLSTATE 42601: ERROR: syntax error at or near \"CREAT\" Position: 1");
   }
 
   @Test
   void refusedConnectionCannotConnectAndShowsTheNetworkError() {
-    var refused = new SQLException("Connection to db:5432 refused.", "08001", new ConnectException("Connection refused"));
+    var refused =
+        new SQLException(
+            "Connection to db:5432 refused.", "08001", new ConnectException("Connection refused"));
 
-    assertThat(Failure.of(new FlywaySqlException("Unable to obtain connection from database", refused)))
-        .isEqualTo(new Failure(3,
-            "SQLSTATE 08001: Connection to db:5432 refused. (java.net.ConnectException: Connection refused)"));
+    assertThat(
+            Failure.of(
+                new FlywaySqlException("Unable to obtain connection from database", refused)))
+        .isEqualTo(
+            new Failure(
+                3,
+                "SQLSTATE 08001: Connection to db:5432 refused. (java.net.ConnectException:"
+                    + " Connection refused)"));
   }
 
   @Test
   void failedAuthenticationCannotConnect() {
-    var denied = new SQLException("FATAL: password authentication failed for user \"app\"", "28P01");
+    var denied =
+        new SQLException("FATAL: password authentication failed for user \"app\"", "28P01");
 
-    assertThat(Failure.of(new FlywaySqlException("Unable to obtain connection from database", denied)))
-        .isEqualTo(new Failure(3, "SQLSTATE 28P01: FATAL: password authentication failed for user \"app\""));
+    assertThat(
+            Failure.of(new FlywaySqlException("Unable to obtain connection from database", denied)))
+        .isEqualTo(
+            new Failure(
+                3, "SQLSTATE 28P01: FATAL: password authentication failed for user \"app\""));
   }
 
   @Test
   void failedValidationIsAFailedMigrationOnOneLine() {
-    var e = new FlywayException("Validate failed: Migrations have failed validation\n"
-        + "Migration checksum mismatch for migration version 7\n-> Applied to database : 1\n");
+    var e =
+        new FlywayException(
+            "Validate failed: Migrations have failed validation\n"
+                + "Migration checksum mismatch for migration version 7\n"
+                + "-> Applied to database : 1\n");
 
-    assertThat(Failure.of(e)).isEqualTo(new Failure(1, "Validate failed: Migrations have failed validation"
-        + " Migration checksum mismatch for migration version 7 -> Applied to database : 1"));
+    assertThat(Failure.of(e))
+        .isEqualTo(
+            new Failure(
+                1,
+                "Validate failed: Migrations have failed validation Migration checksum mismatch for"
+                    + " migration version 7 -> Applied to database : 1"));
   }
 
   @Test
   void twoMigrationsWithOneVersionAreInvalidInput() {
-    var e = new FlywayException("Found more than one migration with version 7", CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION);
+    var e =
+        new FlywayException(
+            "Found more than one migration with version 7",
+            CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION);
 
-    assertThat(Failure.of(e)).isEqualTo(new Failure(2, "Found more than one migration with version 7"));
+    assertThat(Failure.of(e))
+        .isEqualTo(new Failure(2, "Found more than one migration with version 7"));
   }
 
   @Test
   void invalidInputKeepsItsMessage() {
-    assertThat(Failure.of(new InvalidInputException("no .sql files in migrations directory /migrations")))
+    assertThat(
+            Failure.of(
+                new InvalidInputException("no .sql files in migrations directory /migrations")))
         .isEqualTo(new Failure(2, "no .sql files in migrations directory /migrations"));
   }
 
@@ -74,15 +108,21 @@ class FailureTest {
     // 35 ASCII bytes, then two-byte characters: the cut falls inside one.
     String line = Failure.line("V10__add_team.sql", "XX000", "é".repeat(3000));
 
-    assertThat(line.getBytes(UTF_8)).hasSizeLessThanOrEqualTo(Failure.MAX_BYTES).hasSizeGreaterThan(4085);
-    assertThat(line).startsWith("V10__add_team.sql: SQLSTATE XX000: ééé").endsWith("é...").doesNotContain("\uFFFD");
+    assertThat(line.getBytes(UTF_8))
+        .hasSizeLessThanOrEqualTo(Failure.MAX_BYTES)
+        .hasSizeGreaterThan(4085);
+    assertThat(line)
+        .startsWith("V10__add_team.sql: SQLSTATE XX000: ééé")
+        .endsWith("é...")
+        .doesNotContain("\uFFFD");
   }
 
   /** A MigrationInfo that only knows its script: all a Failure asks of it. */
   private static MigrationInfo migration(String script) {
-    return (MigrationInfo) Proxy.newProxyInstance(
-        MigrationInfo.class.getClassLoader(),
-        new Class<?>[] {MigrationInfo.class},
-        (proxy, method, args) -> method.getName().equals("getScript") ? script : null);
+    return (MigrationInfo)
+        Proxy.newProxyInstance(
+            MigrationInfo.class.getClassLoader(),
+            new Class<?>[] {MigrationInfo.class},
+            (proxy, method, args) -> method.getName().equals("getScript") ? script : null);
   }
 }

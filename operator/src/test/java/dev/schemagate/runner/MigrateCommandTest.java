@@ -24,8 +24,10 @@ class MigrateCommandTest {
 
   @Test
   void summaryOfNothingToDo() {
-    assertThat(MigrateCommand.summary(result("8", null))).isEqualTo("Schema up to date at version 8; nothing to apply");
-    assertThat(MigrateCommand.summary(result(null, null))).isEqualTo("Schema up to date without a version; nothing to apply");
+    assertThat(MigrateCommand.summary(result("8", null)))
+        .isEqualTo("Schema up to date at version 8; nothing to apply");
+    assertThat(MigrateCommand.summary(result(null, null)))
+        .isEqualTo("Schema up to date without a version; nothing to apply");
   }
 
   private static MigrateResult result(String initial, String target, MigrateOutput... applied) {

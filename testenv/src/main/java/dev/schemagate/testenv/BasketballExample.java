@@ -32,15 +32,22 @@ public final class BasketballExample {
   public static final String NAMESPACE = "basketball";
   public static final String NAME = "basketball-api";
   public static final String V8 = "V8__add_team_model.sql";
+
   /** The app's container in deployment.yaml. */
   public static final String APP_CONTAINER = "api";
+
   /** The gate first, the app last. */
-  private static final List<String> ORDER = List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
+  private static final List<String> ORDER =
+      List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
 
   private BasketballExample() {}
 
-  /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}, as the example's. */
-  public static SchemaMigration migration(String namespace, String app, String configMap, int replicas) {
+  /**
+   * A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}, as the
+   * example's.
+   */
+  public static SchemaMigration migration(
+      String namespace, String app, String configMap, int replicas) {
     var spec = new SchemaMigrationSpec();
     var target = new Target();
     target.setDeployment(app);
@@ -77,9 +84,17 @@ public final class BasketballExample {
    * scripts replaced, lets {@code edit} change any item, and applies it (server-side apply).
    */
   public static List<HasMetadata> apply(
-      KubernetesClient client, String namespace, String url, Map<String, String> scripts, Consumer<HasMetadata> edit) {
+      KubernetesClient client,
+      String namespace,
+      String url,
+      Map<String, String> scripts,
+      Consumer<HasMetadata> edit) {
     var rendered = Kubectl.run(null, null, "kustomize", dir().toString());
-    var items = new ArrayList<>(client.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8))).items());
+    var items =
+        new ArrayList<>(
+            client
+                .load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items());
     items.removeIf(i -> i.getKind().equals("Namespace") && !namespace.equals(NAMESPACE));
     for (var item : items) {
       if (!item.getKind().equals("Namespace")) {

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The control plane's binaries, built from Go modules by testenv/build-binaries.sh, which returns at
- * once when they are already in its cache. Calling it here keeps `mvn verify` self-sufficient.
+ * The control plane's binaries, built from Go modules by testenv/build-binaries.sh, which returns
+ * at once when they are already in its cache. Calling it here keeps `mvn verify` self-sufficient.
  */
 public final class Binaries {
   private static Path dir;
@@ -25,10 +25,15 @@ public final class Binaries {
     return dir().resolve(name);
   }
 
-  /** Where built tools are kept across runs: $SCHEMAGATE_CACHE, else ~/.cache/schemagate (as build-binaries.sh). */
+  /**
+   * Where built tools are kept across runs: $SCHEMAGATE_CACHE, else ~/.cache/schemagate (as
+   * build-binaries.sh).
+   */
   public static Path cacheDir() {
     var env = System.getenv("SCHEMAGATE_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "schemagate");
+    return env != null && !env.isBlank()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache", "schemagate");
   }
 
   /** testenv/ of this checkout, found from the working directory (the repo root or a module). */
@@ -38,7 +43,8 @@ public final class Binaries {
         return d.resolve("testenv");
       }
     }
-    throw new IllegalStateException("testenv/build-binaries.sh not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "testenv/build-binaries.sh not found above " + Path.of("").toAbsolutePath());
   }
 
   private static Path build() {

@@ -31,11 +31,12 @@ import javax.net.ssl.X509TrustManager;
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager
  * (Deployments make ReplicaSets make Pods, Jobs make Pods, owners' children are garbage-collected).
  * No kubelet and no scheduler: pods stay Pending unless a test or the local node acts on them.
- * SchemaGate's CRDs and pod admission policy are installed at start.
- * Clients authenticate with a static token in system:masters; ports are picked free at start.
+ * SchemaGate's CRDs and pod admission policy are installed at start. Clients authenticate with a
+ * static token in system:masters; ports are picked free at start.
  */
 public final class ControlPlane implements AutoCloseable {
-  static final String CONTROLLERS = "deployment,replicaset,job,garbagecollector,namespace,serviceaccount";
+  static final String CONTROLLERS =
+      "deployment,replicaset,job,garbagecollector,namespace,serviceaccount";
   private static final Duration STARTUP = Duration.ofSeconds(90);
 
   private final Path dir;
@@ -59,50 +60,57 @@ public final class ControlPlane implements AutoCloseable {
     var plane = new ControlPlane(dir, "https://127.0.0.1:" + apiPort, token);
     try {
       plane.writeCredentials();
-      plane.run("etcd", List.of(
-          bin.resolve("etcd").toString(),
-          "--name=default",
-          "--data-dir=" + dir.resolve("etcd"),
-          "--listen-client-urls=http://127.0.0.1:" + etcdPort,
-          "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
-          "--listen-peer-urls=http://127.0.0.1:" + peerPort,
-          "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
-          "--initial-cluster=default=http://127.0.0.1:" + peerPort,
-          // Test data: losing it on a crash is fine, waiting for fsync is not.
-          "--unsafe-no-fsync",
-          "--log-level=warn"));
-      plane.run("kube-apiserver", List.of(
-          bin.resolve("kube-apiserver").toString(),
-          "--etcd-servers=http://127.0.0.1:" + etcdPort,
-          "--bind-address=127.0.0.1",
-          "--advertise-address=127.0.0.1",
-          // No Endpoints for the kubernetes Service: a loopback address there is an error every 10 s.
-          "--endpoint-reconciler-type=none",
-          "--secure-port=" + apiPort,
-          "--cert-dir=" + dir.resolve("pki"),
-          "--token-auth-file=" + dir.resolve("tokens.csv"),
-          "--authorization-mode=RBAC",
-          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-          "--service-account-key-file=" + dir.resolve("sa.key"),
-          "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-          "--service-cluster-ip-range=10.0.0.0/24",
-          // Pods need no token Secret: nothing here runs in-cluster clients.
-          "--disable-admission-plugins=ServiceAccount",
-          "--allow-privileged=true",
-          "--enable-priority-and-fairness=false"));
+      plane.run(
+          "etcd",
+          List.of(
+              bin.resolve("etcd").toString(),
+              "--name=default",
+              "--data-dir=" + dir.resolve("etcd"),
+              "--listen-client-urls=http://127.0.0.1:" + etcdPort,
+              "--advertise-client-urls=http://127.0.0.1:" + etcdPort,
+              "--listen-peer-urls=http://127.0.0.1:" + peerPort,
+              "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+              "--initial-cluster=default=http://127.0.0.1:" + peerPort,
+              // Test data: losing it on a crash is fine, waiting for fsync is not.
+              "--unsafe-no-fsync",
+              "--log-level=warn"));
+      plane.run(
+          "kube-apiserver",
+          List.of(
+              bin.resolve("kube-apiserver").toString(),
+              "--etcd-servers=http://127.0.0.1:" + etcdPort,
+              "--bind-address=127.0.0.1",
+              "--advertise-address=127.0.0.1",
+              // No Endpoints for the kubernetes Service: a loopback address there is an error every
+              // 10 s.
+              "--endpoint-reconciler-type=none",
+              "--secure-port=" + apiPort,
+              "--cert-dir=" + dir.resolve("pki"),
+              "--token-auth-file=" + dir.resolve("tokens.csv"),
+              "--authorization-mode=RBAC",
+              "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+              "--service-account-key-file=" + dir.resolve("sa.key"),
+              "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+              "--service-cluster-ip-range=10.0.0.0/24",
+              // Pods need no token Secret: nothing here runs in-cluster clients.
+              "--disable-admission-plugins=ServiceAccount",
+              "--allow-privileged=true",
+              "--enable-priority-and-fairness=false"));
       plane.awaitReady();
       // Before the controller manager: its garbage collector looks for new resource types only
       // every 30 s, and must know SchemaMigrations to collect their Jobs.
       try (var client = plane.client()) {
         installSchemaGate(client);
       }
-      plane.run("kube-controller-manager", List.of(
-          bin.resolve("kube-controller-manager").toString(),
-          "--kubeconfig=" + plane.kubeconfig(),
-          "--controllers=" + CONTROLLERS,
-          "--leader-elect=false",
-          "--secure-port=0",
-          "--use-service-account-credentials=false"));
+      plane.run(
+          "kube-controller-manager",
+          List.of(
+              bin.resolve("kube-controller-manager").toString(),
+              "--kubeconfig=" + plane.kubeconfig(),
+              "--controllers=" + CONTROLLERS,
+              "--leader-elect=false",
+              "--secure-port=0",
+              "--use-service-account-credentials=false"));
       return plane;
     } catch (IOException | InterruptedException | RuntimeException e) {
       plane.close();
@@ -140,22 +148,31 @@ public final class ControlPlane implements AutoCloseable {
    * Installs SchemaGate's cluster-wide parts into any cluster as the chart does: the committed CRDs
    * of this checkout (crds/), waiting until they are served, and the chart's pod admission policy.
    */
-  public static void installSchemaGate(KubernetesClient client) throws IOException, InterruptedException {
+  public static void installSchemaGate(KubernetesClient client)
+      throws IOException, InterruptedException {
     var root = Binaries.testenvDir().getParent();
     try (var files = Files.list(root.resolve("crds"))) {
       for (var file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {
           var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).serverSideApply();
-          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd.getMetadata().getName())
               .waitUntilCondition(ControlPlane::established, 30, TimeUnit.SECONDS);
         }
       }
     }
     var policy =
         new ProcessBuilder(
-                Binaries.of("helm").toString(), "template", "schemagate", root.resolve("charts/schemagate").toString(),
-                "--show-only", "templates/pod-admission-policy.yaml")
+                Binaries.of("helm").toString(),
+                "template",
+                "schemagate",
+                root.resolve("charts/schemagate").toString(),
+                "--show-only",
+                "templates/pod-admission-policy.yaml")
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     var yaml = policy.getInputStream().readAllBytes();
@@ -166,7 +183,9 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private static boolean established(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
@@ -174,7 +193,9 @@ public final class ControlPlane implements AutoCloseable {
   private void writeCredentials() throws IOException {
     Files.writeString(dir.resolve("tokens.csv"), token + ",admin,admin,system:masters\n");
     var pem = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serviceAccountKey());
-    Files.writeString(dir.resolve("sa.key"), "-----BEGIN PRIVATE KEY-----\n" + pem + "\n-----END PRIVATE KEY-----\n");
+    Files.writeString(
+        dir.resolve("sa.key"),
+        "-----BEGIN PRIVATE KEY-----\n" + pem + "\n-----END PRIVATE KEY-----\n");
     Files.writeString(
         kubeconfig(),
         """
@@ -213,9 +234,15 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    var http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+    var http =
+        HttpClient.newBuilder()
+            .sslContext(trustAll())
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     var request =
-        HttpRequest.newBuilder(URI.create(server + "/readyz")).header("Authorization", "Bearer " + token).build();
+        HttpRequest.newBuilder(URI.create(server + "/readyz"))
+            .header("Authorization", "Bearer " + token)
+            .build();
     var deadline = Instant.now().plus(STARTUP);
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
@@ -235,20 +262,31 @@ public final class ControlPlane implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("kube-apiserver not ready after " + STARTUP + ": " + last + "; logs in " + dir);
+    throw new IllegalStateException(
+        "kube-apiserver not ready after " + STARTUP + ": " + last + "; logs in " + dir);
   }
 
   private static SSLContext trustAll() {
     try {
       // The apiserver's serving certificate is self-signed at start; loopback only.
       var context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new X509TrustManager() {
-        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-        @Override public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      }}, new SecureRandom());
+      context.init(
+          null,
+          new TrustManager[] {
+            new X509TrustManager() {
+              @Override
+              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+              @Override
+              public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+              }
+            }
+          },
+          new SecureRandom());
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);

@@ -41,46 +41,78 @@ public final class Demo {
     var state = Files.createDirectories(root.resolve(".schemagate"));
     say("starting PostgreSQL");
     var url = LocalPostgres.shared().createDatabase("basketball");
-    say("starting the control plane: etcd, kube-apiserver, kube-controller-manager (built once from Go modules)");
+    say(
+        "starting the control plane: etcd, kube-apiserver, kube-controller-manager (built once from"
+            + " Go modules)");
     var plane = ControlPlane.start(state.resolve("run"));
     var client = plane.client();
     LocalNode node = null;
     io.javaoperatorsdk.operator.Operator operator = null;
     var stop = new CountDownLatch(1);
     var stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    stopped.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     try {
       var kubeconfig = state.resolve("kubeconfig");
       Files.copy(plane.kubeconfig(), kubeconfig, REPLACE_EXISTING);
-      say("starting a local node (pods run as processes; logs in " + root.relativize(state) + "/node) and the operator");
+      say(
+          "starting a local node (pods run as processes; logs in "
+              + root.relativize(state)
+              + "/node) and the operator");
       node = LocalNode.builder(client).dir(state.resolve("node")).start();
-      operator = SchemaGateOperator.start(client, new SimpleMeterRegistry(),
-          new SchemaGateOperator.Settings(Set.of(), "schemagate:demo", null));
-      say("in another shell:  export KUBECONFIG=" + kubeconfig + "  &&  kubectl get smig,deploy,jobs,pods -n " + NAMESPACE);
+      operator =
+          SchemaGateOperator.start(
+              client,
+              new SimpleMeterRegistry(),
+              new SchemaGateOperator.Settings(Set.of(), "schemagate:demo", null));
+      say(
+          "in another shell:  export KUBECONFIG="
+              + kubeconfig
+              + "  &&  kubectl get smig,deploy,jobs,pods -n "
+              + NAMESPACE);
 
       var watch = new Narrator(client, node);
-      say("act 1: basketball-api ships migration 008 as it broke in #85 (CREATE TYPE division, again)");
+      say(
+          "act 1: basketball-api ships migration 008 as it broke in #85 (CREATE TYPE division,"
+              + " again)");
       BasketballExample.apply(client, NAMESPACE, url, BasketballExample.brokenV8(), item -> {});
       var stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
-      say("the gate held: app pods started " + node.starts(NAMESPACE, APP_CONTAINER) + " times; Deployment at "
-          + watch.replicas() + " replicas");
+      say(
+          "the gate held: app pods started "
+              + node.starts(NAMESPACE, APP_CONTAINER)
+              + " times; Deployment at "
+              + watch.replicas()
+              + " replicas");
 
-      say("act 2: 008 fixed (idempotent SQL, as the issue asks); the ConfigMap changes, so a new revision runs");
+      say(
+          "act 2: 008 fixed (idempotent SQL, as the issue asks); the ConfigMap changes, so a new"
+              + " revision runs");
       BasketballExample.apply(client, NAMESPACE, url, Map.of(), item -> {});
-      var ready = watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
-      System.out.print(Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
+      var ready =
+          watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
+      System.out.print(
+          Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
       if (ready) {
-        say("the gate opened: 3 app pods Ready, started " + node.starts(NAMESPACE, APP_CONTAINER) + " times in all");
+        say(
+            "the gate opened: 3 app pods Ready, started "
+                + node.starts(NAMESPACE, APP_CONTAINER)
+                + " times in all");
       }
       if (!(stalled && ready)) {
-        say("the story did not finish within " + ACT.toMinutes() + " minutes per act; see " + root.relativize(state));
+        say(
+            "the story did not finish within "
+                + ACT.toMinutes()
+                + " minutes per act; see "
+                + root.relativize(state));
         return 1;
       }
       if (!exitWhenDone) {
@@ -103,7 +135,8 @@ public final class Demo {
   }
 
   void say(String line) {
-    System.out.printf("[%5.1fs] %s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0, line);
+    System.out.printf(
+        "[%5.1fs] %s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0, line);
   }
 
   /** Prints what on-call would watch, as it changes: the conditions, the replicas, app starts. */
@@ -133,12 +166,20 @@ public final class Demo {
       var m = migration();
       var line = "";
       if (m != null && m.getStatus() != null) {
-        line = m.getStatus().getConditions().stream()
-            .filter(c -> "True".equals(c.getStatus()))
-            .map(c -> c.getType() + "/" + c.getReason() + ": " + c.getMessage())
-            .findFirst().orElse("");
+        line =
+            m.getStatus().getConditions().stream()
+                .filter(c -> "True".equals(c.getStatus()))
+                .map(c -> c.getType() + "/" + c.getReason() + ": " + c.getMessage())
+                .findFirst()
+                .orElse("");
       }
-      line += " | Deployment " + replicas() + " wanted, " + readyReplicas() + " ready | app starts " + node.starts(NAMESPACE, APP_CONTAINER);
+      line +=
+          " | Deployment "
+              + replicas()
+              + " wanted, "
+              + readyReplicas()
+              + " ready | app starts "
+              + node.starts(NAMESPACE, APP_CONTAINER);
       if (!line.equals(last)) {
         say(line);
         last = line;
@@ -151,8 +192,10 @@ public final class Demo {
 
     boolean conditionTrue(String type) {
       var m = migration();
-      return m != null && m.getStatus() != null && m.getStatus().getConditions().stream()
-          .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+      return m != null
+          && m.getStatus() != null
+          && m.getStatus().getConditions().stream()
+              .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     int replicas() {
@@ -162,7 +205,9 @@ public final class Demo {
 
     int readyReplicas() {
       var d = client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-      return d == null || d.getStatus() == null ? 0 : Objects.requireNonNullElse(d.getStatus().getReadyReplicas(), 0);
+      return d == null || d.getStatus() == null
+          ? 0
+          : Objects.requireNonNullElse(d.getStatus().getReadyReplicas(), 0);
     }
   }
 }

@@ -36,10 +36,12 @@ public final class Kubectl {
       var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+        throw new IllegalStateException(
+            "kubectl " + String.join(" ", args) + " did not finish in 60 s");
       }
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
+        throw new IllegalStateException(
+            "kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
       }
       return output;
     } catch (IOException e) {

@@ -17,16 +17,17 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL server for tests and the local demo: the one named by {@code
- * SCHEMAGATE_PG_URL} (a {@code postgresql://} URL with rights to create databases), or else a
- * private throwaway cluster on a free loopback port, started once per JVM and stopped by a
- * shutdown hook.
+ * A real PostgreSQL server for tests and the local demo: the one named by {@code SCHEMAGATE_PG_URL}
+ * (a {@code postgresql://} URL with rights to create databases), or else a private throwaway
+ * cluster on a free loopback port, started once per JVM and stopped by a shutdown hook.
  */
 public final class LocalPostgres {
   private static final Path INSTALLS = Path.of("/usr/lib/postgresql");
   private static LocalPostgres shared;
 
-  /** A URL of the server's maintenance database; {@link #createDatabase} swaps the database name. */
+  /**
+   * A URL of the server's maintenance database; {@link #createDatabase} swaps the database name.
+   */
   private final String adminUrl;
 
   private LocalPostgres(String adminUrl) {
@@ -45,7 +46,8 @@ public final class LocalPostgres {
   public String createDatabase(String prefix) {
     String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
     if (!name.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("database prefix must be a plain SQL identifier: " + prefix);
+      throw new IllegalArgumentException(
+          "database prefix must be a plain SQL identifier: " + prefix);
     }
     try (Connection c = connect(adminUrl)) {
       c.createStatement().execute("CREATE DATABASE " + name);
@@ -73,15 +75,39 @@ public final class LocalPostgres {
       List<String> asOwner = runAsOwnerOf(dir);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(asOwner, bin, dir)));
       Path data = dir.resolve("data");
-      run(asOwner, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-          "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions");
+      run(
+          asOwner,
+          bin.resolve("initdb").toString(),
+          "-D",
+          data.toString(),
+          "-U",
+          "postgres",
+          "--auth=trust",
+          "--encoding=UTF8",
+          "--locale=C",
+          "--no-sync",
+          "--no-instructions");
       int port = freePort();
       Path log = dir.resolve("server.log");
       try {
-        // -w: return once the server accepts connections. Durability off: the data dies with this JVM.
-        run(asOwner, bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", data.toString(),
-            "-l", log.toString(),
-            "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -c unix_socket_directories=" + dir
+        // -w: return once the server accepts connections. Durability off: the data dies with this
+        // JVM.
+        run(
+            asOwner,
+            bin.resolve("pg_ctl").toString(),
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            data.toString(),
+            "-l",
+            log.toString(),
+            "-o",
+            "-c listen_addresses=127.0.0.1 -p "
+                + port
+                + " -c unix_socket_directories="
+                + dir
                 + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
       } catch (IllegalStateException e) {
         throw new IllegalStateException(e.getMessage() + "server log:\n" + read(log), e);
@@ -92,7 +118,15 @@ public final class LocalPostgres {
     private static void stop(List<String> asOwner, Path bin, Path dir) {
       Path data = dir.resolve("data");
       if (Files.exists(data.resolve("postmaster.pid"))) {
-        run(asOwner, bin.resolve("pg_ctl").toString(), "stop", "-w", "-m", "immediate", "-D", data.toString());
+        run(
+            asOwner,
+            bin.resolve("pg_ctl").toString(),
+            "stop",
+            "-w",
+            "-m",
+            "immediate",
+            "-D",
+            data.toString());
       }
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -102,15 +136,23 @@ public final class LocalPostgres {
     }
 
     private static Path newestBinDir() {
-      try (Stream<Path> installs = Files.isDirectory(INSTALLS) ? Files.list(INSTALLS) : Stream.empty()) {
+      try (Stream<Path> installs =
+          Files.isDirectory(INSTALLS) ? Files.list(INSTALLS) : Stream.empty()) {
         return installs
             .filter(p -> p.getFileName().toString().matches("\\d+"))
-            .filter(p -> Files.isExecutable(p.resolve("bin/initdb")) && Files.isExecutable(p.resolve("bin/pg_ctl")))
+            .filter(
+                p ->
+                    Files.isExecutable(p.resolve("bin/initdb"))
+                        && Files.isExecutable(p.resolve("bin/pg_ctl")))
             .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
             .map(p -> p.resolve("bin"))
-            .orElseThrow(() -> new IllegalStateException(
-                "No PostgreSQL server binaries in " + INSTALLS + "/*/bin: apt-get install -y postgresql"
-                    + " (or set SCHEMAGATE_PG_URL to a server's postgresql:// URL)"));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "No PostgreSQL server binaries in "
+                            + INSTALLS
+                            + "/*/bin: apt-get install -y postgresql"
+                            + " (or set SCHEMAGATE_PG_URL to a server's postgresql:// URL)"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -130,11 +172,13 @@ public final class LocalPostgres {
         if (!Files.getOwner(dir).getName().equals("root")) {
           return List.of();
         }
-        var postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+        var postgres =
+            dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
         Files.setOwner(dir, postgres);
         return List.of("runuser", "-u", "postgres", "--");
       } catch (IOException e) {
-        throw new IllegalStateException("running as root, and cannot hand " + dir + " to the postgres user", e);
+        throw new IllegalStateException(
+            "running as root, and cannot hand " + dir + " to the postgres user", e);
       }
     }
 

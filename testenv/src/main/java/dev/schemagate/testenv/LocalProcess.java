@@ -29,9 +29,11 @@ public final class LocalProcess implements AutoCloseable {
     // exec keeps the child's pid for the watchdog; TERM on our exit, KILL if it lingers.
     watched.add(
         "\"$@\" & child=$!; trap 'kill $child 2>/dev/null' TERM INT; "
-            + "while kill -0 " + jvm + " 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; "
-            + "kill $child 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit 0; sleep 0.5; done; "
-            + "kill -9 $child 2>/dev/null");
+            + "while kill -0 "
+            + jvm
+            + " 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; kill $child"
+            + " 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $child 2>/dev/null || exit"
+            + " 0; sleep 0.5; done; kill -9 $child 2>/dev/null");
     watched.add(name);
     watched.addAll(command);
     var process =
@@ -56,7 +58,8 @@ public final class LocalProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    // Terminating the watchdog makes it TERM the child (its trap), and the child's children with it.
+    // Terminating the watchdog makes it TERM the child (its trap), and the child's children with
+    // it.
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {

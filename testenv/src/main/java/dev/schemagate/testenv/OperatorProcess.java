@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * /healthz, /readyz and /metrics over HTTP. Killed forcibly on {@link #close()} if still alive.
  */
 public final class OperatorProcess implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final int healthPort;
@@ -38,14 +39,19 @@ public final class OperatorProcess implements AutoCloseable {
     this.started = started;
   }
 
-  /** operator/target/schemagate-*-all.jar of this checkout (built by `mvn -pl operator package`). */
+  /**
+   * operator/target/schemagate-*-all.jar of this checkout (built by `mvn -pl operator package`).
+   */
   public static Path jar() {
     var target = Binaries.testenvDir().getParent().resolve("operator/target");
     try (var files = Files.list(target)) {
       return files
           .filter(p -> p.getFileName().toString().matches("schemagate-.*-all\\.jar"))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no schemagate-*-all.jar in " + target + ": run mvn -pl operator package"));
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "no schemagate-*-all.jar in " + target + ": run mvn -pl operator package"));
     } catch (IOException e) {
       throw new IllegalStateException("no " + target + ": run mvn -pl operator package", e);
     }
@@ -58,7 +64,12 @@ public final class OperatorProcess implements AutoCloseable {
    * @param env added to this process's environment, e.g. POD_NAMESPACE
    */
   public static OperatorProcess start(
-      Path kubeconfig, List<String> jvmOptions, List<String> args, Map<String, String> env, Path log) throws IOException {
+      Path kubeconfig,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> env,
+      Path log)
+      throws IOException {
     var port = freePort();
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -69,9 +80,10 @@ public final class OperatorProcess implements AutoCloseable {
     command.addAll(args);
     command.add("--health-port=" + port);
     Files.createDirectories(log.toAbsolutePath().getParent());
-    var builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    var builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(env);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -104,7 +116,8 @@ public final class OperatorProcess implements AutoCloseable {
     var last = "no answer";
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("operator exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            "operator exited with " + process.exitValue() + "; see " + log);
       }
       try {
         var response = get("/readyz");
@@ -117,12 +130,15 @@ public final class OperatorProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("operator not ready after " + timeout + ": " + last + "; see " + log);
+    throw new IllegalStateException(
+        "operator not ready after " + timeout + ": " + last + "; see " + log);
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
-        .timeout(Duration.ofSeconds(10)).build();
+    var request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -140,7 +156,8 @@ public final class OperatorProcess implements AutoCloseable {
    * Prometheus text format.
    */
   public static double sum(String metrics, String name, String... labels) {
-    var line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
+    var line =
+        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
     var m = line.matcher(metrics);
     double total = 0;
     while (m.find()) {
@@ -170,7 +187,10 @@ public final class OperatorProcess implements AutoCloseable {
     return OptionalLong.empty();
   }
 
-  /** SIGTERM, as the kubelet sends it; returns the exit code, or empty if still running after the timeout. */
+  /**
+   * SIGTERM, as the kubelet sends it; returns the exit code, or empty if still running after the
+   * timeout.
+   */
   public OptionalLong terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

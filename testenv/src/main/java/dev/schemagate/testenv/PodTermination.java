@@ -17,8 +17,9 @@ public final class PodTermination {
   private PodTermination() {}
 
   /**
-   * The pod's containers exited with this code; a non-null {@code message} is what they wrote to their
-   * termination log. Containers' names and images come from the pod's spec, as a kubelet reports them.
+   * The pod's containers exited with this code; a non-null {@code message} is what they wrote to
+   * their termination log. Containers' names and images come from the pod's spec, as a kubelet
+   * reports them.
    */
   public static Pod write(KubernetesClient client, Pod pod, int exitCode, String message) {
     var now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -26,21 +27,35 @@ public final class PodTermination {
         pod.getSpec().getContainers().stream()
             .map(c -> terminated(c.getName(), c.getImage(), exitCode, message, now))
             .toList();
-    return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .editStatus(p -> {
-          p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-          p.getStatus().setContainerStatuses(List.copyOf(statuses));
-          return p;
-        });
+    return client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+              p.getStatus().setContainerStatuses(List.copyOf(statuses));
+              return p;
+            });
   }
 
-  private static ContainerStatus terminated(String name, String image, int exitCode, String message, String at) {
+  private static ContainerStatus terminated(
+      String name, String image, int exitCode, String message, String at) {
     return new ContainerStatusBuilder()
-        .withName(name).withImage(image).withImageID("").withReady(false).withRestartCount(0)
-        .withNewState().withNewTerminated()
-        .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
-        .withStartedAt(at).withFinishedAt(at)
-        .endTerminated().endState()
+        .withName(name)
+        .withImage(image)
+        .withImageID("")
+        .withReady(false)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(exitCode == 0 ? "Completed" : "Error")
+        .withMessage(message)
+        .withStartedAt(at)
+        .withFinishedAt(at)
+        .endTerminated()
+        .endState()
         .build();
   }
 }

@@ -13,15 +13,17 @@ import java.util.List;
 
 /**
  * The Python virtualenv of the basketball-api example's migration tool (Alembic), built from PyPI
- * by the pinned requirements beside the Alembic project and cached by their hash, like the
- * control plane's binaries.
+ * by the pinned requirements beside the Alembic project and cached by their hash, like the control
+ * plane's binaries.
  */
 public final class PythonVenv {
   private static Path venv;
 
   private PythonVenv() {}
 
-  /** The Alembic project of the example: alembic.ini (1.8.1) and alembic-1.8.0.ini (the broken 008). */
+  /**
+   * The Alembic project of the example: alembic.ini (1.8.1) and alembic-1.8.0.ini (the broken 008).
+   */
   public static Path alembicProject() {
     return Binaries.testenvDir().resolveSibling("examples/basketball-api/alembic");
   }
@@ -36,21 +38,33 @@ public final class PythonVenv {
 
   private static Path build(Path requirements) {
     try {
-      var hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(requirements)));
+      var hash =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(requirements)));
       var cache = Files.createDirectories(Binaries.cacheDir().resolve("venv"));
       var dir = cache.resolve(hash.substring(0, 12));
       var complete = dir.resolve(".complete");
       // A venv is not relocatable (its scripts name its path), so it is built in place, under a
       // lock, and only a marker written last says it is whole.
-      try (var lock = FileChannel.open(cache.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          var held = lock.lock()) {
+      try (var lock =
+          FileChannel.open(
+              cache.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        lock.lock(); // released when the channel closes
         if (!Files.exists(complete)) {
           if (Files.exists(dir)) {
             run(List.of("rm", "-rf", dir.toString()));
           }
           run(List.of("python3", "-m", "venv", dir.toString()));
-          run(List.of(dir.resolve("bin/pip").toString(), "install", "--quiet", "--disable-pip-version-check",
-              "--no-deps", "-r", requirements.toString()));
+          run(
+              List.of(
+                  dir.resolve("bin/pip").toString(),
+                  "install",
+                  "--quiet",
+                  "--disable-pip-version-check",
+                  "--no-deps",
+                  "-r",
+                  requirements.toString()));
           Files.writeString(complete, requirements + "\n");
         }
       }
@@ -66,7 +80,8 @@ public final class PythonVenv {
     try {
       var process = new ProcessBuilder(command).inheritIO().start();
       if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue());
+        throw new IllegalStateException(
+            String.join(" ", command) + " failed with exit code " + process.exitValue());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

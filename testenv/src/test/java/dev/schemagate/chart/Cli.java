@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cli {
   static final Path CHART = Cluster.repoRoot().resolve("charts/schemagate");
-  /** The cluster's version: helm template and lint otherwise assume the version of helm's client-go. */
+
+  /**
+   * The cluster's version: helm template and lint otherwise assume the version of helm's client-go.
+   */
   static final String KUBE_VERSION = "--kube-version=1.34.4";
 
   private static final Path HOME = Path.of("target/cli-home").toAbsolutePath();
@@ -43,7 +46,13 @@ final class Cli {
 
     @Override
     public String toString() {
-      return String.join(" ", command) + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+      return String.join(" ", command)
+          + " exited "
+          + exitCode
+          + "\nstdout:\n"
+          + stdout
+          + "\nstderr:\n"
+          + stderr;
     }
   }
 

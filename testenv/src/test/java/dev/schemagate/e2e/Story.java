@@ -27,8 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One namespace of the shared control plane with its own database, local node and, optionally,
- * the operator: the stage the seed's story plays on.
+ * One namespace of the shared control plane with its own database, local node and, optionally, the
+ * operator: the stage the seed's story plays on.
  */
 final class Story implements AutoCloseable {
   static final String APP = "basketball-api";
@@ -43,16 +43,23 @@ final class Story implements AutoCloseable {
   Story(String name, Map<String, ImageMap.Image> images) throws Exception {
     namespace = Cluster.newNamespace(name);
     url = LocalPostgres.shared().createDatabase(name.replace('-', '_'));
-    var builder = LocalNode.builder(client).name("node-" + namespace).namespaces(namespace)
-        .dir(Binaries.testenvDir().resolve("target/e2e/" + namespace)).backOff(Duration.ofSeconds(1));
+    var builder =
+        LocalNode.builder(client)
+            .name("node-" + namespace)
+            .namespaces(namespace)
+            .dir(Binaries.testenvDir().resolve("target/e2e/" + namespace))
+            .backOff(Duration.ofSeconds(1));
     images.forEach(builder::image);
     node = builder.start();
   }
 
   Story withOperator() {
     // A client of its own: the operator closes it when it stops.
-    operator = SchemaGateOperator.start(Cluster.plane().client(), new SimpleMeterRegistry(),
-        new SchemaGateOperator.Settings(Set.of(namespace), "schemagate:e2e", null));
+    operator =
+        SchemaGateOperator.start(
+            Cluster.plane().client(),
+            new SimpleMeterRegistry(),
+            new SchemaGateOperator.Settings(Set.of(namespace), "schemagate:e2e", null));
     return this;
   }
 
@@ -77,8 +84,13 @@ final class Story implements AutoCloseable {
   }
 
   Condition awaitTrue(String type, String reason) {
-    await().atMost(TIMEOUT).until(() -> condition(type)
-        .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason())).isPresent());
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                condition(type)
+                    .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason()))
+                    .isPresent());
     return condition(type).orElseThrow();
   }
 
@@ -111,7 +123,8 @@ final class Story implements AutoCloseable {
 
   /** One column of a query, as strings. */
   List<String> query(String sql) throws SQLException {
-    try (var db = LocalPostgres.connect(url); var rows = db.createStatement().executeQuery(sql)) {
+    try (var db = LocalPostgres.connect(url);
+        var rows = db.createStatement().executeQuery(sql)) {
       var values = new ArrayList<String>();
       while (rows.next()) {
         values.add(rows.getString(1));
@@ -121,6 +134,7 @@ final class Story implements AutoCloseable {
   }
 
   boolean tableExists(String table) throws SQLException {
-    return !query("SELECT 1 FROM information_schema.tables WHERE table_name = '" + table + "'").isEmpty();
+    return !query("SELECT 1 FROM information_schema.tables WHERE table_name = '" + table + "'")
+        .isEmpty();
   }
 }

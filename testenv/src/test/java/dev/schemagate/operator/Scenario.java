@@ -36,9 +36,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The basketball-api story in one namespace of the shared control plane, with the operator in-process.
- * Methods without a name act on the one app of the story ({@link #APP}); the named ones let a test
- * put several SchemaMigrations in one namespace.
+ * The basketball-api story in one namespace of the shared control plane, with the operator
+ * in-process. Methods without a name act on the one app of the story ({@link #APP}); the named ones
+ * let a test put several SchemaMigrations in one namespace.
  */
 final class Scenario implements AutoCloseable {
   static final String APP = "basketball-api";
@@ -47,11 +47,19 @@ final class Scenario implements AutoCloseable {
   static final String DB_KEY = "url";
   static final String RUNNER_IMAGE = "schemagate:test";
   static final String APP_IMAGE = "basketball-api:1.8.0";
+
   /** What the runner writes to /dev/termination-log when migration 8 of the story fails. */
-  static final String V8_FAILURE = "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists";
+  static final String V8_FAILURE =
+      "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists";
+
   /** A first migration: any valid Flyway ConfigMap data will do, nothing runs it here. */
-  static final Map<String, String> V1 = Map.of("V1__init.sql", "create table team (id bigint primary key, name text not null);");
-  /** Upper bound of every wait for the operator or the controllers: generous for a loaded 2-core machine. */
+  static final Map<String, String> V1 =
+      Map.of("V1__init.sql", "create table team (id bigint primary key, name text not null);");
+
+  /**
+   * Upper bound of every wait for the operator or the controllers: generous for a loaded 2-core
+   * machine.
+   */
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   final KubernetesClient client = Cluster.client();
@@ -63,11 +71,12 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * Gives each test method a {@code Scenario} parameter in a fresh namespace named after it, and stops
-   * that scenario's operator after the test.
+   * Gives each test method a {@code Scenario} parameter in a fresh namespace named after it, and
+   * stops that scenario's operator after the test.
    */
   static final class PerTest implements ParameterResolver, AfterEachCallback {
-    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(Scenario.class);
+    private static final ExtensionContext.Namespace STORE =
+        ExtensionContext.Namespace.create(Scenario.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -76,10 +85,12 @@ final class Scenario implements AutoCloseable {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      return context.getStore(STORE).getOrComputeIfAbsent(
-          "scenario",
-          k -> new Scenario(Cluster.newNamespace(context.getRequiredTestMethod().getName())),
-          Scenario.class);
+      return context
+          .getStore(STORE)
+          .getOrComputeIfAbsent(
+              "scenario",
+              k -> new Scenario(Cluster.newNamespace(context.getRequiredTestMethod().getName())),
+              Scenario.class);
     }
 
     @Override
@@ -128,12 +139,24 @@ final class Scenario implements AutoCloseable {
     var labels = Map.of("app.kubernetes.io/name", name);
     // No replicas: SchemaGate owns that field.
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
         .withNewSpec()
-        .withNewSelector().withMatchLabels(labels).endSelector()
+        .withNewSelector()
+        .withMatchLabels(labels)
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().withLabels(labels).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
         .endTemplate()
         .endSpec()
         .build();
@@ -170,7 +193,10 @@ final class Scenario implements AutoCloseable {
     await().atMost(TIMEOUT).until(() -> deployment() == null);
   }
 
-  /** Runs the real kubectl against this control plane, in this namespace; fails the test on a non-zero exit. */
+  /**
+   * Runs the real kubectl against this control plane, in this namespace; fails the test on a
+   * non-zero exit.
+   */
   String kubectl(String stdin, String... args) {
     var all = new ArrayList<String>();
     all.add("--namespace=" + namespace);
@@ -186,10 +212,15 @@ final class Scenario implements AutoCloseable {
 
   /** Creates or replaces the ConfigMap's data. */
   ConfigMap putMigrations(String name, Map<String, String> data) {
-    return client.resource(new ConfigMapBuilder()
-            .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-            .withData(data)
-            .build())
+    return client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withData(data)
+                .build())
         .fieldManager("scenario")
         .forceConflicts()
         .serverSideApply();
@@ -226,9 +257,17 @@ final class Scenario implements AutoCloseable {
     return client.resources(SchemaMigration.class).inNamespace(namespace).withName(APP).edit(edit);
   }
 
-  /** The revision SchemaGate must compute for the app's SchemaMigration with this ConfigMap data. */
+  /**
+   * The revision SchemaGate must compute for the app's SchemaMigration with this ConfigMap data.
+   */
   String expectedRevision(Map<String, String> data) {
-    var configMap = new ConfigMapBuilder().withNewMetadata().withName(MIGRATIONS).endMetadata().withData(data).build();
+    var configMap =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(MIGRATIONS)
+            .endMetadata()
+            .withData(data)
+            .build();
     var source = MigrationSource.resolve(migration(), configMap);
     return ((MigrationSource.Valid) source).revision();
   }
@@ -245,24 +284,36 @@ final class Scenario implements AutoCloseable {
     return m.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
-  /** Waits until condition {@code type} of the app's SchemaMigration is True with this reason, and returns it. */
+  /**
+   * Waits until condition {@code type} of the app's SchemaMigration is True with this reason, and
+   * returns it.
+   */
   Condition awaitTrue(String type, String reason) {
     return awaitTrue(APP, type, reason);
   }
 
   Condition awaitTrue(String name, String type, String reason) {
-    await().atMost(TIMEOUT).until(() -> condition(name, type)
-        .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason()))
-        .isPresent());
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                condition(name, type)
+                    .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason()))
+                    .isPresent());
     return condition(name, type).orElseThrow();
   }
 
   /** core/v1 Events about the app's SchemaMigration with this reason, oldest first. */
   List<Event> events(String reason) {
-    return client.v1().events().inNamespace(namespace)
+    return client
+        .v1()
+        .events()
+        .inNamespace(namespace)
         .withField("involvedObject.kind", "SchemaMigration")
         .withField("involvedObject.name", APP)
-        .list().getItems().stream()
+        .list()
+        .getItems()
+        .stream()
         .filter(e -> reason.equals(e.getReason()))
         .sorted(Comparator.comparing(e -> e.getMetadata().getCreationTimestamp()))
         .toList();
@@ -276,13 +327,23 @@ final class Scenario implements AutoCloseable {
 
   /** The migration Jobs of one SchemaMigration. */
   List<Job> jobs(String instance) {
-    return client.batch().v1().jobs().inNamespace(namespace).withLabel(MigrationJob.INSTANCE_LABEL, instance).list().getItems();
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withLabel(MigrationJob.INSTANCE_LABEL, instance)
+        .list()
+        .getItems();
   }
 
   /** Waits for the Job of this name and returns it. */
   Job awaitJob(String name) {
-    return await().atMost(TIMEOUT)
-        .until(() -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get(), Objects::nonNull);
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get(),
+            Objects::nonNull);
   }
 
   /** Waits until the app's SchemaMigration has exactly one Job, and returns it. */
@@ -291,7 +352,12 @@ final class Scenario implements AutoCloseable {
   }
 
   List<Pod> pods(String job) {
-    return client.pods().inNamespace(namespace).withLabel("batch.kubernetes.io/job-name", job).list().getItems();
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("batch.kubernetes.io/job-name", job)
+        .list()
+        .getItems();
   }
 
   /**
@@ -300,12 +366,19 @@ final class Scenario implements AutoCloseable {
    */
   Pod awaitPod(Job job) {
     var uid = job.getMetadata().getUid();
-    return await().atMost(TIMEOUT)
+    return await()
+        .atMost(TIMEOUT)
         .until(
-            () -> client.pods().inNamespace(namespace).withLabel("batch.kubernetes.io/controller-uid", uid).list().getItems()
-                .stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst(),
+            () ->
+                client
+                    .pods()
+                    .inNamespace(namespace)
+                    .withLabel("batch.kubernetes.io/controller-uid", uid)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                    .findFirst(),
             Optional::isPresent)
         .orElseThrow();
   }
@@ -326,7 +399,10 @@ final class Scenario implements AutoCloseable {
   }
 
   static boolean hasCondition(Job job, String type) {
-    return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return job != null
+        && job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

@@ -11,13 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs {@code schemagate migrate} in-process through the real entry point and keeps what it left behind. */
+/**
+ * Runs {@code schemagate migrate} in-process through the real entry point and keeps what it left
+ * behind.
+ */
 record Migrate(int exitCode, String out, String err, String terminationLog) {
   static Migrate run(String... args) {
     try {
       Path terminationLog = Files.createTempFile("termination-log", "");
       try {
-        List<String> argv = new ArrayList<>(List.of("migrate", "--termination-log", terminationLog.toString()));
+        List<String> argv =
+            new ArrayList<>(List.of("migrate", "--termination-log", terminationLog.toString()));
         argv.addAll(List.of(args));
         var out = new StringWriter();
         var err = new StringWriter();
@@ -26,7 +30,8 @@ record Migrate(int exitCode, String out, String err, String terminationLog) {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(argv.toArray(String[]::new));
-        return new Migrate(exitCode, out.toString(), err.toString(), Files.readString(terminationLog));
+        return new Migrate(
+            exitCode, out.toString(), err.toString(), Files.readString(terminationLog));
       } finally {
         Files.delete(terminationLog);
       }

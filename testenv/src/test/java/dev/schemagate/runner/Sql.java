@@ -12,7 +12,8 @@ final class Sql {
   private Sql() {}
 
   static List<String> rows(String url, String query) {
-    try (Connection c = LocalPostgres.connect(url); ResultSet rs = c.createStatement().executeQuery(query)) {
+    try (Connection c = LocalPostgres.connect(url);
+        ResultSet rs = c.createStatement().executeQuery(query)) {
       List<String> rows = new ArrayList<>();
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {

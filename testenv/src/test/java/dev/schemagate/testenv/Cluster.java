@@ -42,14 +42,17 @@ public final class Cluster {
 
   /** A fresh namespace named after the test. */
   public static String newNamespace(String prefix) {
-    var name = prefix.toLowerCase().replaceAll("[^a-z0-9-]", "-") + "-" + namespaces.incrementAndGet();
+    var name =
+        prefix.toLowerCase().replaceAll("[^a-z0-9-]", "-") + "-" + namespaces.incrementAndGet();
     name = name.length() > 63 ? name.substring(name.length() - 63) : name;
-    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     return name;
   }
 
   public static Path repoRoot() {
     return Binaries.testenvDir().getParent();
   }
-
 }

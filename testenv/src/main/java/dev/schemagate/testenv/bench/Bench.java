@@ -47,11 +47,11 @@ import java.util.regex.Pattern;
  * to stderr).
  *
  * <ol>
- *   <li>Scale and cold start: N SchemaMigrations (each with its ConfigMap and its Deployment, spread
- *       over namespaces) exist before the operator starts; from the operator's process start to all
- *       N Ready, while a bench-side loop completes each migration pod as soon as it appears. Then the
- *       operator's RSS (/proc/PID/status VmRSS) and heap (its /metrics), and the API requests it sent
- *       per reconcile.
+ *   <li>Scale and cold start: N SchemaMigrations (each with its ConfigMap and its Deployment,
+ *       spread over namespaces) exist before the operator starts; from the operator's process start
+ *       to all N Ready, while a bench-side loop completes each migration pod as soon as it appears.
+ *       Then the operator's RSS (/proc/PID/status VmRSS) and heap (its /metrics), and the API
+ *       requests it sent per reconcile.
  *   <li>Restart: SIGTERM (the process must exit), a new operator process over the N Ready
  *       SchemaMigrations: time to ready and the requests a restart costs.
  *   <li>Release latency, with that operator holding the N: migrations one at a time, from the
@@ -61,15 +61,22 @@ import java.util.regex.Pattern;
  */
 public final class Bench {
   static final String LEASE_NAMESPACE = "schemagate-system";
-  /** How the chart runs the operator: its container's args, env and JVM options, rendered by helm. */
+
+  /**
+   * How the chart runs the operator: its container's args, env and JVM options, rendered by helm.
+   */
   static final ChartRun CHART = ChartRun.render();
+
   static final List<String> CHART_JVM = CHART.jvm();
+
   /**
    * JDK HttpClient (fabric8's transport in the operator) logs one line per request it sends: the
    * exact count of the operator's API requests, with method and URI, without touching its code.
    */
   static final String LOG_REQUESTS = "-Djdk.httpclient.HttpClient.log=requests";
-  static final Pattern REQUEST_LINE = Pattern.compile("REQUEST: (\\S+) (GET|POST|PUT|PATCH|DELETE)");
+
+  static final Pattern REQUEST_LINE =
+      Pattern.compile("REQUEST: (\\S+) (GET|POST|PUT|PATCH|DELETE)");
 
   final int migrations;
   final int namespaces;
@@ -89,28 +96,38 @@ public final class Bench {
     migrations = Integer.parseInt(options.getOrDefault("migrations", "1000"));
     namespaces = Integer.parseInt(options.getOrDefault("namespaces", "10"));
     latencySamples = Integer.parseInt(options.getOrDefault("latency-samples", "100"));
-    var extraJvm = options.getOrDefault("jvm", "").isBlank() ? List.<String>of() : List.of(options.get("jvm").split(" "));
+    var extraJvm =
+        options.getOrDefault("jvm", "").isBlank()
+            ? List.<String>of()
+            : List.of(options.get("jvm").split(" "));
     jvm = new ArrayList<>(CHART_JVM);
     jvm.addAll(extraJvm);
-    operatorArgs = options.getOrDefault("operator-args", "").isBlank()
-        ? List.of() : List.of(options.get("operator-args").split(" "));
+    operatorArgs =
+        options.getOrDefault("operator-args", "").isBlank()
+            ? List.of()
+            : List.of(options.get("operator-args").split(" "));
     work = Path.of(options.getOrDefault("work", "testenv/target/bench")).toAbsolutePath();
     logRequests = Boolean.parseBoolean(options.getOrDefault("log-requests", "true"));
-    variants = options.getOrDefault("variants", "").isBlank() ? List.of() : List.of(options.get("variants").split(";"));
+    variants =
+        options.getOrDefault("variants", "").isBlank()
+            ? List.of()
+            : List.of(options.get("variants").split(";"));
   }
 
   public static void main(String[] args) throws Exception {
     var options = new LinkedHashMap<String, String>();
     for (var a : args) {
       if (a.equals("-h") || a.equals("--help")) {
-        System.err.println("""
+        System.err.println(
+            """
             usage: testenv/bench [--migrations=1000] [--namespaces=10] [--latency-samples=100]
                                  [--jvm='-XX:...'] [--operator-args='...'] [--work=testenv/target/bench]
                                  [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
             --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
             request log (and api_requests_per_reconcile); --latency-samples=0 skips that phase;
             --variants measures the operator's memory over the N Ready with each set of options.
-            Prints name=value lines on stdout; progress on stderr.""");
+            Prints name=value lines on stdout; progress on stderr.\
+            """);
         return;
       }
       var kv = a.replaceFirst("^--", "").split("=", 2);
@@ -132,14 +149,17 @@ public final class Bench {
     plane = ControlPlane.start(work); // with the CRD and the chart's pod admission policy
     client = plane.client();
     // Established is not quite served: the first list may still answer 404 for a moment.
-    await("SchemaMigrations served", Duration.ofSeconds(30), () -> {
-      try {
-        client.resources(SchemaMigration.class).inAnyNamespace().list();
-        return true;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
+    await(
+        "SchemaMigrations served",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            client.resources(SchemaMigration.class).inAnyNamespace().list();
+            return true;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
     createNamespace(LEASE_NAMESPACE);
     put("kubernetes_version", client.getKubernetesVersion().getGitVersion());
 
@@ -159,11 +179,20 @@ public final class Bench {
         apps.add(new App(ns, "app-%04d".formatted(i)));
       }
     }
-    progress("creating " + apps.size() + " SchemaMigrations, ConfigMaps and Deployments in " + namespaces + " namespaces");
+    progress(
+        "creating "
+            + apps.size()
+            + " SchemaMigrations, ConfigMaps and Deployments in "
+            + namespaces
+            + " namespaces");
     var created = System.nanoTime();
     parallel(apps, this::create);
-    progress("created in %.1f s; letting the controller-manager settle".formatted(seconds(System.nanoTime() - created)));
-    await("ReplicaSets of every Deployment", Duration.ofMinutes(5),
+    progress(
+        "created in %.1f s; letting the controller-manager settle"
+            .formatted(seconds(System.nanoTime() - created)));
+    await(
+        "ReplicaSets of every Deployment",
+        Duration.ofMinutes(5),
         () -> client.apps().replicaSets().inAnyNamespace().list().getItems().size() >= apps.size());
     Thread.sleep(3000);
 
@@ -175,7 +204,11 @@ public final class Bench {
     if (logRequests) {
       jvmCold.add(LOG_REQUESTS);
     }
-    progress("starting the operator: " + OperatorProcess.jar().getFileName() + " " + String.join(" ", jvmCold));
+    progress(
+        "starting the operator: "
+            + OperatorProcess.jar().getFileName()
+            + " "
+            + String.join(" ", jvmCold));
     var cpuBefore = Cpu.snapshot();
     var apiBefore = apiserverRequests();
     try (var operator = startOperator(jvmCold, log)) {
@@ -187,7 +220,9 @@ public final class Bench {
       // server served (everyone's requests: operator, controller-manager, this bench).
       put("cold_start_cpu_s", Cpu.snapshot().since(cpuBefore, operator.pid()));
       var apiRequests = apiserverRequests() - apiBefore;
-      put("cold_start_apiserver_requests", "%.0f (%.0f/s)".formatted(apiRequests, apiRequests / seconds(ready - start)));
+      put(
+          "cold_start_apiserver_requests",
+          "%.0f (%.0f/s)".formatted(apiRequests, apiRequests / seconds(ready - start)));
       memory("", operator);
       var metrics = operator.metrics();
       var reconciles = reconciles(metrics);
@@ -206,12 +241,17 @@ public final class Bench {
 
       var sigterm = System.nanoTime();
       var exit = operator.terminate(Duration.ofSeconds(20));
-      put("sigterm_exit", exit.isPresent()
-          ? "code %d after %.2f s".formatted(exit.getAsLong(), seconds(System.nanoTime() - sigterm)) : "still running after 20 s");
+      put(
+          "sigterm_exit",
+          exit.isPresent()
+              ? "code %d after %.2f s"
+                  .formatted(exit.getAsLong(), seconds(System.nanoTime() - sigterm))
+              : "still running after 20 s");
     }
     watch.completePods(false);
 
-    // Restart over N Ready SchemaMigrations, no request log: this operator serves the latency phase.
+    // Restart over N Ready SchemaMigrations, no request log: this operator serves the latency
+    // phase.
     var restartLog = work.resolve("operator-restart.log");
     Files.deleteIfExists(restartLog);
     try (var operator = startOperator(jvm, restartLog)) {
@@ -220,7 +260,9 @@ public final class Bench {
       put("restart_readyz_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
       // Every SchemaMigration is reconciled once at start, once this process holds the Lease (the
       // previous holder's Lease has to expire first: JOSDK does not release it on stop).
-      await("the restarted operator's first reconcile of all " + apps.size(), Duration.ofMinutes(2),
+      await(
+          "the restarted operator's first reconcile of all " + apps.size(),
+          Duration.ofMinutes(2),
           () -> reconcilesQuietly(operator) >= apps.size());
       put("restart_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
       awaitQuiet(operator, Duration.ofSeconds(60));
@@ -255,7 +297,10 @@ public final class Bench {
     put(name, options);
     try (var operator = startOperator(jvmOptions, env, work.resolve(name + ".log"))) {
       var start = System.nanoTime();
-      await(name + "'s first reconcile of all " + count, Duration.ofMinutes(2), () -> reconcilesQuietly(operator) >= count);
+      await(
+          name + "'s first reconcile of all " + count,
+          Duration.ofMinutes(2),
+          () -> reconcilesQuietly(operator) >= count);
       put(name + "_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
       Thread.sleep(10_000);
       memory("_" + name, operator);
@@ -274,12 +319,18 @@ public final class Bench {
       var all = new LinkedHashMap<String, Double>();
       var self = ProcessHandle.current();
       all.put("bench", ticks(self.pid()));
-      self.descendants().forEach(p -> {
-        var command = p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?");
-        if (!command.equals("bash") && !command.equals("sleep")) {
-          all.merge(command.equals("java") ? "java:" + p.pid() : command, ticks(p.pid()), Double::sum);
-        }
-      });
+      self.descendants()
+          .forEach(
+              p -> {
+                var command =
+                    p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?");
+                if (!command.equals("bash") && !command.equals("sleep")) {
+                  all.merge(
+                      command.equals("java") ? "java:" + p.pid() : command,
+                      ticks(p.pid()),
+                      Double::sum);
+                }
+              });
       return new Cpu(all);
     }
 
@@ -287,7 +338,8 @@ public final class Bench {
       try {
         var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime + stime, USER_HZ
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+            / 100.0; // utime + stime, USER_HZ
       } catch (IOException | RuntimeException e) {
         return 0;
       }
@@ -295,12 +347,13 @@ public final class Bench {
 
     String since(Cpu before, long operatorPid) {
       var parts = new ArrayList<String>();
-      seconds.forEach((k, v) -> {
-        var name = k.equals("java:" + operatorPid) ? "operator" : k;
-        if (!k.startsWith("java:") || name.equals("operator")) {
-          parts.add("%s %.1f".formatted(name, v - before.seconds().getOrDefault(k, 0.0)));
-        }
-      });
+      seconds.forEach(
+          (k, v) -> {
+            var name = k.equals("java:" + operatorPid) ? "operator" : k;
+            if (!k.startsWith("java:") || name.equals("operator")) {
+              parts.add("%s %.1f".formatted(name, v - before.seconds().getOrDefault(k, 0.0)));
+            }
+          });
       return String.join(", ", parts);
     }
   }
@@ -319,7 +372,9 @@ public final class Bench {
     }
     progress("release latency: " + apps.size() + " migrations, one at a time");
     parallel(apps, this::create);
-    await("Jobs' pods of " + apps.size() + " new migrations", Duration.ofMinutes(2),
+    await(
+        "Jobs' pods of " + apps.size() + " new migrations",
+        Duration.ofMinutes(2),
         () -> apps.stream().allMatch(a -> watch.pendingPod(a) != null && watch.heldAtZero(a)));
     var loadBefore = loadAverage();
     var samples = new ArrayList<Double>();
@@ -329,7 +384,10 @@ public final class Bench {
       var written = System.nanoTime();
       PodTermination.write(client, pod, 0, null);
       // Both stamps: the Job's and the Deployment's events come on two watches, in either order.
-      await("release of " + app, Duration.ofSeconds(30), () -> watch.released(app) != null && watch.jobComplete(app) != null);
+      await(
+          "release of " + app,
+          Duration.ofSeconds(30),
+          () -> watch.released(app) != null && watch.jobComplete(app) != null);
       var complete = watch.jobComplete(app);
       var released = watch.released(app);
       samples.add((released - complete) / 1e6);
@@ -350,17 +408,34 @@ public final class Bench {
   void memory(String suffix, OperatorProcess operator) throws Exception {
     var metrics = operator.metrics();
     put("operator_rss_mib" + suffix, "%.1f".formatted(operator.rssKib().orElse(-1) / 1024.0));
-    put("heap_used_mib" + suffix, "%.1f".formatted(
-        OperatorProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / (1024 * 1024)));
-    put("heap_committed_mib" + suffix, "%.1f".formatted(
-        OperatorProcess.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") / (1024 * 1024)));
-    put("nonheap_used_mib" + suffix, "%.1f".formatted(
-        OperatorProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"nonheap\"") / (1024 * 1024)));
-    put("jvm_threads" + suffix, "%.0f".formatted(OperatorProcess.sum(metrics, "jvm_threads_live_threads")));
+    put(
+        "heap_used_mib" + suffix,
+        "%.1f"
+            .formatted(
+                OperatorProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"")
+                    / (1024 * 1024)));
+    put(
+        "heap_committed_mib" + suffix,
+        "%.1f"
+            .formatted(
+                OperatorProcess.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"")
+                    / (1024 * 1024)));
+    put(
+        "nonheap_used_mib" + suffix,
+        "%.1f"
+            .formatted(
+                OperatorProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"nonheap\"")
+                    / (1024 * 1024)));
+    put(
+        "jvm_threads" + suffix,
+        "%.0f".formatted(OperatorProcess.sum(metrics, "jvm_threads_live_threads")));
     put("operator_cpu_s" + suffix, "%.1f".formatted(Cpu.ticks(operator.pid())));
     // Old generation after the last major GC: the live set, garbage not counted.
-    put("heap_live_after_gc_mib" + suffix, "%.1f".formatted(
-        OperatorProcess.sum(metrics, "jvm_gc_live_data_size_bytes") / (1024 * 1024)));
+    put(
+        "heap_live_after_gc_mib" + suffix,
+        "%.1f"
+            .formatted(
+                OperatorProcess.sum(metrics, "jvm_gc_live_data_size_bytes") / (1024 * 1024)));
   }
 
   /** Reconciles executed, from JOSDK's Micrometer metrics: operator.sdk.reconciliations.started. */
@@ -368,21 +443,32 @@ public final class Bench {
     return OperatorProcess.sum(metrics, "operator_sdk_reconciliations_started_total");
   }
 
-  /** The operator's requests from its JDK HttpClient log, by method and resource path (names dropped). */
+  /**
+   * The operator's requests from its JDK HttpClient log, by method and resource path (names
+   * dropped).
+   */
   static Map<String, Integer> requests(Path log) throws IOException {
     var counts = new java.util.TreeMap<String, Integer>();
     for (var line : Files.readAllLines(log)) {
       var m = REQUEST_LINE.matcher(line);
       if (m.find()) {
         var uri = java.net.URI.create(m.group(1));
-        var kind = m.group(2) + " " + resourceOf(uri.getPath()) + (uri.getQuery() != null && uri.getQuery().contains("watch=true") ? " (watch)" : "");
+        var kind =
+            m.group(2)
+                + " "
+                + resourceOf(uri.getPath())
+                + (uri.getQuery() != null && uri.getQuery().contains("watch=true")
+                    ? " (watch)"
+                    : "");
         counts.merge(kind, 1, Integer::sum);
       }
     }
     return counts;
   }
 
-  /** /api/v1/namespaces/ns/pods/name/status -> pods/status; /apis/g/v/namespaces/ns/jobs -> jobs. */
+  /**
+   * /api/v1/namespaces/ns/pods/name/status -> pods/status; /apis/g/v/namespaces/ns/jobs -> jobs.
+   */
   static String resourceOf(String path) {
     var parts = new ArrayList<>(Arrays.asList(path.split("/")));
     parts.removeIf(String::isEmpty);
@@ -433,21 +519,46 @@ public final class Bench {
   }
 
   void create(App app) {
-    client.resource(new ConfigMapBuilder()
-        .withNewMetadata().withName(app.configMap()).withNamespace(app.namespace()).endMetadata()
-        .withData(Map.of("V1__init.sql", "create table " + app.name().replace('-', '_') + " (id int primary key);"))
-        .build()).create();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(app.configMap())
+                .withNamespace(app.namespace())
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "V1__init.sql",
+                        "create table " + app.name().replace('-', '_') + " (id int primary key);"))
+                .build())
+        .create();
     var labels = Map.of("app.kubernetes.io/name", app.name());
     // No replicas, as the README asks: SchemaGate owns that field (Kubernetes starts it at 1).
-    client.resource(new DeploymentBuilder()
-        .withNewMetadata().withName(app.name()).withNamespace(app.namespace()).endMetadata()
-        .withNewSpec()
-        .withNewSelector().withMatchLabels(labels).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("bench-app:1").endContainer().endSpec()
-        .endTemplate()
-        .endSpec()
-        .build()).create();
+    client
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(app.name())
+                .withNamespace(app.namespace())
+                .endMetadata()
+                .withNewSpec()
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("bench-app:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
     var spec = new SchemaMigrationSpec();
     var target = new Target();
     target.setDeployment(app.name());
@@ -471,7 +582,8 @@ public final class Bench {
   }
 
   /** The operator as the chart runs it (its args and env), with these JVM options and extra env. */
-  OperatorProcess startOperator(List<String> jvmOptions, Map<String, String> extraEnv, Path log) throws IOException {
+  OperatorProcess startOperator(List<String> jvmOptions, Map<String, String> extraEnv, Path log)
+      throws IOException {
     var args = new ArrayList<>(CHART.args());
     args.addAll(operatorArgs);
     var env = new LinkedHashMap<>(CHART.env());
@@ -481,7 +593,10 @@ public final class Bench {
   }
 
   void createNamespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
     // The serviceaccount controller makes "default"; pods need none here (admission plugin off).
   }
 
@@ -495,8 +610,8 @@ public final class Bench {
   // --- the bench's own watches ------------------------------------------------------------------
 
   /**
-   * Informers on Jobs, migration pods, Deployments and SchemaMigrations in every namespace. Handlers
-   * stamp System.nanoTime() when they see a Job Complete, a Deployment's replicas set, a
+   * Informers on Jobs, migration pods, Deployments and SchemaMigrations in every namespace.
+   * Handlers stamp System.nanoTime() when they see a Job Complete, a Deployment's replicas set, a
    * SchemaMigration Ready; with completion on, they play the kubelet for each new migration pod.
    */
   static final class Watch implements AutoCloseable {
@@ -515,12 +630,27 @@ public final class Bench {
 
     Watch(KubernetesClient client) {
       this.client = client;
-      informers.add(client.batch().v1().jobs().inAnyNamespace().withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
-          .inform(handler(this::onJob)));
-      informers.add(client.pods().inAnyNamespace().withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
-          .inform(handler(this::onPod)));
-      informers.add(client.apps().deployments().inAnyNamespace().inform(handler(this::onDeployment)));
-      informers.add(client.resources(SchemaMigration.class).inAnyNamespace().inform(handler(this::onMigration)));
+      informers.add(
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inAnyNamespace()
+              .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
+              .inform(handler(this::onJob)));
+      informers.add(
+          client
+              .pods()
+              .inAnyNamespace()
+              .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
+              .inform(handler(this::onPod)));
+      informers.add(
+          client.apps().deployments().inAnyNamespace().inform(handler(this::onDeployment)));
+      informers.add(
+          client
+              .resources(SchemaMigration.class)
+              .inAnyNamespace()
+              .inform(handler(this::onMigration)));
     }
 
     static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> on) {
@@ -546,8 +676,11 @@ public final class Bench {
 
     void onJob(Job job) {
       var now = System.nanoTime();
-      var done = job.getStatus() != null && job.getStatus().getConditions() != null
-          && job.getStatus().getConditions().stream().anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
+      var done =
+          job.getStatus() != null
+              && job.getStatus().getConditions() != null
+              && job.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
       if (done) {
         var instance = job.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL);
         jobComplete.putIfAbsent(key(job.getMetadata().getNamespace(), instance), now);
@@ -563,14 +696,19 @@ public final class Bench {
       }
       pending.put(key, pod);
       if (complete && completed.add(pod.getMetadata().getUid())) {
-        kubelet.submit(() -> {
-          try {
-            PodTermination.write(client, pod, 0, null);
-          } catch (RuntimeException e) {
-            completed.remove(pod.getMetadata().getUid());
-            progress("could not complete pod " + pod.getMetadata().getName() + ": " + e.getMessage());
-          }
-        });
+        kubelet.submit(
+            () -> {
+              try {
+                PodTermination.write(client, pod, 0, null);
+              } catch (RuntimeException e) {
+                completed.remove(pod.getMetadata().getUid());
+                progress(
+                    "could not complete pod "
+                        + pod.getMetadata().getName()
+                        + ": "
+                        + e.getMessage());
+              }
+            });
       }
     }
 
@@ -586,9 +724,15 @@ public final class Bench {
 
     void onMigration(SchemaMigration m) {
       var now = System.nanoTime();
-      var isReady = m.getStatus() != null && m.getStatus().getConditions() != null
-          && m.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (isReady && ready.add(key(m.getMetadata().getNamespace(), m.getMetadata().getName())) && ready.size() >= wanted && allReadyAt == 0) {
+      var isReady =
+          m.getStatus() != null
+              && m.getStatus().getConditions() != null
+              && m.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (isReady
+          && ready.add(key(m.getMetadata().getNamespace(), m.getMetadata().getName()))
+          && ready.size() >= wanted
+          && allReadyAt == 0) {
         allReadyAt = now;
       }
     }
@@ -608,10 +752,12 @@ public final class Bench {
       var lastReport = System.nanoTime();
       while (allReadyAt == 0) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + ready.size() + " of " + n + " Ready after " + timeout);
+          throw new IllegalStateException(
+              "only " + ready.size() + " of " + n + " Ready after " + timeout);
         }
         if (System.nanoTime() - lastReport > 5e9) {
-          progress("  " + ready.size() + "/" + n + " Ready, " + jobComplete.size() + " Jobs complete");
+          progress(
+              "  " + ready.size() + "/" + n + " Ready, " + jobComplete.size() + " Jobs complete");
           lastReport = System.nanoTime();
         }
         Thread.sleep(10);
@@ -647,16 +793,25 @@ public final class Bench {
 
   void machine() throws IOException {
     put("machine_cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    var cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-        .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.replaceFirst(".*:\\s*", "")).orElse("?");
+    var cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.replaceFirst(".*:\\s*", ""))
+            .orElse("?");
     put("machine_cpu", cpu);
     var mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("[^0-9]", "");
     put("machine_memory_mib", Long.toString(Long.parseLong(mem) / 1024));
-    put("java_version", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    put(
+        "java_version",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     put("josdk_version", implementationVersion(io.javaoperatorsdk.operator.Operator.class));
     put("fabric8_version", implementationVersion(KubernetesClient.class));
     put("operator_jar", OperatorProcess.jar().getFileName().toString());
-    put("operator_args", String.join(" ", CHART.args()) + (operatorArgs.isEmpty() ? "" : " " + String.join(" ", operatorArgs)));
+    put(
+        "operator_args",
+        String.join(" ", CHART.args())
+            + (operatorArgs.isEmpty() ? "" : " " + String.join(" ", operatorArgs)));
     put("operator_env", CHART.env().toString());
     put("operator_jvm_options", String.join(" ", jvm));
     put("load_average_at_start", loadAverage());
@@ -673,16 +828,30 @@ public final class Bench {
     static ChartRun render() {
       var chart = Binaries.testenvDir().getParent().resolve("charts/schemagate");
       try {
-        var helm = new ProcessBuilder(Binaries.of("helm").toString(), "template", "bench", chart.toString(),
-            "--show-only", "templates/deployment.yaml").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        var yaml = new String(helm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        var helm =
+            new ProcessBuilder(
+                    Binaries.of("helm").toString(),
+                    "template",
+                    "bench",
+                    chart.toString(),
+                    "--show-only",
+                    "templates/deployment.yaml")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        var yaml =
+            new String(
+                helm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (helm.waitFor() != 0) {
           throw new IllegalStateException("helm template " + chart + " failed");
         }
-        var deployment = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(yaml, Deployment.class);
+        var deployment =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(yaml, Deployment.class);
         var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        var args = container.getArgs().stream()
-            .filter(a -> !a.equals("operator") && !a.startsWith("--health-port=")).toList();
+        var args =
+            container.getArgs().stream()
+                .filter(a -> !a.equals("operator") && !a.startsWith("--health-port="))
+                .toList();
         var env = new LinkedHashMap<String, String>();
         var jvm = new ArrayList<String>();
         for (var e : container.getEnv()) {
@@ -749,7 +918,8 @@ public final class Bench {
     return nanos / 1e9;
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     var deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -29,6 +29,8 @@ record BackOff(Duration base, Duration cap) {
     }
     var seconds = BigDecimal.valueOf(ms % 60_000, 3).stripTrailingZeros().toPlainString() + "s";
     long minutes = ms / 60_000 % 60, hours = ms / 3_600_000;
-    return hours > 0 ? hours + "h" + minutes + "m" + seconds : minutes > 0 ? minutes + "m" + seconds : seconds;
+    return hours > 0
+        ? hours + "h" + minutes + "m" + seconds
+        : minutes > 0 ? minutes + "m" + seconds : seconds;
   }
 }

@@ -6,13 +6,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** One run of a container's command, started by {@link ContainerProcesses}, which completes its futures. */
+/**
+ * One run of a container's command, started by {@link ContainerProcesses}, which completes its
+ * futures.
+ */
 final class ContainerProcess {
   final long id;
+
   /** The container process's id (not the wrapper's), once the wrapper has written it. */
   final CompletableFuture<Long> pid = new CompletableFuture<>();
+
   /** The exit code; 128 + n when signal n ended it, as container runtimes report. */
   final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
   private volatile LocalProcess process;
 
   ContainerProcess(long id) {
@@ -29,17 +35,20 @@ final class ContainerProcess {
    */
   void stop(Duration grace, ScheduledExecutorService timers) {
     pid.thenAccept(p -> signal(p, false));
-    timers.schedule(() -> {
-      if (!exit.isDone()) {
-        pid.thenAccept(p -> signal(p, true));
-      }
-    }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    timers.schedule(
+        () -> {
+          if (!exit.isDone()) {
+            pid.thenAccept(p -> signal(p, true));
+          }
+        },
+        grace.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Ends the LocalProcess watchdog and what is left under it. Only for a process that outlived
-   * its SIGKILL: otherwise the watchdog ends by itself within half a second of the container (and
-   * the JVM reaps it), whereas stopping it early makes bash log "Terminated" in the container's log.
+   * Ends the LocalProcess watchdog and what is left under it. Only for a process that outlived its
+   * SIGKILL: otherwise the watchdog ends by itself within half a second of the container (and the
+   * JVM reaps it), whereas stopping it early makes bash log "Terminated" in the container's log.
    */
   void release() {
     var p = process;
@@ -49,10 +58,12 @@ final class ContainerProcess {
   }
 
   private static void signal(long pid, boolean kill) {
-    ProcessHandle.of(pid).ifPresent(h -> {
-      h.descendants().forEach(d -> send(d, kill));
-      send(h, kill);
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            h -> {
+              h.descendants().forEach(d -> send(d, kill));
+              send(h, kill);
+            });
   }
 
   private static void send(ProcessHandle h, boolean kill) {

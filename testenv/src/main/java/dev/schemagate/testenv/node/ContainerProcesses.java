@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.WatchService;
-import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Starts container processes and reports their exits. Each runs as a {@link LocalProcess} (so it
- * dies with this JVM) under a small bash wrapper, because a LocalProcess tells neither the exit code
- * nor the moment of exit: the wrapper writes the process id and later the exit code into files of a
- * runs directory, which one inotify watch (a WatchService) turns into completed futures.
+ * dies with this JVM) under a small bash wrapper, because a LocalProcess tells neither the exit
+ * code nor the moment of exit: the wrapper writes the process id and later the exit code into files
+ * of a runs directory, which one inotify watch (a WatchService) turns into completed futures.
  */
 final class ContainerProcesses implements AutoCloseable {
   /**
@@ -31,7 +31,8 @@ final class ContainerProcesses implements AutoCloseable {
    * setsid gives the process its own group, which a TERM to the wrapper (from the LocalProcess
    * watchdog, when the JVM dies) is forwarded to.
    */
-  private static final String WRAPPER = """
+  private static final String WRAPPER =
+      """
       run=$1 dir=$2; shift 2
       (
         while IFS= read -r -d '' kv; do export "$kv"; done < "$run.env"
@@ -50,7 +51,8 @@ final class ContainerProcesses implements AutoCloseable {
   private final Map<Long, ContainerProcess> running = new ConcurrentHashMap<>();
 
   ContainerProcesses(Path dir) throws IOException {
-    // Fresh for every node: run ids restart at 0, and an old run's exit file must not answer for a new one.
+    // Fresh for every node: run ids restart at 0, and an old run's exit file must not answer for a
+    // new one.
     this.dir = Files.createTempDirectory(Files.createDirectories(dir), "runs-");
     this.watch = this.dir.getFileSystem().newWatchService();
     this.dir.register(watch, ENTRY_CREATE);
@@ -66,7 +68,9 @@ final class ContainerProcesses implements AutoCloseable {
     var env = new StringBuilder();
     launch.env.forEach((k, v) -> env.append(k).append('=').append(v).append('\0'));
     Files.writeString(run.resolveSibling(id + ".env"), env, StandardCharsets.UTF_8);
-    var command = new ArrayList<>(List.of("bash", "-c", WRAPPER, name, run.toString(), launch.workingDir.toString()));
+    var command =
+        new ArrayList<>(
+            List.of("bash", "-c", WRAPPER, name, run.toString(), launch.workingDir.toString()));
     command.addAll(launch.argv);
     var process = new ContainerProcess(id);
     running.put(id, process);
@@ -107,10 +111,12 @@ final class ContainerProcesses implements AutoCloseable {
       return;
     }
     read(id + ".pid").ifPresent(pid -> process.pid.complete(pid));
-    read(id + ".exit").ifPresent(code -> {
-      running.remove(id);
-      process.exit.complete(code.intValue());
-    });
+    read(id + ".exit")
+        .ifPresent(
+            code -> {
+              running.remove(id);
+              process.exit.complete(code.intValue());
+            });
   }
 
   /** The number the wrapper wrote (with mv, so whole), if it has. */

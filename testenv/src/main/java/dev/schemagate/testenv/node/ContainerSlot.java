@@ -21,17 +21,23 @@ final class ContainerSlot {
   final Container spec;
   final HostPorts ports;
   Run run;
+
   /** The run's readiness probe, if the container has one. */
   ScheduledFuture<?> probe;
+
   /** The next try to start, while waiting (back-off, image or config error). */
   ScheduledFuture<?> retry;
+
   /** Failed image pulls since the container last started. */
   int attempts;
+
   private ContainerState state;
   private ContainerState lastState = new ContainerState();
   private int restartCount;
+
   /** Whether an instance ever existed (ran, or failed to start): the next start is a restart. */
   private boolean hadInstance;
+
   private boolean ready;
   private String containerId;
 
@@ -49,12 +55,18 @@ final class ContainerSlot {
     newInstance();
     this.run = run;
     containerId = "local://" + run.process().id;
-    var running = new ContainerStateBuilder().withNewRunning().withStartedAt(LocalNode.time(run.startedAt())).endRunning();
+    var running =
+        new ContainerStateBuilder()
+            .withNewRunning()
+            .withStartedAt(LocalNode.time(run.startedAt()))
+            .endRunning();
     setState(running.build());
     ready = spec.getReadinessProbe() == null;
   }
 
-  /** The process could not be started (the kubelet's StartError): an instance that ended at once. */
+  /**
+   * The process could not be started (the kubelet's StartError): an instance that ended at once.
+   */
   void failedToStart(ContainerStateTerminated terminated) {
     newInstance();
     terminated(terminated);
@@ -74,11 +86,12 @@ final class ContainerSlot {
   void neverRan() {
     if (!hadInstance) {
       hadInstance = true;
-      terminated(new ContainerStateTerminatedBuilder()
-          .withExitCode(137)
-          .withReason("ContainerStatusUnknown")
-          .withMessage("The container could not be located when the pod was terminated")
-          .build());
+      terminated(
+          new ContainerStateTerminatedBuilder()
+              .withExitCode(137)
+              .withReason("ContainerStatusUnknown")
+              .withMessage("The container could not be located when the pod was terminated")
+              .build());
     }
   }
 
@@ -141,6 +154,11 @@ final class ContainerSlot {
   }
 
   private static ContainerState waitingState(String reason, String message) {
-    return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
+    return new ContainerStateBuilder()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .build();
   }
 }

@@ -2,7 +2,9 @@ package dev.schemagate.testenv.node;
 
 import java.util.Map;
 
-/** Kubernetes' $(VAR) references in env values, command and args: $(NAME) if known, $$ a literal $. */
+/**
+ * Kubernetes' $(VAR) references in env values, command and args: $(NAME) if known, $$ a literal $.
+ */
 final class Expansion {
   private Expansion() {}
 
@@ -13,7 +15,10 @@ final class Expansion {
       if (c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '$') {
         out.append('$');
         i++;
-      } else if (c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '(' && s.indexOf(')', i) > 0) {
+      } else if (c == '$'
+          && i + 1 < s.length()
+          && s.charAt(i + 1) == '('
+          && s.indexOf(')', i) > 0) {
         int end = s.indexOf(')', i);
         var name = s.substring(i + 2, end);
         // An unknown name stays as written, as in Kubernetes.

@@ -33,11 +33,15 @@ record HostPorts(Map<Integer, Integer> byNumber, Map<String, Integer> byName) {
   Map<String, String> env() {
     var env = new LinkedHashMap<String, String>();
     byNumber.values().stream().findFirst().ifPresent(p -> env.put("PORT", p.toString()));
-    byName.forEach((name, port) -> env.put("PORT_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), port.toString()));
+    byName.forEach(
+        (name, port) ->
+            env.put("PORT_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), port.toString()));
     return env;
   }
 
-  /** The host port a probe's port (a containerPort number or name) maps to; undeclared numbers stay. */
+  /**
+   * The host port a probe's port (a containerPort number or name) maps to; undeclared numbers stay.
+   */
   Optional<Integer> translate(IntOrString port) {
     if (port.getStrVal() != null) {
       return Optional.ofNullable(byName.get(port.getStrVal()));

@@ -25,11 +25,15 @@ public final class ImageMap {
 
   /**
    * One image: {@code command} is its ENTRYPOINT and {@code args} its CMD, as a container runtime
-   * reads them from the image; {@code appendArgs} follow the arguments when the container keeps
-   * the entrypoint. Strings may hold the placeholders listed in images.yaml.
+   * reads them from the image; {@code appendArgs} follow the arguments when the container keeps the
+   * entrypoint. Strings may hold the placeholders listed in images.yaml.
    */
   public record Image(
-      List<String> command, List<String> args, List<String> appendArgs, Map<String, String> env, String workingDir) {
+      List<String> command,
+      List<String> args,
+      List<String> appendArgs,
+      Map<String, String> env,
+      String workingDir) {
     public Image {
       command = command == null ? List.of() : List.copyOf(command);
       args = args == null ? List.of() : List.copyOf(args);
@@ -49,7 +53,10 @@ public final class ImageMap {
     this.byReference = Map.copyOf(byReference);
   }
 
-  /** Later layers win: testenv/images.yaml, then the file named by SCHEMAGATE_IMAGES, then {@code own}. */
+  /**
+   * Later layers win: testenv/images.yaml, then the file named by SCHEMAGATE_IMAGES, then {@code
+   * own}.
+   */
   static ImageMap load(Path defaults, Optional<Path> userFile, Map<String, Image> own) {
     var all = new HashMap<>(read(defaults));
     userFile.ifPresent(f -> all.putAll(read(f)));
@@ -62,10 +69,14 @@ public final class ImageMap {
     return name == null || name.isBlank() ? Optional.empty() : Optional.of(Path.of(name));
   }
 
-  /** The entry for exactly this reference, else the entry for its repository (any tag or digest). */
+  /**
+   * The entry for exactly this reference, else the entry for its repository (any tag or digest).
+   */
   Optional<Image> find(String image) {
     var exact = byReference.get(image);
-    return exact != null ? Optional.of(exact) : Optional.ofNullable(byReference.get(repository(image)));
+    return exact != null
+        ? Optional.of(exact)
+        : Optional.ofNullable(byReference.get(repository(image)));
   }
 
   static String repository(String image) {
@@ -77,10 +88,12 @@ public final class ImageMap {
 
   private static Map<String, Image> read(Path file) {
     try {
-      Map<String, Image> images = YAML.readValue(Files.readAllBytes(file), new TypeReference<Map<String, Image>>() {});
+      Map<String, Image> images =
+          YAML.readValue(Files.readAllBytes(file), new TypeReference<Map<String, Image>>() {});
       return images == null ? Map.of() : images;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the image map " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the image map " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
- * A kubelet stand-in for the local control plane: registers a Node (Ready, Lease renewed every
- * 10 s), binds the pods no scheduler places to itself through pods/binding, and runs them as local
+ * A kubelet stand-in for the local control plane: registers a Node (Ready, Lease renewed every 10
+ * s), binds the pods no scheduler places to itself through pods/binding, and runs them as local
  * processes, reporting through pods/status what a kubelet would: phases, restarts, exit codes,
  * termination messages, readiness.
  *
@@ -56,8 +56,15 @@ public final class LocalNode implements AutoCloseable {
   private static final Duration LEASE_RENEWAL = Duration.ofSeconds(10);
 
   /** What a {@link PodWorker} uses of its node. */
-  record Services(KubernetesClient client, ImageMap images, PodConfig config, ContainerProcesses processes,
-      Probes probes, ScheduledExecutorService timers, BackOff backOff, BiConsumer<String, String> starts) {}
+  record Services(
+      KubernetesClient client,
+      ImageMap images,
+      PodConfig config,
+      ContainerProcesses processes,
+      Probes probes,
+      ScheduledExecutorService timers,
+      BackOff backOff,
+      BiConsumer<String, String> starts) {}
 
   private final String name;
   private final KubernetesClient client;
@@ -66,10 +73,13 @@ public final class LocalNode implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final ContainerProcesses processes;
   private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
+
   /** Pods being run, by uid. */
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+
   /** The latest worker of each namespace/name, kept after deletion for its logs. */
   private final Map<String, PodWorker> byName = new ConcurrentHashMap<>();
+
   /** Process starts by namespace and container name. */
   private final Map<String, Map<String, LongAdder>> starts = new ConcurrentHashMap<>();
 
@@ -80,15 +90,27 @@ public final class LocalNode implements AutoCloseable {
     var dir = b.dir != null ? b.dir : Files.createTempDirectory("schemagate-node-");
     this.dir = Files.createDirectories(dir).toAbsolutePath();
     var threads = new AtomicInteger();
-    this.timers = Executors.newScheduledThreadPool(4, r -> {
-      var t = new Thread(r, "local-node-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.timers =
+        Executors.newScheduledThreadPool(
+            4,
+            r -> {
+              var t = new Thread(r, "local-node-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.processes = new ContainerProcesses(dir.resolve("runs"));
-    var images = ImageMap.load(Binaries.testenvDir().resolve("images.yaml"), ImageMap.userFile(), b.images);
-    this.services = new Services(client, images, new PodConfig(client), processes, new Probes(timers), timers,
-        new BackOff(b.backOffBase, BackOff.KUBELET_CAP), this::countStart);
+    var images =
+        ImageMap.load(Binaries.testenvDir().resolve("images.yaml"), ImageMap.userFile(), b.images);
+    this.services =
+        new Services(
+            client,
+            images,
+            new PodConfig(client),
+            processes,
+            new Probes(timers),
+            timers,
+            new BackOff(b.backOffBase, BackOff.KUBELET_CAP),
+            this::countStart);
   }
 
   public static Builder builder(KubernetesClient client) {
@@ -110,8 +132,8 @@ public final class LocalNode implements AutoCloseable {
   }
 
   /**
-   * How many times containers of this name started in the namespace, e.g. the app's container
-   * (its migration Job may run the same image under another container name).
+   * How many times containers of this name started in the namespace, e.g. the app's container (its
+   * migration Job may run the same image under another container name).
    */
   public long starts(String namespace, String container) {
     var count = starts.getOrDefault(namespace, Map.of()).get(container);
@@ -121,13 +143,15 @@ public final class LocalNode implements AutoCloseable {
   private PodWorker worker(String namespace, String pod) {
     var worker = byName.get(namespace + "/" + pod);
     if (worker == null) {
-      throw new IllegalArgumentException("pod " + namespace + "/" + pod + " never ran on node " + name);
+      throw new IllegalArgumentException(
+          "pod " + namespace + "/" + pod + " never ran on node " + name);
     }
     return worker;
   }
 
   private void countStart(String namespace, String container) {
-    starts.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>())
+    starts
+        .computeIfAbsent(namespace, n -> new ConcurrentHashMap<>())
         .computeIfAbsent(container, c -> new LongAdder())
         .increment();
   }
@@ -135,32 +159,39 @@ public final class LocalNode implements AutoCloseable {
   private LocalNode start(List<String> namespaces) {
     var registration = new NodeRegistration(client, name);
     registration.register();
-    timers.scheduleWithFixedDelay(() -> {
-      try {
-        registration.renewLease();
-      } catch (KubernetesClientException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot renew the Lease of node " + name + ": " + e.getMessage());
-      }
-    }, LEASE_RENEWAL.toMillis(), LEASE_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
-    var handler = new ResourceEventHandler<Pod>() {
-      @Override
-      public void onAdd(Pod pod) {
-        sync(pod);
-      }
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            registration.renewLease();
+          } catch (KubernetesClientException e) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "cannot renew the Lease of node " + name + ": " + e.getMessage());
+          }
+        },
+        LEASE_RENEWAL.toMillis(),
+        LEASE_RENEWAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    var handler =
+        new ResourceEventHandler<Pod>() {
+          @Override
+          public void onAdd(Pod pod) {
+            sync(pod);
+          }
 
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        sync(pod);
-      }
+          @Override
+          public void onUpdate(Pod old, Pod pod) {
+            sync(pod);
+          }
 
-      @Override
-      public void onDelete(Pod pod, boolean finalStateUnknown) {
-        var worker = workers.remove(pod.getMetadata().getUid());
-        if (worker != null) {
-          worker.deleted();
-        }
-      }
-    };
+          @Override
+          public void onDelete(Pod pod, boolean finalStateUnknown) {
+            var worker = workers.remove(pod.getMetadata().getUid());
+            if (worker != null) {
+              worker.deleted();
+            }
+          }
+        };
     if (namespaces.isEmpty()) {
       informers.add(client.pods().inAnyNamespace().inform(handler, 0));
     } else {
@@ -195,8 +226,10 @@ public final class LocalNode implements AutoCloseable {
       }
       return;
     }
-    var podDir = dir.resolve("pods").resolve(meta.getNamespace())
-        .resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
+    var podDir =
+        dir.resolve("pods")
+            .resolve(meta.getNamespace())
+            .resolve(meta.getName() + "-" + meta.getUid().substring(0, 8));
     worker = new PodWorker(services, pod, podDir);
     workers.put(meta.getUid(), worker);
     byName.put(meta.getNamespace() + "/" + meta.getName(), worker);
@@ -206,18 +239,32 @@ public final class LocalNode implements AutoCloseable {
 
   private void bind(Pod pod) {
     var meta = pod.getMetadata();
-    var binding = Map.of(
-        "apiVersion", "v1",
-        "kind", "Binding",
-        "metadata", Map.of("name", meta.getName(), "namespace", meta.getNamespace(), "uid", meta.getUid()),
-        "target", Map.of("apiVersion", "v1", "kind", "Node", "name", name));
+    var binding =
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "Binding",
+            "metadata",
+            Map.of("name", meta.getName(), "namespace", meta.getNamespace(), "uid", meta.getUid()),
+            "target",
+            Map.of("apiVersion", "v1", "kind", "Node", "name", name));
     try {
-      client.raw("/api/v1/namespaces/" + meta.getNamespace() + "/pods/" + meta.getName() + "/binding", "POST", binding);
+      client.raw(
+          "/api/v1/namespaces/" + meta.getNamespace() + "/pods/" + meta.getName() + "/binding",
+          "POST",
+          binding);
     } catch (KubernetesClientException e) {
       // 409: already bound (another node, or an earlier event); 404: deleted meanwhile.
       if (e.getCode() != 409 && e.getCode() != 404) {
-        LOG.log(System.Logger.Level.WARNING,
-            "cannot bind pod " + meta.getNamespace() + "/" + meta.getName() + ": " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "cannot bind pod "
+                + meta.getNamespace()
+                + "/"
+                + meta.getName()
+                + ": "
+                + e.getMessage());
       }
     }
   }
@@ -235,7 +282,9 @@ public final class LocalNode implements AutoCloseable {
       CompletableFuture.allOf(running.stream().map(p -> p.exit).toArray(CompletableFuture[]::new))
           .get(PodWorker.MAX_GRACE.toSeconds() + 2, TimeUnit.SECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      LOG.log(System.Logger.Level.WARNING, "processes of node " + name + " outlived their grace period: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "processes of node " + name + " outlived their grace period: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

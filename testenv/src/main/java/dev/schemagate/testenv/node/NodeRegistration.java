@@ -35,54 +35,99 @@ final class NodeRegistration {
 
   /** Creates or takes over the Node, Ready, with this machine's capacity. */
   void register() {
-    var arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : System.getProperty("os.arch");
-    var node = new NodeBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(Map.of("kubernetes.io/hostname", name, "kubernetes.io/os", "linux", "kubernetes.io/arch", arch))
-        .endMetadata()
-        .build();
-    uid = client.nodes().resource(node).fieldManager(MANAGER).forceConflicts().serverSideApply().getMetadata().getUid();
+    var arch =
+        System.getProperty("os.arch").equals("aarch64") ? "arm64" : System.getProperty("os.arch");
+    var node =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(
+                Map.of(
+                    "kubernetes.io/hostname",
+                    name,
+                    "kubernetes.io/os",
+                    "linux",
+                    "kubernetes.io/arch",
+                    arch))
+            .endMetadata()
+            .build();
+    uid =
+        client
+            .nodes()
+            .resource(node)
+            .fieldManager(MANAGER)
+            .forceConflicts()
+            .serverSideApply()
+            .getMetadata()
+            .getUid();
     var status = status(arch);
-    client.nodes().withName(name).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("status", status)));
+    client
+        .nodes()
+        .withName(name)
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            client.getKubernetesSerialization().asJson(Map.of("status", status)));
     renewLease();
   }
 
-  /** What a kubelet does every 10 s; without it a node-lifecycle controller would evict the pods. */
+  /**
+   * What a kubelet does every 10 s; without it a node-lifecycle controller would evict the pods.
+   */
   void renewLease() {
-    var lease = new LeaseBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(LEASE_NAMESPACE)
-        .addNewOwnerReference().withApiVersion("v1").withKind("Node").withName(name).withUid(uid).endOwnerReference()
-        .endMetadata()
-        .withNewSpec()
-        .withHolderIdentity(name)
-        .withLeaseDurationSeconds(LEASE_SECONDS)
-        .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
-        .endSpec()
-        .build();
-    client.leases().inNamespace(LEASE_NAMESPACE).resource(lease).fieldManager(MANAGER).forceConflicts().serverSideApply();
+    var lease =
+        new LeaseBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(LEASE_NAMESPACE)
+            .addNewOwnerReference()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName(name)
+            .withUid(uid)
+            .endOwnerReference()
+            .endMetadata()
+            .withNewSpec()
+            .withHolderIdentity(name)
+            .withLeaseDurationSeconds(LEASE_SECONDS)
+            .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+            .endSpec()
+            .build();
+    client
+        .leases()
+        .inNamespace(LEASE_NAMESPACE)
+        .resource(lease)
+        .fieldManager(MANAGER)
+        .forceConflicts()
+        .serverSideApply();
   }
 
   private NodeStatus status(String arch) {
-    var memory = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-    var capacity = Map.of(
-        "cpu", new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
-        "memory", new Quantity(Long.toString(memory)),
-        "pods", new Quantity("110"));
+    var memory =
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    var capacity =
+        Map.of(
+            "cpu", new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())),
+            "memory", new Quantity(Long.toString(memory)),
+            "pods", new Quantity("110"));
     var now = LocalNode.time(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     return new NodeStatusBuilder()
         .withCapacity(capacity)
         .withAllocatable(capacity)
         .withConditions(
-            condition("Ready", "True", "KubeletReady", "local node runs pods as local processes", now),
+            condition(
+                "Ready", "True", "KubeletReady", "local node runs pods as local processes", now),
             condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "", now),
             condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "", now),
             condition("PIDPressure", "False", "KubeletHasSufficientPID", "", now))
-        .addNewAddress().withType("InternalIP").withAddress(LocalNode.IP).endAddress()
-        .addNewAddress().withType("Hostname").withAddress(name).endAddress()
+        .addNewAddress()
+        .withType("InternalIP")
+        .withAddress(LocalNode.IP)
+        .endAddress()
+        .addNewAddress()
+        .withType("Hostname")
+        .withAddress(name)
+        .endAddress()
         .withNewNodeInfo()
         .withKubeletVersion(client.getKubernetesVersion().getGitVersion())
         .withOperatingSystem("linux")
@@ -94,10 +139,15 @@ final class NodeRegistration {
         .build();
   }
 
-  private static NodeCondition condition(String type, String status, String reason, String message, String now) {
+  private static NodeCondition condition(
+      String type, String status, String reason, String message, String now) {
     return new NodeConditionBuilder()
-        .withType(type).withStatus(status).withReason(reason).withMessage(message)
-        .withLastHeartbeatTime(now).withLastTransitionTime(now)
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastHeartbeatTime(now)
+        .withLastTransitionTime(now)
         .build();
   }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
 final class PodConfig {
   /** The pod cannot start yet; the message is what the kubelet would report. */
   static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     ConfigException(String message) {
       super(message);
     }
@@ -48,15 +50,24 @@ final class PodConfig {
     this.client = client;
   }
 
-  /** The container's env and envFrom, in order, with $(VAR) references to earlier variables expanded. */
+  /**
+   * The container's env and envFrom, in order, with $(VAR) references to earlier variables
+   * expanded.
+   */
   Map<String, String> env(Pod pod, Container container) throws ConfigException {
     var ns = pod.getMetadata().getNamespace();
     var env = new LinkedHashMap<String, String>();
     for (var from : container.getEnvFrom()) {
       var prefix = from.getPrefix() == null ? "" : from.getPrefix();
-      Map<String, byte[]> data = from.getSecretRef() != null
-          ? source(Kind.SECRET, ns, from.getSecretRef().getName(), from.getSecretRef().getOptional())
-          : source(Kind.CONFIG_MAP, ns, from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional());
+      Map<String, byte[]> data =
+          from.getSecretRef() != null
+              ? source(
+                  Kind.SECRET, ns, from.getSecretRef().getName(), from.getSecretRef().getOptional())
+              : source(
+                  Kind.CONFIG_MAP,
+                  ns,
+                  from.getConfigMapRef().getName(),
+                  from.getConfigMapRef().getOptional());
       data.forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
     }
     for (var var : container.getEnv()) {
@@ -68,12 +79,22 @@ final class PodConfig {
         putKey(env, var.getName(), Kind.SECRET, ns, ref.getName(), ref.getKey(), ref.getOptional());
       } else if (from.getConfigMapKeyRef() != null) {
         var ref = from.getConfigMapKeyRef();
-        putKey(env, var.getName(), Kind.CONFIG_MAP, ns, ref.getName(), ref.getKey(), ref.getOptional());
+        putKey(
+            env,
+            var.getName(),
+            Kind.CONFIG_MAP,
+            ns,
+            ref.getName(),
+            ref.getKey(),
+            ref.getOptional());
       } else if (from.getFieldRef() != null) {
         env.put(var.getName(), field(pod, from.getFieldRef().getFieldPath()));
       } else {
-        throw new ConfigException("env " + var.getName() + ": only value, secretKeyRef, configMapKeyRef and"
-            + " fieldRef are supported by the local node");
+        throw new ConfigException(
+            "env "
+                + var.getName()
+                + ": only value, secretKeyRef, configMapKeyRef and"
+                + " fieldRef are supported by the local node");
       }
     }
     return env;
@@ -91,22 +112,34 @@ final class PodConfig {
       try {
         if (volume.getConfigMap() != null) {
           var cm = volume.getConfigMap();
-          writeFiles(dir, volume.getName(), source(Kind.CONFIG_MAP, ns, cm.getName(), cm.getOptional()),
-              cm.getItems(), cm.getOptional());
+          writeFiles(
+              dir,
+              volume.getName(),
+              source(Kind.CONFIG_MAP, ns, cm.getName(), cm.getOptional()),
+              cm.getItems(),
+              cm.getOptional());
         } else if (volume.getSecret() != null) {
           var secret = volume.getSecret();
-          writeFiles(dir, volume.getName(), source(Kind.SECRET, ns, secret.getSecretName(), secret.getOptional()),
-              secret.getItems(), secret.getOptional());
+          writeFiles(
+              dir,
+              volume.getName(),
+              source(Kind.SECRET, ns, secret.getSecretName(), secret.getOptional()),
+              secret.getItems(),
+              secret.getOptional());
         } else if (volume.getEmptyDir() != null) {
           Files.createDirectories(dir);
         } else if (volume.getHostPath() != null) {
           dir = Path.of(volume.getHostPath().getPath());
         } else {
-          throw new ConfigException("volume \"" + volume.getName() + "\": only configMap, secret, emptyDir and"
-              + " hostPath volumes are supported by the local node");
+          throw new ConfigException(
+              "volume \""
+                  + volume.getName()
+                  + "\": only configMap, secret, emptyDir and"
+                  + " hostPath volumes are supported by the local node");
         }
       } catch (ConfigException e) {
-        throw new ConfigException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + e.getMessage());
+        throw new ConfigException(
+            "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + e.getMessage());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -115,17 +148,26 @@ final class PodConfig {
     return dirs;
   }
 
-  private void putKey(Map<String, String> env, String var, Kind kind, String ns, String name, String key, Boolean optional)
+  private void putKey(
+      Map<String, String> env,
+      String var,
+      Kind kind,
+      String ns,
+      String name,
+      String key,
+      Boolean optional)
       throws ConfigException {
     var value = source(kind, ns, name, optional).get(key);
     if (value != null) {
       env.put(var, new String(value, StandardCharsets.UTF_8));
     } else if (!Boolean.TRUE.equals(optional)) {
-      throw new ConfigException("couldn't find key " + key + " in " + kind.title + " " + ns + "/" + name);
+      throw new ConfigException(
+          "couldn't find key " + key + " in " + kind.title + " " + ns + "/" + name);
     }
   }
 
-  private static void writeFiles(Path dir, String volume, Map<String, byte[]> data, List<KeyToPath> items, Boolean optional)
+  private static void writeFiles(
+      Path dir, String volume, Map<String, byte[]> data, List<KeyToPath> items, Boolean optional)
       throws IOException, ConfigException {
     Files.createDirectories(dir);
     var files = new LinkedHashMap<String, byte[]>();
@@ -137,14 +179,16 @@ final class PodConfig {
         if (value != null) {
           files.put(item.getPath(), value);
         } else if (!Boolean.TRUE.equals(optional)) {
-          throw new ConfigException("configmap references non-existent config key: " + item.getKey());
+          throw new ConfigException(
+              "configmap references non-existent config key: " + item.getKey());
         }
       }
     }
     for (var file : files.entrySet()) {
       var path = dir.resolve(file.getKey()).normalize();
       if (!path.startsWith(dir)) {
-        throw new ConfigException("volume \"" + volume + "\": path " + file.getKey() + " leaves the volume");
+        throw new ConfigException(
+            "volume \"" + volume + "\": path " + file.getKey() + " leaves the volume");
       }
       Files.createDirectories(path.getParent());
       Files.write(path, file.getValue());
@@ -152,12 +196,14 @@ final class PodConfig {
   }
 
   /** The entries of a Secret or ConfigMap; none when it is missing and optional. */
-  private Map<String, byte[]> source(Kind kind, String ns, String name, Boolean optional) throws ConfigException {
+  private Map<String, byte[]> source(Kind kind, String ns, String name, Boolean optional)
+      throws ConfigException {
     Map<String, byte[]> data;
     try {
       data = kind == Kind.SECRET ? secret(ns, name) : configMap(ns, name);
     } catch (KubernetesClientException e) {
-      throw new ConfigException("cannot read " + kind.lower + " \"" + name + "\": " + e.getMessage());
+      throw new ConfigException(
+          "cannot read " + kind.lower + " \"" + name + "\": " + e.getMessage());
     }
     if (data != null) {
       return data;
@@ -202,7 +248,8 @@ final class PodConfig {
       case "spec.nodeName" -> pod.getSpec().getNodeName();
       case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
       case "status.podIP", "status.hostIP" -> LocalNode.IP;
-      default -> throw new ConfigException("fieldRef " + path + " is not supported by the local node");
+      default ->
+          throw new ConfigException("fieldRef " + path + " is not supported by the local node");
     };
   }
 }

@@ -25,8 +25,14 @@ final class PodStatuses {
    * @param terminal the pod is being deleted and all its containers have stopped
    * @param previous the status last reported, whose condition transition times carry over
    */
-  static PodStatus of(Pod pod, List<ContainerSlot> slots, Instant startTime, boolean terminal, PodStatus previous) {
-    var phase = phase(pod.getSpec().getRestartPolicy(), slots, terminal, previous == null ? null : previous.getPhase());
+  static PodStatus of(
+      Pod pod, List<ContainerSlot> slots, Instant startTime, boolean terminal, PodStatus previous) {
+    var phase =
+        phase(
+            pod.getSpec().getRestartPolicy(),
+            slots,
+            terminal,
+            previous == null ? null : previous.getPhase());
     var unready = slots.stream().filter(s -> !s.isReady()).map(s -> s.spec.getName()).toList();
     PodCondition ready;
     if ("Succeeded".equals(phase)) {
@@ -34,13 +40,21 @@ final class PodStatuses {
     } else if (unready.isEmpty()) {
       ready = condition("Ready", "True", null, null);
     } else {
-      ready = condition("Ready", "False", "ContainersNotReady",
-          "containers with unready status: [" + String.join(" ", unready) + "]");
+      ready =
+          condition(
+              "Ready",
+              "False",
+              "ContainersNotReady",
+              "containers with unready status: [" + String.join(" ", unready) + "]");
     }
     var containersReady = new PodConditionBuilder(ready).withType("ContainersReady").build();
     var conditions = new ArrayList<PodCondition>();
-    for (var c : List.of(condition("PodScheduled", "True", null, null), condition("Initialized", "True", null, null),
-        containersReady, ready)) {
+    for (var c :
+        List.of(
+            condition("PodScheduled", "True", null, null),
+            condition("Initialized", "True", null, null),
+            containersReady,
+            ready)) {
       conditions.add(keepTransitionTime(c, previous));
     }
     List<ContainerStatus> containers = slots.stream().map(ContainerSlot::status).toList();
@@ -57,7 +71,8 @@ final class PodStatuses {
   }
 
   /** The kubelet's getPhase, without init containers; a terminal phase never changes. */
-  static String phase(String restartPolicy, List<ContainerSlot> slots, boolean terminal, String previous) {
+  static String phase(
+      String restartPolicy, List<ContainerSlot> slots, boolean terminal, String previous) {
     if ("Succeeded".equals(previous) || "Failed".equals(previous)) {
       return previous;
     }
@@ -95,16 +110,26 @@ final class PodStatuses {
   }
 
   private static PodCondition condition(String type, String status, String reason, String message) {
-    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .build();
   }
 
   private static PodCondition keepTransitionTime(PodCondition c, PodStatus previous) {
-    var since = previous == null ? null : previous.getConditions().stream()
-        .filter(p -> p.getType().equals(c.getType()) && p.getStatus().equals(c.getStatus()))
-        .map(PodCondition::getLastTransitionTime)
-        .filter(Objects::nonNull)
-        .findFirst()
-        .orElse(null);
-    return new PodConditionBuilder(c).withLastTransitionTime(since != null ? since : LocalNode.time(Instant.now())).build();
+    var since =
+        previous == null
+            ? null
+            : previous.getConditions().stream()
+                .filter(p -> p.getType().equals(c.getType()) && p.getStatus().equals(c.getStatus()))
+                .map(PodCondition::getLastTransitionTime)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    return new PodConditionBuilder(c)
+        .withLastTransitionTime(since != null ? since : LocalNode.time(Instant.now()))
+        .build();
   }
 }

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * enters through a synchronized method, so the pod changes one event at a time.
  */
 final class PodWorker {
-  /** terminationGracePeriodSeconds is capped so that tests and the demo never wait half a minute. */
+  /**
+   * terminationGracePeriodSeconds is capped so that tests and the demo never wait half a minute.
+   */
   static final Duration MAX_GRACE = Duration.ofSeconds(5);
 
   private final LocalNode.Services node;
@@ -34,12 +36,16 @@ final class PodWorker {
   private final Instant startTime = Instant.now();
   private Pod pod;
   private Map<String, Path> volumes;
+
   /** Deletion has begun: nothing starts any more. */
   private boolean stopping;
+
   /** Every container has stopped after deletion began: the terminal status is out. */
   private boolean finished;
+
   /** The pod object is gone or the node is closing: no more API calls. */
   private boolean silent;
+
   private PodStatus reported;
 
   PodWorker(LocalNode.Services node, Pod pod, Path dir) {
@@ -59,7 +65,10 @@ final class PodWorker {
         .map(s -> s.ports.byNumber().get(containerPort))
         .filter(Objects::nonNull)
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no containerPort " + containerPort + " in pod " + ref()));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no containerPort " + containerPort + " in pod " + ref()));
   }
 
   synchronized void start() {
@@ -89,7 +98,8 @@ final class PodWorker {
   /** The node is closing: stops every container; returns those still running. */
   synchronized List<ContainerProcess> shutdown() {
     silent = true;
-    var running = containers.stream().filter(ContainerSlot::running).map(s -> s.run.process()).toList();
+    var running =
+        containers.stream().filter(ContainerSlot::running).map(s -> s.run.process()).toList();
     stop(MAX_GRACE);
     return running;
   }
@@ -104,9 +114,14 @@ final class PodWorker {
     if (image.isEmpty()) {
       // ErrImagePull on the first try, ImagePullBackOff after, as the kubelet shows it.
       var again = slot.waitingReason() != null && slot.waitingReason().endsWith("ImagePull");
-      retryLater(slot, again ? "ImagePullBackOff" : "ErrImagePull",
-          "image \"" + c.getImage() + "\" is not in the local node's image map: add it to the file named by "
-              + ImageMap.USER_FILE_ENV + " (format: testenv/images.yaml)",
+      retryLater(
+          slot,
+          again ? "ImagePullBackOff" : "ErrImagePull",
+          "image \""
+              + c.getImage()
+              + "\" is not in the local node's image map: add it to the file named by "
+              + ImageMap.USER_FILE_ENV
+              + " (format: testenv/images.yaml)",
           node.backOff().delay(++slot.attempts));
       return;
     }
@@ -130,25 +145,46 @@ final class PodWorker {
     try {
       // A fresh termination log for each run, as the kubelet mounts a new file for each container.
       Files.write(terminationLog, new byte[0]);
-      var launch = ContainerLaunch.of(c, image.get(), env, slot.ports, volumes, dir, terminationLog);
+      var launch =
+          ContainerLaunch.of(c, image.get(), env, slot.ports, volumes, dir, terminationLog);
       var offset = Files.exists(log(c.getName())) ? Files.size(log(c.getName())) : 0;
-      var process = node.processes().start(pod.getMetadata().getName() + "/" + c.getName(), log(c.getName()), launch);
+      var process =
+          node.processes()
+              .start(pod.getMetadata().getName() + "/" + c.getName(), log(c.getName()), launch);
       var run = new ContainerSlot.Run(process, now, offset);
       slot.started(run);
       node.starts().accept(pod.getMetadata().getNamespace(), c.getName());
       if (c.getReadinessProbe() != null) {
-        slot.probe = node.probes().watch(c.getReadinessProbe(), launch, slot.ports, ready -> readiness(slot, run, ready));
+        slot.probe =
+            node.probes()
+                .watch(
+                    c.getReadinessProbe(),
+                    launch,
+                    slot.ports,
+                    ready -> readiness(slot, run, ready));
       }
       report();
       // Attached last: a process that has already exited completes this at once, on this thread.
-      process.exit.thenAccept(code -> exited(slot, run, code)).exceptionally(e -> {
-        LocalNode.LOG.log(System.Logger.Level.ERROR, "pod " + ref() + ": cannot handle the exit of " + c.getName(), e);
-        return null;
-      });
+      process
+          .exit
+          .thenAccept(code -> exited(slot, run, code))
+          .exceptionally(
+              e -> {
+                LocalNode.LOG.log(
+                    System.Logger.Level.ERROR,
+                    "pod " + ref() + ": cannot handle the exit of " + c.getName(),
+                    e);
+                return null;
+              });
     } catch (ContainerLaunch.StartException | IOException e) {
-      slot.failedToStart(new ContainerStateTerminatedBuilder()
-          .withExitCode(128).withReason("StartError").withMessage(e.getMessage())
-          .withStartedAt(LocalNode.time(now)).withFinishedAt(LocalNode.time(now)).build());
+      slot.failedToStart(
+          new ContainerStateTerminatedBuilder()
+              .withExitCode(128)
+              .withReason("StartError")
+              .withMessage(e.getMessage())
+              .withStartedAt(LocalNode.time(now))
+              .withFinishedAt(LocalNode.time(now))
+              .build());
       afterStop(slot);
     }
   }
@@ -158,27 +194,37 @@ final class PodWorker {
       return;
     }
     var c = slot.spec;
-    var message = TerminationMessage.of(dir.resolve(c.getName() + ".termination-log"), log(c.getName()),
-        run.logOffset(), c.getTerminationMessagePolicy(), code);
-    slot.terminated(new ContainerStateTerminatedBuilder()
-        .withExitCode(code)
-        .withReason(code == 0 ? "Completed" : "Error")
-        .withMessage(message.isEmpty() ? null : message)
-        .withStartedAt(LocalNode.time(run.startedAt()))
-        .withFinishedAt(LocalNode.time(Instant.now()))
-        .withContainerID(slot.containerId())
-        .build());
+    var message =
+        TerminationMessage.of(
+            dir.resolve(c.getName() + ".termination-log"),
+            log(c.getName()),
+            run.logOffset(),
+            c.getTerminationMessagePolicy(),
+            code);
+    slot.terminated(
+        new ContainerStateTerminatedBuilder()
+            .withExitCode(code)
+            .withReason(code == 0 ? "Completed" : "Error")
+            .withMessage(message.isEmpty() ? null : message)
+            .withStartedAt(LocalNode.time(run.startedAt()))
+            .withFinishedAt(LocalNode.time(Instant.now()))
+            .withContainerID(slot.containerId())
+            .build());
     afterStop(slot);
   }
 
-  /** A run ended (or never began): restart it by the pod's restartPolicy, or finish the deletion. */
+  /**
+   * A run ended (or never began): restart it by the pod's restartPolicy, or finish the deletion.
+   */
   private void afterStop(ContainerSlot slot) {
     if (slot.probe != null) {
       slot.probe.cancel(false);
       slot.probe = null;
     }
     var policy = pod.getSpec().getRestartPolicy();
-    boolean restart = "Always".equals(policy) || ("OnFailure".equals(policy) && slot.lastTermination().getExitCode() != 0);
+    boolean restart =
+        "Always".equals(policy)
+            || ("OnFailure".equals(policy) && slot.lastTermination().getExitCode() != 0);
     if (stopping || !restart) {
       finishIfStopped();
       report();
@@ -189,8 +235,14 @@ final class PodWorker {
       tryStart(slot);
       return;
     }
-    slot.waiting("CrashLoopBackOff", "back-off " + BackOff.format(delay) + " restarting failed container="
-        + slot.spec.getName() + " pod=" + ref());
+    slot.waiting(
+        "CrashLoopBackOff",
+        "back-off "
+            + BackOff.format(delay)
+            + " restarting failed container="
+            + slot.spec.getName()
+            + " pod="
+            + ref());
     schedule(slot, delay);
     report();
   }
@@ -206,7 +258,8 @@ final class PodWorker {
   }
 
   private void schedule(ContainerSlot slot, Duration delay) {
-    slot.retry = node.timers().schedule(() -> retryDue(slot), delay.toMillis(), TimeUnit.MILLISECONDS);
+    slot.retry =
+        node.timers().schedule(() -> retryDue(slot), delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void retryDue(ContainerSlot slot) {
@@ -239,7 +292,9 @@ final class PodWorker {
     finishIfStopped();
   }
 
-  /** Once a deleted pod's containers have all stopped: its terminal status, then the object goes. */
+  /**
+   * Once a deleted pod's containers have all stopped: its terminal status, then the object goes.
+   */
   private void finishIfStopped() {
     if (!stopping || finished || containers.stream().anyMatch(ContainerSlot::running)) {
       return;
@@ -252,13 +307,21 @@ final class PodWorker {
     }
   }
 
-  /** As the kubelet does: the API server keeps a gracefully deleted pod until its node says it is gone. */
+  /**
+   * As the kubelet does: the API server keeps a gracefully deleted pod until its node says it is
+   * gone.
+   */
   static void deleteNow(KubernetesClient client, Pod pod) {
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .withGracePeriod(0).delete();
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .withGracePeriod(0)
+          .delete();
     } catch (KubernetesClientException e) {
-      LocalNode.LOG.log(System.Logger.Level.WARNING,
+      LocalNode.LOG.log(
+          System.Logger.Level.WARNING,
           "cannot delete pod " + pod.getMetadata().getName() + ": " + e.getMessage());
     }
   }
@@ -273,13 +336,19 @@ final class PodWorker {
     }
     try {
       var patch = node.client().getKubernetesSerialization().asJson(Map.of("status", status));
-      node.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-          .subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      node.client()
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       reported = status;
     } catch (KubernetesClientException e) {
       // 404: deleted meanwhile; the informer's delete event follows.
       if (e.getCode() != 404) {
-        LocalNode.LOG.log(System.Logger.Level.WARNING, "cannot report the status of pod " + ref() + ": " + e.getMessage());
+        LocalNode.LOG.log(
+            System.Logger.Level.WARNING,
+            "cannot report the status of pod " + ref() + ": " + e.getMessage());
       }
     }
   }

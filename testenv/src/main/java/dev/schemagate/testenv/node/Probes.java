@@ -23,7 +23,10 @@ import java.util.function.Consumer;
 final class Probes {
   private final ScheduledExecutorService timers;
   private final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(1)).build();
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(1))
+          .build();
 
   Probes(ScheduledExecutorService timers) {
     this.timers = timers;
@@ -34,31 +37,37 @@ final class Probes {
    * result flips: ready after successThreshold successes in a row, unready after failureThreshold
    * failures. A container starts unready. Cancel the returned future when the container stops.
    */
-  ScheduledFuture<?> watch(Probe probe, ContainerLaunch launch, HostPorts ports, Consumer<Boolean> readiness) {
+  ScheduledFuture<?> watch(
+      Probe probe, ContainerLaunch launch, HostPorts ports, Consumer<Boolean> readiness) {
     int successThreshold = orDefault(probe.getSuccessThreshold(), 1);
     int failureThreshold = orDefault(probe.getFailureThreshold(), 3);
-    var streak = new Object() {
-      int successes;
-      int failures;
-      boolean ready;
-    };
-    Runnable tick = () -> {
-      if (check(probe, launch, ports)) {
-        streak.failures = 0;
-        if (++streak.successes >= successThreshold && !streak.ready) {
-          streak.ready = true;
-          readiness.accept(true);
-        }
-      } else {
-        streak.successes = 0;
-        if (++streak.failures >= failureThreshold && streak.ready) {
-          streak.ready = false;
-          readiness.accept(false);
-        }
-      }
-    };
-    return timers.scheduleWithFixedDelay(tick, orDefault(probe.getInitialDelaySeconds(), 0) * 1000L,
-        orDefault(probe.getPeriodSeconds(), 10) * 1000L, TimeUnit.MILLISECONDS);
+    var streak =
+        new Object() {
+          int successes;
+          int failures;
+          boolean ready;
+        };
+    Runnable tick =
+        () -> {
+          if (check(probe, launch, ports)) {
+            streak.failures = 0;
+            if (++streak.successes >= successThreshold && !streak.ready) {
+              streak.ready = true;
+              readiness.accept(true);
+            }
+          } else {
+            streak.successes = 0;
+            if (++streak.failures >= failureThreshold && streak.ready) {
+              streak.ready = false;
+              readiness.accept(false);
+            }
+          }
+        };
+    return timers.scheduleWithFixedDelay(
+        tick,
+        orDefault(probe.getInitialDelaySeconds(), 0) * 1000L,
+        orDefault(probe.getPeriodSeconds(), 10) * 1000L,
+        TimeUnit.MILLISECONDS);
   }
 
   private boolean check(Probe probe, ContainerLaunch launch, HostPorts ports) {
@@ -70,7 +79,9 @@ final class Probes {
       if (probe.getTcpSocket() != null) {
         var tcp = probe.getTcpSocket();
         try (var socket = new Socket()) {
-          var address = new InetSocketAddress(host(tcp.getHost()), ports.translate(tcp.getPort()).orElseThrow());
+          var address =
+              new InetSocketAddress(
+                  host(tcp.getHost()), ports.translate(tcp.getPort()).orElseThrow());
           socket.connect(address, (int) timeout.toMillis());
           return true;
         }
@@ -79,10 +90,12 @@ final class Probes {
         var get = probe.getHttpGet();
         var path = get.getPath() == null || get.getPath().isEmpty() ? "/" : get.getPath();
         var port = ports.translate(get.getPort()).orElseThrow();
-        var request = HttpRequest.newBuilder(URI.create("http://" + host(get.getHost()) + ":" + port + path))
-            .timeout(timeout);
+        var request =
+            HttpRequest.newBuilder(URI.create("http://" + host(get.getHost()) + ":" + port + path))
+                .timeout(timeout);
         get.getHttpHeaders().forEach(h -> request.header(h.getName(), h.getValue()));
-        int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status =
+            http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         return status >= 200 && status < 400;
       }
       return false; // grpc: not supported, never ready
@@ -97,11 +110,13 @@ final class Probes {
 
   private static boolean exec(Probe probe, ContainerLaunch launch, Duration timeout)
       throws IOException, InterruptedException, ContainerLaunch.StartException {
-    // A plain child process, not a LocalProcess: it is killed at its timeout, long before the JVM ends.
-    var builder = new ProcessBuilder(launch.exec(probe.getExec().getCommand()))
-        .directory(launch.workingDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    // A plain child process, not a LocalProcess: it is killed at its timeout, long before the JVM
+    // ends.
+    var builder =
+        new ProcessBuilder(launch.exec(probe.getExec().getCommand()))
+            .directory(launch.workingDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().putAll(launch.env);
     var process = builder.start();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

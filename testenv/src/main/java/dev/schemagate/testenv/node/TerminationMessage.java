@@ -23,7 +23,8 @@ final class TerminationMessage {
     var message = tail(terminationLog, 0, MAX_FILE_BYTES);
     if (message.isEmpty() && exitCode != 0 && "FallbackToLogsOnError".equals(policy)) {
       var lines = tail(log, logOffset, MAX_LOG_BYTES).lines().toList();
-      message = String.join("\n", lines.subList(Math.max(0, lines.size() - MAX_LOG_LINES), lines.size()));
+      message =
+          String.join("\n", lines.subList(Math.max(0, lines.size() - MAX_LOG_LINES), lines.size()));
     }
     return message;
   }

@@ -17,17 +17,27 @@ import org.junit.jupiter.api.Test;
 class ContainerLaunchTest {
   private static final Path POD = Path.of("/node/pods/ns/p");
   private static final Path TERMINATION_LOG = POD.resolve("c.termination-log");
-  private static final ImageMap.Image RUNNER = new ImageMap.Image(
-      List.of("{java}", "-cp", "{classpath}", "dev.schemagate.Main"), List.of("--help"),
-      List.of("--termination-log", "{terminationLog}"), null, null);
+  private static final ImageMap.Image RUNNER =
+      new ImageMap.Image(
+          List.of("{java}", "-cp", "{classpath}", "dev.schemagate.Main"),
+          List.of("--help"),
+          List.of("--termination-log", "{terminationLog}"),
+          null,
+          null);
 
   @Test
   void argsReplaceTheImageArgsAndKeepEntrypointAndAppendArgs() throws Exception {
     var launch = launch(container().withArgs("migrate").build(), RUNNER, Map.of());
 
-    assertThat(launch.argv).containsExactly(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", absolute(System.getProperty("java.class.path")),
-        "dev.schemagate.Main", "migrate", "--termination-log", TERMINATION_LOG.toString());
+    assertThat(launch.argv)
+        .containsExactly(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            absolute(System.getProperty("java.class.path")),
+            "dev.schemagate.Main",
+            "migrate",
+            "--termination-log",
+            TERMINATION_LOG.toString());
     assertThat(launch.workingDir).isEqualTo(POD);
   }
 
@@ -38,15 +48,25 @@ class ContainerLaunchTest {
 
   @Test
   void commandReplacesEntrypointArgsAndAppendArgsAndIsLookedUpOnTheEntryPath() throws Exception {
-    var image = new ImageMap.Image(List.of("ignored"), List.of("ignored"), List.of("ignored"),
-        Map.of("PATH", "/nowhere:/usr/bin:/bin"), null);
+    var image =
+        new ImageMap.Image(
+            List.of("ignored"),
+            List.of("ignored"),
+            List.of("ignored"),
+            Map.of("PATH", "/nowhere:/usr/bin:/bin"),
+            null);
 
-    var launch = launch(container().withCommand("sh", "-c").withArgs("echo $(GREETING) $$(GREETING)").build(), image,
-        Map.of("GREETING", "hi"));
+    var launch =
+        launch(
+            container().withCommand("sh", "-c").withArgs("echo $(GREETING) $$(GREETING)").build(),
+            image,
+            Map.of("GREETING", "hi"));
 
     assertThat(launch.argv.get(0)).isIn("/usr/bin/sh", "/bin/sh");
     assertThat(launch.argv.subList(1, 3)).containsExactly("-c", "echo hi $(GREETING)");
-    assertThat(launch.env).containsEntry("PATH", "/nowhere:/usr/bin:/bin").containsEntry("GREETING", "hi");
+    assertThat(launch.env)
+        .containsEntry("PATH", "/nowhere:/usr/bin:/bin")
+        .containsEntry("GREETING", "hi");
   }
 
   @Test
@@ -60,30 +80,56 @@ class ContainerLaunchTest {
 
   @Test
   void mountPathsInEnvArgsAndWorkingDirBecomeHostPaths() throws Exception {
-    var c = container().withCommand("/bin/sh").withArgs("/migrations/V1__a.sql", "/migrationsX", "/dev/termination-log")
-        .withWorkingDir("/migrations")
-        .addNewVolumeMount().withName("sql").withMountPath("/migrations/").endVolumeMount()
-        .build();
+    var c =
+        container()
+            .withCommand("/bin/sh")
+            .withArgs("/migrations/V1__a.sql", "/migrationsX", "/dev/termination-log")
+            .withWorkingDir("/migrations")
+            .addNewVolumeMount()
+            .withName("sql")
+            .withMountPath("/migrations/")
+            .endVolumeMount()
+            .build();
 
-    var launch = launch(c, RUNNER, Map.of("MIGRATIONS_DIR", "/migrations"), Map.of("sql", POD.resolve("volumes/sql")));
+    var launch =
+        launch(
+            c,
+            RUNNER,
+            Map.of("MIGRATIONS_DIR", "/migrations"),
+            Map.of("sql", POD.resolve("volumes/sql")));
 
-    assertThat(launch.argv).containsExactly("/bin/sh", POD.resolve("volumes/sql/V1__a.sql").toString(), "/migrationsX",
-        TERMINATION_LOG.toString());
+    assertThat(launch.argv)
+        .containsExactly(
+            "/bin/sh",
+            POD.resolve("volumes/sql/V1__a.sql").toString(),
+            "/migrationsX",
+            TERMINATION_LOG.toString());
     assertThat(launch.env).containsEntry("MIGRATIONS_DIR", POD.resolve("volumes/sql").toString());
     assertThat(launch.workingDir).isEqualTo(POD.resolve("volumes/sql"));
   }
 
   @Test
   void portsOverrideTheContainerEnv() throws Exception {
-    var c = container().withCommand("/bin/sh")
-        .addNewPort().withContainerPort(8000).withName("http").endPort()
-        .addNewPort().withContainerPort(9090).withName("admin-api").endPort()
-        .build();
+    var c =
+        container()
+            .withCommand("/bin/sh")
+            .addNewPort()
+            .withContainerPort(8000)
+            .withName("http")
+            .endPort()
+            .addNewPort()
+            .withContainerPort(9090)
+            .withName("admin-api")
+            .endPort()
+            .build();
     var ports = HostPorts.allocate(c);
 
-    var launch = ContainerLaunch.of(c, RUNNER, Map.of("PORT", "8000"), ports, Map.of(), POD, TERMINATION_LOG);
+    var launch =
+        ContainerLaunch.of(
+            c, RUNNER, Map.of("PORT", "8000"), ports, Map.of(), POD, TERMINATION_LOG);
 
-    assertThat(launch.env).containsEntry("PORT", ports.byNumber().get(8000).toString())
+    assertThat(launch.env)
+        .containsEntry("PORT", ports.byNumber().get(8000).toString())
         .containsEntry("PORT_HTTP", ports.byNumber().get(8000).toString())
         .containsEntry("PORT_ADMIN_API", ports.byNumber().get(9090).toString());
     assertThat(ports.byNumber().get(8000)).isNotEqualTo(ports.byNumber().get(9090));
@@ -93,16 +139,21 @@ class ContainerLaunchTest {
     return new ContainerBuilder().withName("c").withImage("schemagate");
   }
 
-  private static ContainerLaunch launch(Container c, ImageMap.Image image, Map<String, String> env) throws Exception {
+  private static ContainerLaunch launch(Container c, ImageMap.Image image, Map<String, String> env)
+      throws Exception {
     return launch(c, image, env, Map.of());
   }
 
-  private static ContainerLaunch launch(Container c, ImageMap.Image image, Map<String, String> env, Map<String, Path> volumes)
+  private static ContainerLaunch launch(
+      Container c, ImageMap.Image image, Map<String, String> env, Map<String, Path> volumes)
       throws Exception {
     return ContainerLaunch.of(c, image, env, HostPorts.allocate(c), volumes, POD, TERMINATION_LOG);
   }
 
-  /** {classpath} is this JVM's class path with every entry made absolute: processes run in their pod's directory. */
+  /**
+   * {classpath} is this JVM's class path with every entry made absolute: processes run in their
+   * pod's directory.
+   */
   private static String absolute(String classpath) {
     return Arrays.stream(classpath.split(File.pathSeparator))
         .map(entry -> Path.of(entry).toAbsolutePath().toString())

@@ -19,7 +19,7 @@ import picocli.CommandLine;
  * basketball-api#85 end to end with the built-in Flyway runner: the example applied as a user
  * would, real Job pods running the runner against a real PostgreSQL, the app's pods real processes.
  */
-class FlywaySeedStoryTest {
+class FlywaySeedStoryIT {
   @Test
   void brokenMigrationIsHeldWithItsSqlErrorAndTheFixIsReleased(@TempDir Path tmp) throws Exception {
     try (var story = new Story("flyway-seed", Map.of()).withOperator()) {
@@ -30,71 +30,101 @@ class FlywaySeedStoryTest {
           Files.copy(f, v1ToV7.resolve(f.getFileName()));
         }
       }
-      assertThat(new CommandLine(new Main()).execute("migrate", "--url", story.url, "--dir", v1ToV7.toString())).isZero();
-      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history")).containsExactly("7");
+      assertThat(
+              new CommandLine(new Main())
+                  .execute("migrate", "--url", story.url, "--dir", v1ToV7.toString()))
+          .isZero();
+      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history"))
+          .containsExactly("7");
 
       // Release 1.8.0: the broken 008. No retries, to keep the test short.
-      BasketballExample.apply(story.client, story.namespace, story.url, BasketballExample.brokenV8(),
-          FlywaySeedStoryTest::noRetries);
+      BasketballExample.apply(
+          story.client,
+          story.namespace,
+          story.url,
+          BasketballExample.brokenV8(),
+          FlywaySeedStoryIT::noRetries);
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       assertThat(stalled.getMessage())
-          .contains("V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
-      assertThat(story.warnings("MigrationFailed")).singleElement()
+          .contains(
+              "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
+      assertThat(story.warnings("MigrationFailed"))
+          .singleElement()
           .satisfies(e -> assertThat(e.getMessage()).contains("type \"division\" already exists"));
       assertThat(story.replicas()).isZero();
       assertThat(story.appStarts()).as("app processes started while 008 was broken").isZero();
       assertThat(story.tableExists("teams")).isFalse();
-      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history WHERE success")).containsExactly("7");
+      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history WHERE success"))
+          .containsExactly("7");
 
       // Release 1.8.1: 008 fixed. The ConfigMap changes, a new revision runs, the app starts.
       var applied = System.nanoTime();
-      BasketballExample.apply(story.client, story.namespace, story.url, Map.of(), FlywaySeedStoryTest::noRetries);
+      BasketballExample.apply(
+          story.client, story.namespace, story.url, Map.of(), FlywaySeedStoryIT::noRetries);
       var jobDone = new long[1];
       var released = new long[1];
-      await().atMost(Story.TIMEOUT).pollInterval(Duration.ofMillis(25)).until(() -> {
-        var now = System.nanoTime();
-        if (jobDone[0] == 0 && story.jobs().stream().anyMatch(FlywaySeedStoryTest::complete)) {
-          jobDone[0] = now;
-        }
-        if (released[0] == 0 && story.replicas() == 3) {
-          released[0] = now;
-        }
-        return story.readyReplicas() == 3;
-      });
+      await()
+          .atMost(Story.TIMEOUT)
+          .pollInterval(Duration.ofMillis(25))
+          .until(
+              () -> {
+                var now = System.nanoTime();
+                if (jobDone[0] == 0
+                    && story.jobs().stream().anyMatch(FlywaySeedStoryIT::complete)) {
+                  jobDone[0] = now;
+                }
+                if (released[0] == 0 && story.replicas() == 3) {
+                  released[0] = now;
+                }
+                return story.readyReplicas() == 3;
+              });
       var available = System.nanoTime();
       story.awaitTrue("Ready", "Migrated");
 
       assertThat(story.appStarts()).isEqualTo(3);
-      assertThat(story.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'teams'"))
-          .containsExactlyInAnyOrder("id", "tenant_id", "name", "division", "age_group", "coach_id", "created_at");
+      assertThat(
+              story.query(
+                  "SELECT column_name FROM information_schema.columns WHERE table_name = 'teams'"))
+          .containsExactlyInAnyOrder(
+              "id", "tenant_id", "name", "division", "age_group", "coach_id", "created_at");
       assertThat(story.query("SELECT indexname FROM pg_indexes WHERE tablename = 'teams'"))
           .contains("ix_teams_tenant_id", "ix_teams_coach_id");
-      assertThat(story.query("SELECT column_name FROM information_schema.columns"
-          + " WHERE table_name = 'players' AND column_name = 'team_id'")).containsExactly("team_id");
-      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history WHERE success")).containsExactly("8");
+      assertThat(
+              story.query(
+                  "SELECT column_name FROM information_schema.columns"
+                      + " WHERE table_name = 'players' AND column_name = 'team_id'"))
+          .containsExactly("team_id");
+      assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history WHERE success"))
+          .containsExactly("8");
 
       // Applying the same release again starts nothing.
       var jobs = story.jobs().size();
-      BasketballExample.apply(story.client, story.namespace, story.url, Map.of(), FlywaySeedStoryTest::noRetries);
+      BasketballExample.apply(
+          story.client, story.namespace, story.url, Map.of(), FlywaySeedStoryIT::noRetries);
       Thread.sleep(3000);
       assertThat(story.jobs()).hasSize(jobs);
       assertThat(story.appStarts()).isEqualTo(3);
 
-      System.out.printf("e2e_flyway apply_to_available_ms=%d job_ms=%d gate_latency_ms=%d%n",
-          (available - applied) / 1_000_000, (jobDone[0] - applied) / 1_000_000, (released[0] - jobDone[0]) / 1_000_000);
+      System.out.printf(
+          "e2e_flyway apply_to_available_ms=%d job_ms=%d gate_latency_ms=%d%n",
+          (available - applied) / 1_000_000,
+          (jobDone[0] - applied) / 1_000_000,
+          (released[0] - jobDone[0]) / 1_000_000);
     }
   }
 
   static boolean complete(io.fabric8.kubernetes.api.model.batch.v1.Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null
+    return job.getStatus() != null
+        && job.getStatus().getConditions() != null
         && job.getStatus().getConditions().stream()
             .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   @SuppressWarnings("unchecked")
   static void noRetries(HasMetadata item) {
-    if (item instanceof GenericKubernetesResource resource && "SchemaMigration".equals(resource.getKind())) {
+    if (item instanceof GenericKubernetesResource resource
+        && "SchemaMigration".equals(resource.getKind())) {
       var spec = (Map<String, Object>) resource.getAdditionalProperties().get("spec");
       ((Map<String, Object>) spec.get("job")).put("backoffLimit", 0);
     }

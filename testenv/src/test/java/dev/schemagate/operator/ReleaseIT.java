@@ -19,10 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Release: how fast it follows the Job's success, that SchemaGate owns spec.replicas and only that
- * by server-side apply, and that a user's `kubectl apply` of a manifest without replicas leaves it be.
+ * by server-side apply, and that a user's `kubectl apply` of a manifest without replicas leaves it
+ * be.
  */
 @ExtendWith(Scenario.PerTest.class)
-class ReleaseTest {
+class ReleaseIT {
   static final Duration NO_FIGHT_WINDOW = Duration.ofSeconds(4);
 
   @Test
@@ -39,42 +40,73 @@ class ReleaseTest {
 
     var complete = new AtomicLong();
     var released = new AtomicLong();
-    try (var jobs = s.client.batch().v1().jobs().inNamespace(s.namespace).withName(job.getMetadata().getName())
-            .watch(firstTime(j -> Scenario.hasCondition(j, "Complete"), complete));
-        var deployments = s.client.apps().deployments().inNamespace(s.namespace).withName(APP)
-            .watch(firstTime(d -> Integer.valueOf(3).equals(d.getSpec().getReplicas()), released))) {
+    try (var jobs =
+            s.client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(s.namespace)
+                .withName(job.getMetadata().getName())
+                .watch(firstTime(j -> Scenario.hasCondition(j, "Complete"), complete));
+        var deployments =
+            s.client
+                .apps()
+                .deployments()
+                .inNamespace(s.namespace)
+                .withName(APP)
+                .watch(
+                    firstTime(
+                        d -> Integer.valueOf(3).equals(d.getSpec().getReplicas()), released))) {
       s.finishPod(pod, 0, null);
       await().atMost(Scenario.TIMEOUT).until(() -> complete.get() != 0 && released.get() != 0);
     }
     var latencyMillis = (released.get() - complete.get()) / 1_000_000;
-    var completeCondition = s.client.batch().v1().jobs().inNamespace(s.namespace).withName(job.getMetadata().getName())
-        .get().getStatus().getConditions().stream().filter(c -> "Complete".equals(c.getType())).findFirst().orElseThrow();
+    var completeCondition =
+        s
+            .client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(s.namespace)
+            .withName(job.getMetadata().getName())
+            .get()
+            .getStatus()
+            .getConditions()
+            .stream()
+            .filter(c -> "Complete".equals(c.getType()))
+            .findFirst()
+            .orElseThrow();
     var applied = schemagateApply(s.deployment());
     System.out.printf(
-        "[release latency] Deployment spec.replicas=3 seen %d ms after the Job's Complete condition was seen"
-            + " (Complete lastTransitionTime %s, schemagate Apply at %s; both to the second)%n",
+        "[release latency] Deployment spec.replicas=3 seen %d ms after the Job's Complete condition"
+            + " was seen (Complete lastTransitionTime %s, schemagate Apply at %s; both to the"
+            + " second)%n",
         latencyMillis, completeCondition.getLastTransitionTime(), applied.getTime());
     assertThat(latencyMillis).as("release latency in ms").isLessThan(1000);
 
-    // SchemaGate owns spec.replicas, by Apply, and nothing else of the spec; nobody else owns replicas.
+    // SchemaGate owns spec.replicas, by Apply, and nothing else of the spec; nobody else owns
+    // replicas.
     var deployment = s.deployment();
     assertThat(applied.getOperation()).isEqualTo("Apply");
     assertThat(fields(applied)).isEqualTo(Map.of("f:spec", Map.of("f:replicas", Map.of())));
     assertThat(replicaOwners(deployment)).containsExactly("schemagate/Apply");
 
-    // The user changes the image and an annotation, and applies the manifest again, still without replicas.
+    // The user changes the image and an annotation, and applies the manifest again, still without
+    // replicas.
     s.kubectl(manifest(s, "basketball-api:1.8.1", "2"), "apply", "--server-side=false", "-f", "-");
     var afterApply = s.deployment();
     assertThat(afterApply.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("basketball-api:1.8.1");
-    assertThat(afterApply.getMetadata().getAnnotations()).containsEntry("basketball.example/change", "2");
+    assertThat(afterApply.getMetadata().getAnnotations())
+        .containsEntry("basketball.example/change", "2");
     assertThat(afterApply.getSpec().getReplicas()).isEqualTo(3);
 
     // No fight: nobody writes replicas back and forth. Wait, then look again.
     Thread.sleep(NO_FIGHT_WINDOW.toMillis());
     var later = s.deployment();
     assertThat(later.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(later.getMetadata().getGeneration()).as("no spec change after kubectl apply")
+    assertThat(later.getMetadata().getGeneration())
+        .as("no spec change after kubectl apply")
         .isEqualTo(afterApply.getMetadata().getGeneration());
     assertThat(replicaOwners(later)).containsExactly("schemagate/Apply");
     assertThat(schemagateApply(later).getTime()).isEqualTo(applied.getTime());
@@ -94,7 +126,11 @@ class ReleaseTest {
     return deployment.getMetadata().getManagedFields().stream()
         .filter(m -> "schemagate".equals(m.getManager()))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no managedFields entry of schemagate: " + deployment.getMetadata().getManagedFields()));
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no managedFields entry of schemagate: "
+                        + deployment.getMetadata().getManagedFields()));
   }
 
   static Object fields(ManagedFieldsEntry entry) {
@@ -105,14 +141,20 @@ class ReleaseTest {
   @SuppressWarnings("unchecked")
   static List<String> replicaOwners(Deployment deployment) {
     return deployment.getMetadata().getManagedFields().stream()
-        .filter(m -> m.getFieldsV1() != null
-            && m.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
-            && spec.containsKey("f:replicas"))
+        .filter(
+            m ->
+                m.getFieldsV1() != null
+                    && m.getFieldsV1().getAdditionalProperties().get("f:spec")
+                        instanceof Map<?, ?> spec
+                    && spec.containsKey("f:replicas"))
         .map(m -> m.getManager() + "/" + m.getOperation())
         .toList();
   }
 
-  /** A watcher that records System.nanoTime() the first time it sees the resource in the wanted state. */
+  /**
+   * A watcher that records System.nanoTime() the first time it sees the resource in the wanted
+   * state.
+   */
   static <T> Watcher<T> firstTime(Predicate<T> wanted, AtomicLong at) {
     return new Watcher<>() {
       @Override

@@ -10,9 +10,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Things go away under SchemaGate (the operator itself, its Job, the Deployment, the resource) and it copes. */
+/**
+ * Things go away under SchemaGate (the operator itself, its Job, the Deployment, the resource) and
+ * it copes.
+ */
 @ExtendWith(Scenario.PerTest.class)
-class RecoveryTest {
+class RecoveryIT {
   @Test
   void operatorRestartedWhileTheJobRunsKeepsTheOneJobAndReleasesOnSuccess(Scenario s) {
     s.startOperator();
@@ -25,14 +28,20 @@ class RecoveryTest {
 
     s.stopOperator();
     // A spec change while it is down (generation 2) shows when the new instance has reconciled.
-    s.editMigration(m -> {
-      m.getSpec().getTarget().setReplicas(2);
-      return m;
-    });
+    s.editMigration(
+        m -> {
+          m.getSpec().getTarget().setReplicas(2);
+          return m;
+        });
     s.startOperator();
 
-    await().atMost(Scenario.TIMEOUT).until(() -> Long.valueOf(2).equals(s.migration().getStatus().getObservedGeneration()));
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> s.jobs().size() == 1);
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(() -> Long.valueOf(2).equals(s.migration().getStatus().getObservedGeneration()));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> s.jobs().size() == 1);
     assertThat(s.jobs().get(0).getMetadata().getUid()).isEqualTo(job.getMetadata().getUid());
     assertThat(s.events("MigrationStarted")).hasSize(1);
     assertThat(s.replicas()).isZero();
@@ -55,13 +64,26 @@ class RecoveryTest {
 
     s.client.resource(first).delete();
 
-    var again = await().atMost(Scenario.TIMEOUT).until(
-        () -> s.client.batch().v1().jobs().inNamespace(s.namespace).withName(first.getMetadata().getName()).get(),
-        j -> j != null && !j.getMetadata().getUid().equals(first.getMetadata().getUid()));
+    var again =
+        await()
+            .atMost(Scenario.TIMEOUT)
+            .until(
+                () ->
+                    s.client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(s.namespace)
+                        .withName(first.getMetadata().getName())
+                        .get(),
+                j -> j != null && !j.getMetadata().getUid().equals(first.getMetadata().getUid()));
     assertThat(s.jobs()).hasSize(1);
     // The Event follows the create.
     await().atMost(Scenario.TIMEOUT).until(() -> s.events("MigrationStarted").size() == 2);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> Integer.valueOf(0).equals(s.replicas()));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> Integer.valueOf(0).equals(s.replicas()));
     assertThat(s.condition("Reconciling").orElseThrow().getStatus()).isEqualTo("True");
 
     s.succeed(again);
@@ -100,14 +122,17 @@ class RecoveryTest {
 
     s.deleteDeployment();
     var missing = s.awaitTrue("Stalled", "DeploymentNotFound");
-    assertThat(missing.getMessage()).contains("Deployment \"basketball-api\" was not found in namespace \"" + s.namespace + "\"");
+    assertThat(missing.getMessage())
+        .contains(
+            "Deployment \"basketball-api\" was not found in namespace \"" + s.namespace + "\"");
     var recreated = s.createDeployment();
     assertThat(recreated.getSpec().getReplicas()).as("defaulted").isEqualTo(1);
 
     await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(3).equals(s.replicas()));
     s.awaitTrue("Ready", "Migrated");
     await().atMost(Scenario.TIMEOUT).until(() -> !s.events("Scaled").isEmpty());
-    assertThat(s.events("Scaled")).singleElement()
+    assertThat(s.events("Scaled"))
+        .singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("from 1 to 3 replicas"));
     assertThat(s.jobs()).as("no new Job: the revision is applied").hasSize(1);
   }
@@ -127,13 +152,17 @@ class RecoveryTest {
 
     s.client.resources(SchemaMigration.class).inNamespace(s.namespace).withName(APP).delete();
 
-    // The real garbage collector follows the owner references. Bound: kube-controller-manager starts
-    // before the CRD is installed and its garbage collector rediscovers resource types every 30 s, so
+    // The real garbage collector follows the owner references. Bound: kube-controller-manager
+    // starts
+    // before the CRD is installed and its garbage collector rediscovers resource types every 30 s,
+    // so
     // in the first half-minute of a control plane it cannot map SchemaMigration yet and retries the
-    // owner lookup with exponential back-off (up to about a minute); afterwards this takes well under 1 s.
+    // owner lookup with exponential back-off (up to about a minute); afterwards this takes well
+    // under 1 s.
     await().atMost(Duration.ofSeconds(90)).until(() -> s.jobs().isEmpty());
-    await().atMost(Scenario.TIMEOUT).until(() ->
-        jobs.stream().allMatch(j -> s.pods(j.getMetadata().getName()).isEmpty()));
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(() -> jobs.stream().allMatch(j -> s.pods(j.getMetadata().getName()).isEmpty()));
     assertThat(s.deployment()).as("the Deployment is the user's, not owned").isNotNull();
   }
 }

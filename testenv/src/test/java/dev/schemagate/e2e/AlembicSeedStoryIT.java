@@ -20,19 +20,26 @@ import org.junit.jupiter.api.Test;
  * 008, image 1.8.1 the fixed one; on the local node each image is the example's Alembic project in
  * a virtualenv built from PyPI, and the app a process that needs the teams table.
  */
-class AlembicSeedStoryTest {
+class AlembicSeedStoryIT {
   static final String BROKEN = "basketball-api:1.8.0";
   static final String FIXED = "basketball-api:1.8.1";
 
-  /** The app image at a release: its CMD is the app, `alembic` is on its PATH with its alembic.ini. */
+  /**
+   * The app image at a release: its CMD is the app, `alembic` is on its PATH with its alembic.ini.
+   */
   static ImageMap.Image release(String alembicIni, List<String> cmd) {
-    var env = Map.of(
-        "PATH", PythonVenv.bin() + ":{env:PATH}",
-        "ALEMBIC_CONFIG", PythonVenv.alembicProject().resolve(alembicIni).toString());
-    return new ImageMap.Image(List.of(), cmd, List.of(), env, PythonVenv.alembicProject().toString());
+    var env =
+        Map.of(
+            "PATH",
+            PythonVenv.bin() + ":{env:PATH}",
+            "ALEMBIC_CONFIG",
+            PythonVenv.alembicProject().resolve(alembicIni).toString());
+    return new ImageMap.Image(
+        List.of(), cmd, List.of(), env, PythonVenv.alembicProject().toString());
   }
 
-  static final List<String> APP = List.of("{java}", "-cp", "{classpath}", "dev.schemagate.testenv.BasketballApp");
+  static final List<String> APP =
+      List.of("{java}", "-cp", "{classpath}", "dev.schemagate.testenv.BasketballApp");
 
   static Map<String, ImageMap.Image> images() {
     return Map.of(BROKEN, release("alembic-1.8.0.ini", APP), FIXED, release("alembic.ini", APP));
@@ -44,7 +51,8 @@ class AlembicSeedStoryTest {
       alembic(story.url, "alembic.ini", "upgrade", "007");
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
 
-      BasketballExample.apply(story.client, story.namespace, story.url, Map.of(), item -> release(item, BROKEN));
+      BasketballExample.apply(
+          story.client, story.namespace, story.url, Map.of(), item -> release(item, BROKEN));
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       // FallbackToLogsOnError: Alembic's own last lines, with the server's error.
@@ -55,7 +63,8 @@ class AlembicSeedStoryTest {
       assertThat(story.tableExists("teams")).isFalse();
 
       // 1.8.1: a new image is a new revision.
-      BasketballExample.apply(story.client, story.namespace, story.url, Map.of(), item -> release(item, FIXED));
+      BasketballExample.apply(
+          story.client, story.namespace, story.url, Map.of(), item -> release(item, FIXED));
       story.awaitTrue("Ready", "Migrated");
       await().atMost(Story.TIMEOUT).until(() -> story.readyReplicas() == 3);
 
@@ -66,10 +75,13 @@ class AlembicSeedStoryTest {
     }
   }
 
-  /** The example switched to its commented-out `command` source, at one image for app and migration. */
+  /**
+   * The example switched to its commented-out `command` source, at one image for app and migration.
+   */
   @SuppressWarnings("unchecked")
   static void release(HasMetadata item, String image) {
-    if (item instanceof GenericKubernetesResource resource && SchemaMigration.class.getSimpleName().equals(resource.getKind())) {
+    if (item instanceof GenericKubernetesResource resource
+        && SchemaMigration.class.getSimpleName().equals(resource.getKind())) {
       var spec = (Map<String, Object>) resource.getAdditionalProperties().get("spec");
       spec.remove("flyway");
       var command = new LinkedHashMap<String, Object>();
@@ -85,8 +97,12 @@ class AlembicSeedStoryTest {
   }
 
   static void alembic(String url, String ini, String... args) throws Exception {
-    var command = new java.util.ArrayList<>(List.of(PythonVenv.bin().resolve("alembic").toString(), "-c",
-        PythonVenv.alembicProject().resolve(ini).toString()));
+    var command =
+        new java.util.ArrayList<>(
+            List.of(
+                PythonVenv.bin().resolve("alembic").toString(),
+                "-c",
+                PythonVenv.alembicProject().resolve(ini).toString()));
     command.addAll(List.of(args));
     var process = new ProcessBuilder(command).redirectErrorStream(true);
     process.environment().put("DATABASE_URL", url);

@@ -13,12 +13,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The one Job a new SchemaMigration gets, as the API server stores it, and the Deployment held meanwhile. */
+/**
+ * The one Job a new SchemaMigration gets, as the API server stores it, and the Deployment held
+ * meanwhile.
+ */
 @ExtendWith(Scenario.PerTest.class)
-class JobSpecTest {
+class JobSpecIT {
   @Test
   void createsExactlyOneJobForTheRevisionAndHoldsTheDeploymentAtZero(Scenario s) {
-    assertThat(s.createDeployment().getSpec().getReplicas()).as("defaulted by the API server").isEqualTo(1);
+    assertThat(s.createDeployment().getSpec().getReplicas())
+        .as("defaulted by the API server")
+        .isEqualTo(1);
     s.putMigrations(Scenario.V1);
     var migration = s.createMigration(3);
     s.startOperator();
@@ -26,26 +31,36 @@ class JobSpecTest {
     var job = s.awaitOnlyJob();
     var revision = s.expectedRevision(Scenario.V1);
     await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(0).equals(s.replicas()));
-    // Every later reconcile (status patch, Deployment and pod events) finds that Job and makes no other.
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> s.jobs().size() == 1);
+    // Every later reconcile (status patch, Deployment and pod events) finds that Job and makes no
+    // other.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> s.jobs().size() == 1);
 
     var meta = job.getMetadata();
     assertThat(meta.getName()).isEqualTo(APP + "-" + revision);
     assertThat(revision).matches("[0-9a-f]{10}");
-    assertThat(meta.getLabels()).containsAllEntriesOf(Map.of(
-        "app.kubernetes.io/name", "schemagate",
-        "app.kubernetes.io/instance", APP,
-        "app.kubernetes.io/component", "migration",
-        "app.kubernetes.io/managed-by", "schemagate",
-        "schemagate.dev/revision", revision));
-    assertThat(meta.getOwnerReferences()).singleElement().satisfies(owner -> {
-      assertThat(owner.getApiVersion()).isEqualTo(SchemaMigration.GROUP + "/" + SchemaMigration.VERSION);
-      assertThat(owner.getKind()).isEqualTo("SchemaMigration");
-      assertThat(owner.getName()).isEqualTo(APP);
-      assertThat(owner.getUid()).isEqualTo(migration.getMetadata().getUid());
-      assertThat(owner.getController()).isTrue();
-      assertThat(owner.getBlockOwnerDeletion()).isTrue();
-    });
+    assertThat(meta.getLabels())
+        .containsAllEntriesOf(
+            Map.of(
+                "app.kubernetes.io/name", "schemagate",
+                "app.kubernetes.io/instance", APP,
+                "app.kubernetes.io/component", "migration",
+                "app.kubernetes.io/managed-by", "schemagate",
+                "schemagate.dev/revision", revision));
+    assertThat(meta.getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            owner -> {
+              assertThat(owner.getApiVersion())
+                  .isEqualTo(SchemaMigration.GROUP + "/" + SchemaMigration.VERSION);
+              assertThat(owner.getKind()).isEqualTo("SchemaMigration");
+              assertThat(owner.getName()).isEqualTo(APP);
+              assertThat(owner.getUid()).isEqualTo(migration.getMetadata().getUid());
+              assertThat(owner.getController()).isTrue();
+              assertThat(owner.getBlockOwnerDeletion()).isTrue();
+            });
 
     var spec = job.getSpec();
     assertThat(spec.getPodReplacementPolicy()).isEqualTo("Failed");
@@ -55,7 +70,8 @@ class JobSpecTest {
     assertThat(spec.getActiveDeadlineSeconds()).isEqualTo(600L);
 
     var pod = spec.getTemplate().getSpec();
-    assertThat(spec.getTemplate().getMetadata().getLabels()).containsEntry("schemagate.dev/revision", revision);
+    assertThat(spec.getTemplate().getMetadata().getLabels())
+        .containsEntry("schemagate.dev/revision", revision);
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
     assertThat(pod.getEnableServiceLinks()).isFalse();
@@ -63,10 +79,12 @@ class JobSpecTest {
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
     assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(65532L);
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(pod.getVolumes()).anySatisfy(v -> {
-      assertThat(v.getName()).isEqualTo("migrations");
-      assertThat(v.getConfigMap().getName()).isEqualTo(Scenario.MIGRATIONS);
-    });
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("migrations");
+              assertThat(v.getConfigMap().getName()).isEqualTo(Scenario.MIGRATIONS);
+            });
 
     var container = pod.getContainers().get(0);
     assertThat(pod.getContainers()).hasSize(1);
@@ -77,26 +95,35 @@ class JobSpecTest {
     assertThat(security.getAllowPrivilegeEscalation()).isFalse();
     assertThat(security.getReadOnlyRootFilesystem()).isTrue();
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(container.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("DATABASE_URL");
-      assertThat(env.getValue()).isNull();
-      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(Scenario.DB_SECRET);
-      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(Scenario.DB_KEY);
-    });
-    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+    assertThat(container.getEnv())
+        .anySatisfy(
+            env -> {
+              assertThat(env.getName()).isEqualTo("DATABASE_URL");
+              assertThat(env.getValue()).isNull();
+              assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo(Scenario.DB_SECRET);
+              assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(Scenario.DB_KEY);
+            });
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
         .contains(tuple("MIGRATIONS_DIR", MigrationJob.MIGRATIONS_DIR));
-    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
-      assertThat(m.getName()).isEqualTo("migrations");
-      assertThat(m.getMountPath()).isEqualTo("/migrations");
-      assertThat(m.getReadOnly()).isTrue();
-    });
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("migrations");
+              assertThat(m.getMountPath()).isEqualTo("/migrations");
+              assertThat(m.getReadOnly()).isTrue();
+            });
 
-    // The Job controller accepted the template and made the pod; it waits for a node that never comes.
+    // The Job controller accepted the template and made the pod; it waits for a node that never
+    // comes.
     assertThat(s.awaitPod(job).getStatus().getPhase()).isEqualTo("Pending");
 
     var running = s.awaitTrue("Reconciling", "MigrationRunning");
     assertThat(running.getMessage())
-        .isEqualTo("Job \"%s\" is migrating to revision %s; Deployment \"%s\" held at 0 replicas", meta.getName(), revision, APP);
+        .isEqualTo(
+            "Job \"%s\" is migrating to revision %s; Deployment \"%s\" held at 0 replicas",
+            meta.getName(), revision, APP);
     var status = s.migration().getStatus();
     assertThat(status.getRevision()).isEqualTo(revision);
     assertThat(status.getJob()).isEqualTo(meta.getName());
@@ -104,9 +131,14 @@ class JobSpecTest {
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
     assertThat(s.condition("Ready").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(s.condition("Stalled").orElseThrow().getStatus()).isEqualTo("False");
-    assertThat(s.events("MigrationStarted")).singleElement()
-        .satisfies(e -> assertThat(e.getMessage()).isEqualTo("Started Job %s for revision %s", meta.getName(), revision));
-    assertThat(s.events("Held")).singleElement()
+    assertThat(s.events("MigrationStarted"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo("Started Job %s for revision %s", meta.getName(), revision));
+    assertThat(s.events("Held"))
+        .singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("from 1 to 0 replicas"));
   }
 }

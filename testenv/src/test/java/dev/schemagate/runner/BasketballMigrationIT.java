@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** basketball-api#85 on a real PostgreSQL: the database is at 007 and 008 comes along. */
-class BasketballMigrationTest {
+class BasketballMigrationIT {
   private static final String HISTORY =
       "SELECT installed_rank, version, type, script, checksum, installed_on, success"
           + " FROM flyway_schema_history ORDER BY installed_rank";
@@ -30,7 +30,9 @@ class BasketballMigrationTest {
     String url = LocalPostgres.shared().createDatabase("story");
     Migrate setup = Migrate.run(url, Migrations.dir(tmp, "v7", Migrations.upToV7()));
     assertThat(setup.exitCode()).as(setup.err()).isZero();
-    assertThat(setup.out()).startsWith("Applied 7 migrations (V1 create tenants, ").endsWith("; schema at version 7\n");
+    assertThat(setup.out())
+        .startsWith("Applied 7 migrations (V1 create tenants, ")
+        .endsWith("; schema at version 7\n");
     return url;
   }
 
@@ -47,12 +49,20 @@ class BasketballMigrationTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.terminationLog()).isEqualTo(line + "\n");
     assertThat(run.err()).contains(line).doesNotContain("\tat ");
-    assertThat(Sql.value(url, "SELECT max(version::int) || '|' || count(*) FROM flyway_schema_history")).isEqualTo("7|7");
-    assertThat(Sql.value(url, "SELECT count(*) FROM flyway_schema_history WHERE NOT success")).isEqualTo("0");
+    assertThat(
+            Sql.value(
+                url, "SELECT max(version::int) || '|' || count(*) FROM flyway_schema_history"))
+        .isEqualTo("7|7");
+    assertThat(Sql.value(url, "SELECT count(*) FROM flyway_schema_history WHERE NOT success"))
+        .isEqualTo("0");
     // The transaction rolled back what 008 did before failing: agegroup is gone too.
     assertThat(Sql.value(url, "SELECT to_regclass('teams') IS NULL")).isEqualTo("t");
-    assertThat(Sql.value(url, "SELECT count(*) FROM pg_type WHERE typname = 'agegroup'")).isEqualTo("0");
-    assertThat(Sql.rows(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'players'"))
+    assertThat(Sql.value(url, "SELECT count(*) FROM pg_type WHERE typname = 'agegroup'"))
+        .isEqualTo("0");
+    assertThat(
+            Sql.rows(
+                url,
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'players'"))
         .contains("guardian_email")
         .doesNotContain("team_id");
   }
@@ -64,23 +74,44 @@ class BasketballMigrationTest {
     Migrate run = Migrate.run(url, Migrations.EXAMPLE);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).isEqualTo("Applied 1 migration (V8 add team model); schema at version 8\n");
+    assertThat(run.out())
+        .isEqualTo("Applied 1 migration (V8 add team model); schema at version 8\n");
     assertThat(run.terminationLog()).isEmpty();
-    assertThat(Sql.rows(url, "SELECT column_name, udt_name FROM information_schema.columns"
-            + " WHERE table_name = 'teams' ORDER BY ordinal_position"))
-        .containsExactly("id|int4", "tenant_id|int4", "name|varchar", "division|division",
-            "age_group|agegroup", "coach_id|int4", "created_at|timestamptz");
-    assertThat(Sql.rows(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'teams' ORDER BY 1"))
+    assertThat(
+            Sql.rows(
+                url,
+                "SELECT column_name, udt_name FROM information_schema.columns"
+                    + " WHERE table_name = 'teams' ORDER BY ordinal_position"))
+        .containsExactly(
+            "id|int4",
+            "tenant_id|int4",
+            "name|varchar",
+            "division|division",
+            "age_group|agegroup",
+            "coach_id|int4",
+            "created_at|timestamptz");
+    assertThat(
+            Sql.rows(url, "SELECT indexname FROM pg_indexes WHERE tablename = 'teams' ORDER BY 1"))
         .containsExactly("ix_teams_coach_id", "ix_teams_tenant_id", "teams_pkey");
-    assertThat(Sql.rows(url, "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"
-            + " WHERE typname = 'division' ORDER BY enumsortorder"))
+    assertThat(
+            Sql.rows(
+                url,
+                "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"
+                    + " WHERE typname = 'division' ORDER BY enumsortorder"))
         .containsExactly("boys", "girls");
-    assertThat(Sql.value(url, "SELECT conrelid::regclass || '(' || a.attname || ') -> ' || confrelid::regclass"
-            + " FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)"
-            + " WHERE contype = 'f' AND conrelid = 'players'::regclass AND confrelid = 'teams'::regclass"))
+    assertThat(
+            Sql.value(
+                url,
+                "SELECT conrelid::regclass || '(' || a.attname || ') -> ' || confrelid::regclass"
+                    + " FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND"
+                    + " a.attnum = ANY (c.conkey) WHERE contype = 'f' AND conrelid ="
+                    + " 'players'::regclass AND confrelid = 'teams'::regclass"))
         .isEqualTo("players(team_id) -> teams");
-    assertThat(Sql.rows(url, "SELECT version || '|' || script || '|' || success FROM flyway_schema_history"
-            + " WHERE version = '8'"))
+    assertThat(
+            Sql.rows(
+                url,
+                "SELECT version || '|' || script || '|' || success FROM flyway_schema_history"
+                    + " WHERE version = '8'"))
         .containsExactly("8|V8__add_team_model.sql|true");
   }
 
@@ -110,9 +141,15 @@ class BasketballMigrationTest {
       for (int i = 0; i < 2; i++) {
         runs.add(pool.submit(() -> Migrate.run(url, Migrations.EXAMPLE)));
       }
-      await().atMost(Duration.ofSeconds(30)).until(() -> Sql.value(url,
-          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"),
-          isEqual("2"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Sql.value(
+                      url,
+                      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND"
+                          + " wait_event_type = 'Lock'"),
+              isEqual("2"));
       gate.commit();
     }
     List<Migrate> done = new ArrayList<>();
@@ -123,10 +160,13 @@ class BasketballMigrationTest {
 
     assertThat(done).extracting(Migrate::exitCode).containsExactly(0, 0);
     assertThat(done).extracting(Migrate::err).containsExactly("", "");
-    assertThat(done).extracting(Migrate::out).containsExactlyInAnyOrder(
-        "Applied 1 migration (V8 add team model); schema at version 8\n",
-        "Schema up to date at version 8; nothing to apply\n");
-    assertThat(Sql.value(url, "SELECT count(*) FROM flyway_schema_history WHERE version = '8'")).isEqualTo("1");
+    assertThat(done)
+        .extracting(Migrate::out)
+        .containsExactlyInAnyOrder(
+            "Applied 1 migration (V8 add team model); schema at version 8\n",
+            "Schema up to date at version 8; nothing to apply\n");
+    assertThat(Sql.value(url, "SELECT count(*) FROM flyway_schema_history WHERE version = '8'"))
+        .isEqualTo("1");
   }
 
   @Test
@@ -139,9 +179,13 @@ class BasketballMigrationTest {
     Migrate run = Migrate.run(alembicDb, Migrations.EXAMPLE, "--baseline-version", "7");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).isEqualTo("Applied 1 migration (V8 add team model); schema at version 8\n");
-    assertThat(Sql.rows(alembicDb, "SELECT version || '|' || type || '|' || success FROM flyway_schema_history"
-            + " ORDER BY installed_rank"))
+    assertThat(run.out())
+        .isEqualTo("Applied 1 migration (V8 add team model); schema at version 8\n");
+    assertThat(
+            Sql.rows(
+                alembicDb,
+                "SELECT version || '|' || type || '|' || success FROM flyway_schema_history"
+                    + " ORDER BY installed_rank"))
         .containsExactly("7|BASELINE|true", "8|SQL|true");
     assertThat(Sql.value(alembicDb, "SELECT to_regclass('teams') IS NOT NULL")).isEqualTo("t");
   }

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failures the runner must report in one line with the right exit code, without a stack trace. */
-class MigrateFailureTest {
+class MigrateFailureIT {
   @TempDir Path tmp;
 
   @Test
   void malformedUrlIsInvalidInputAndNeverShowsThePassword() {
-    Migrate run = Migrate.run("postgresql://app:s3cr3t-pw@db.example:54x2/app?sslmode=require", Migrations.EXAMPLE);
+    Migrate run =
+        Migrate.run(
+            "postgresql://app:s3cr3t-pw@db.example:54x2/app?sslmode=require", Migrations.EXAMPLE);
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.terminationLog()).startsWith("invalid database URL: ").hasLineCount(1);
@@ -34,11 +36,13 @@ class MigrateFailureTest {
     }
     long started = System.nanoTime();
 
-    Migrate run = Migrate.run("postgresql://app:s3cr3t@127.0.0.1:" + closedPort + "/app", Migrations.EXAMPLE);
+    Migrate run =
+        Migrate.run("postgresql://app:s3cr3t@127.0.0.1:" + closedPort + "/app", Migrations.EXAMPLE);
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.terminationLog()).startsWith("SQLSTATE 08001: Connection to 127.0.0.1:" + closedPort + " refused")
+    assertThat(run.terminationLog())
+        .startsWith("SQLSTATE 08001: Connection to 127.0.0.1:" + closedPort + " refused")
         .hasLineCount(1)
         .doesNotContain("s3cr3t");
     assertThat(run.err()).contains(run.terminationLog()).doesNotContain("\tat ");
@@ -47,14 +51,17 @@ class MigrateFailureTest {
   @Test
   void syntaxErrorFailsTheMigrationWithSqlState42601() throws IOException {
     Path dir = Files.createDirectory(tmp.resolve("typo"));
-    Files.writeString(dir.resolve("V1__create_tenants.sql"), "CREATE TABLE tenants (id int);\nCREAT TABLE players (id int);\n");
+    Files.writeString(
+        dir.resolve("V1__create_tenants.sql"),
+        "CREATE TABLE tenants (id int);\nCREAT TABLE players (id int);\n");
     String url = LocalPostgres.shared().createDatabase("typo");
 
     Migrate run = Migrate.run(url, dir);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.terminationLog())
-        .startsWith("V1__create_tenants.sql: SQLSTATE 42601: ERROR: syntax error at or near \"CREAT\"")
+        .startsWith(
+            "V1__create_tenants.sql: SQLSTATE 42601: ERROR: syntax error at or near \"CREAT\"")
         .hasLineCount(1);
     assertThat(Sql.value(url, "SELECT to_regclass('tenants') IS NULL")).isEqualTo("t");
   }

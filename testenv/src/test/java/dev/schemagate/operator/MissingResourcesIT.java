@@ -7,9 +7,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What a SchemaMigration names may not exist yet; SchemaGate waits for it and goes on when it appears. */
+/**
+ * What a SchemaMigration names may not exist yet; SchemaGate waits for it and goes on when it
+ * appears.
+ */
 @ExtendWith(Scenario.PerTest.class)
-class MissingResourcesTest {
+class MissingResourcesIT {
   @Test
   void missingConfigMapStallsWithoutAnyJobUntilItIsCreated(Scenario s) {
     s.startOperator();
@@ -17,19 +20,27 @@ class MissingResourcesTest {
     s.createMigration(3);
 
     var stalled = s.awaitTrue("Stalled", "ConfigMapNotFound");
-    assertThat(stalled.getMessage()).isEqualTo(
-        "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix spec.flyway.configMapRef.name",
-        Scenario.MIGRATIONS, s.namespace);
+    assertThat(stalled.getMessage())
+        .isEqualTo(
+            "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix"
+                + " spec.flyway.configMapRef.name",
+            Scenario.MIGRATIONS, s.namespace);
     await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(0).equals(s.replicas()));
     // Nothing to run: no Job, however long we wait.
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> s.jobs().isEmpty());
-    assertThat(s.events("ConfigMapNotFound")).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> s.jobs().isEmpty());
+    assertThat(s.events("ConfigMapNotFound"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
     assertThat(s.migration().getStatus().getJob()).isNull();
 
     s.putMigrations(Scenario.V1);
 
     var job = s.awaitOnlyJob();
-    assertThat(job.getMetadata().getName()).isEqualTo(Scenario.APP + "-" + s.expectedRevision(Scenario.V1));
+    assertThat(job.getMetadata().getName())
+        .isEqualTo(Scenario.APP + "-" + s.expectedRevision(Scenario.V1));
     s.awaitTrue("Reconciling", "MigrationRunning");
     assertThat(s.condition("Stalled").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(s.replicas()).isZero();
@@ -49,8 +60,11 @@ class MissingResourcesTest {
 
     var missing = s.awaitTrue("Stalled", "DeploymentNotFound");
     var revision = s.expectedRevision(Scenario.V1);
-    assertThat(missing.getMessage()).isEqualTo(
-        "Revision %s migrated, but Deployment \"basketball-api\" was not found in namespace \"%s\"", revision, s.namespace);
+    assertThat(missing.getMessage())
+        .isEqualTo(
+            "Revision %s migrated, but Deployment \"basketball-api\" was not found in namespace"
+                + " \"%s\"",
+            revision, s.namespace);
     assertThat(s.migration().getStatus().getAppliedRevision()).isEqualTo(revision);
     assertThat(s.deployment()).isNull();
 

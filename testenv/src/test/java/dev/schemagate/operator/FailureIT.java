@@ -13,15 +13,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The seed's story: migration 8 fails; on-call reads the SQL error on the resource; a fix or a retry goes on. */
+/**
+ * The seed's story: migration 8 fails; on-call reads the SQL error on the resource; a fix or a
+ * retry goes on.
+ */
 @ExtendWith(Scenario.PerTest.class)
-class FailureTest {
-  static final Map<String, String> BROKEN_V8 = Map.of(
-      "V1__init.sql", "create type division as enum ('east', 'west');",
-      "V8__add_team_model.sql", "create type division as enum ('east', 'west');\ncreate table team (id bigint primary key);");
-  static final Map<String, String> FIXED_V8 = Map.of(
-      "V1__init.sql", "create type division as enum ('east', 'west');",
-      "V8__add_team_model.sql", "create table team (id bigint primary key, division division not null);");
+class FailureIT {
+  static final Map<String, String> BROKEN_V8 =
+      Map.of(
+          "V1__init.sql",
+          "create type division as enum ('east', 'west');",
+          "V8__add_team_model.sql",
+          "create type division as enum ('east', 'west');\n"
+              + "create table team (id bigint primary key);");
+  static final Map<String, String> FIXED_V8 =
+      Map.of(
+          "V1__init.sql", "create type division as enum ('east', 'west');",
+          "V8__add_team_model.sql",
+              "create table team (id bigint primary key, division division not null);");
 
   /** The Deployment stays held, the SQL error is in Stalled and in one Warning Event. */
   @Test
@@ -34,25 +43,38 @@ class FailureTest {
         .startsWith("Job \"" + job.getMetadata().getName() + "\" failed (BackoffLimitExceeded): ")
         .contains("Deployment \"basketball-api\" held at 0 replicas")
         .contains("schemagate.dev/retry");
-    assertThat(s.condition("Ready").orElseThrow()).satisfies(c -> {
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("MigrationFailed");
-    });
+    assertThat(s.condition("Ready").orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo("False");
+              assertThat(c.getReason()).isEqualTo("MigrationFailed");
+            });
     assertThat(s.condition("Reconciling").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(s.migration().getStatus().getAppliedRevision()).isNull();
 
     var migration = s.migration();
-    var warning = await().atMost(Scenario.TIMEOUT).until(() -> s.events("MigrationFailed"), e -> !e.isEmpty()).get(0);
+    var warning =
+        await()
+            .atMost(Scenario.TIMEOUT)
+            .until(() -> s.events("MigrationFailed"), e -> !e.isEmpty())
+            .get(0);
     assertThat(warning.getType()).isEqualTo("Warning");
-    assertThat(warning.getMessage()).isEqualTo("Job %s failed: %s", job.getMetadata().getName(), Scenario.V8_FAILURE);
+    assertThat(warning.getMessage())
+        .isEqualTo("Job %s failed: %s", job.getMetadata().getName(), Scenario.V8_FAILURE);
     assertThat(warning.getInvolvedObject().getKind()).isEqualTo("SchemaMigration");
     assertThat(warning.getInvolvedObject().getName()).isEqualTo(APP);
     assertThat(warning.getInvolvedObject().getUid()).isEqualTo(migration.getMetadata().getUid());
     assertThat(warning.getSource().getComponent()).isEqualTo("schemagate");
 
     // Held, no retry pod (backoffLimit 0), no second Job, no second Warning.
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-        Integer.valueOf(0).equals(s.replicas()) && s.jobs().size() == 1 && s.pods(job.getMetadata().getName()).size() == 1);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                Integer.valueOf(0).equals(s.replicas())
+                    && s.jobs().size() == 1
+                    && s.pods(job.getMetadata().getName()).size() == 1);
     assertThat(s.events("MigrationFailed")).hasSize(1);
     assertThat(s.events("Released")).isEmpty();
   }
@@ -84,23 +106,28 @@ class FailureTest {
     var failedRevision = s.migration().getStatus().getRevision();
 
     // Say the DBA dropped the stray type by hand: run the same migration again.
-    s.editMigration(m -> {
-      var annotations = new HashMap<String, String>();
-      if (m.getMetadata().getAnnotations() != null) {
-        annotations.putAll(m.getMetadata().getAnnotations());
-      }
-      annotations.put(SchemaMigration.RETRY_ANNOTATION, "after-manual-fix-1");
-      m.getMetadata().setAnnotations(annotations);
-      return m;
-    });
+    s.editMigration(
+        m -> {
+          var annotations = new HashMap<String, String>();
+          if (m.getMetadata().getAnnotations() != null) {
+            annotations.putAll(m.getMetadata().getAnnotations());
+          }
+          annotations.put(SchemaMigration.RETRY_ANNOTATION, "after-manual-fix-1");
+          m.getMetadata().setAnnotations(annotations);
+          return m;
+        });
 
-    var retry = await().atMost(Scenario.TIMEOUT).until(s::jobs, jobs -> jobs.size() == 2).stream()
-        .filter(j -> !j.getMetadata().getName().equals(failed.getMetadata().getName()))
-        .findFirst().orElseThrow();
+    var retry =
+        await().atMost(Scenario.TIMEOUT).until(s::jobs, jobs -> jobs.size() == 2).stream()
+            .filter(j -> !j.getMetadata().getName().equals(failed.getMetadata().getName()))
+            .findFirst()
+            .orElseThrow();
     s.awaitTrue("Reconciling", "MigrationRunning");
     var status = s.migration().getStatus();
     assertThat(status.getRevision()).isNotEqualTo(failedRevision);
-    assertThat(status.getJob()).isEqualTo(retry.getMetadata().getName()).isEqualTo(APP + "-" + status.getRevision());
+    assertThat(status.getJob())
+        .isEqualTo(retry.getMetadata().getName())
+        .isEqualTo(APP + "-" + status.getRevision());
     assertThat(s.replicas()).isZero();
 
     s.succeed(retry);
@@ -109,7 +136,10 @@ class FailureTest {
     s.awaitTrue("Ready", "Migrated");
   }
 
-  /** Runs the broken migration 8 with backoffLimit 0 and fails its pod as the runner would; returns the failed Job. */
+  /**
+   * Runs the broken migration 8 with backoffLimit 0 and fails its pod as the runner would; returns
+   * the failed Job.
+   */
   static Job failAtV8(Scenario s) {
     s.startOperator();
     s.createDeployment();

@@ -29,14 +29,21 @@ import picocli.CommandLine;
  * The chart as helm renders it, offline: lint, the documents of both RBAC modes, the CRD copy, and
  * the operator Deployment (hardening, probes, and arguments that OperatorCommand really accepts).
  */
-class ChartTemplateTest {
+class ChartTemplateIT {
   static final String RELEASE = "sg";
   static final String NAMESPACE = "schemagate-system";
   static final java.util.Set<String> CLUSTER_SCOPED =
-      java.util.Set.of("ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+      java.util.Set.of(
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "ValidatingAdmissionPolicy",
+          "ValidatingAdmissionPolicyBinding");
 
   static List<HasMetadata> render(String... set) {
-    var args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION));
+    var args =
+        new ArrayList<>(
+            List.of(
+                "template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION));
     for (var s : set) {
       args.add("--set");
       args.add(s);
@@ -60,14 +67,17 @@ class ChartTemplateTest {
   void lintsStrictlyInBothModes() {
     var plain = helm("lint", CHART.toString(), "--strict", KUBE_VERSION).ok();
     assertThat(plain).contains("0 chart(s) failed");
-    var scoped = helm("lint", CHART.toString(), "--strict", KUBE_VERSION, "--set", "watchNamespaces={a,b}").ok();
+    var scoped =
+        helm("lint", CHART.toString(), "--strict", KUBE_VERSION, "--set", "watchNamespaces={a,b}")
+            .ok();
     assertThat(scoped).contains("0 chart(s) failed");
   }
 
   @Test
   void rendersAllNamespacesModeWithOneClusterRole() {
     var objects = render();
-    assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
         .containsExactlyInAnyOrder(
             "ServiceAccount/sg-schemagate",
             "Role/sg-schemagate-leader-election",
@@ -84,15 +94,19 @@ class ChartTemplateTest {
       }
     }
     var binding = Cli.ofKind(objects, ClusterRoleBinding.class).get(0);
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getKind()).isEqualTo("ServiceAccount");
-      assertThat(s.getName()).isEqualTo("sg-schemagate");
-      assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getKind()).isEqualTo("ServiceAccount");
+              assertThat(s.getName()).isEqualTo("sg-schemagate");
+              assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
+            });
     assertThat(Cli.ofKind(objects, ServiceAccount.class).get(0).getMetadata().getName())
         .isEqualTo(deployment(objects).getSpec().getTemplate().getSpec().getServiceAccountName());
     assertNothingOnSecrets(Cli.ofKind(objects, ClusterRole.class).get(0).getRules());
-    assertThat(operatorContainer(deployment(objects)).getArgs()).noneMatch(a -> a.startsWith("--namespaces"));
+    assertThat(operatorContainer(deployment(objects)).getArgs())
+        .noneMatch(a -> a.startsWith("--namespaces"));
   }
 
   @Test
@@ -101,14 +115,21 @@ class ChartTemplateTest {
     var objects = render("watchNamespaces={a,b}");
     assertThat(Cli.ofKind(objects, ClusterRole.class)).isEmpty();
     assertThat(Cli.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
-    var roles = Cli.ofKind(objects, Role.class).stream().filter(r -> r.getMetadata().getName().equals("sg-schemagate")).toList();
-    assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("a", "b");
+    var roles =
+        Cli.ofKind(objects, Role.class).stream()
+            .filter(r -> r.getMetadata().getName().equals("sg-schemagate"))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("a", "b");
     roles.forEach(r -> assertNothingOnSecrets(r.getRules()));
     assertThat(Cli.ofKind(objects, RoleBinding.class))
         .extracting(b -> b.getMetadata().getNamespace() + "/" + b.getMetadata().getName())
-        .containsExactlyInAnyOrder("a/sg-schemagate", "b/sg-schemagate", NAMESPACE + "/sg-schemagate-leader-election");
+        .containsExactlyInAnyOrder(
+            "a/sg-schemagate", "b/sg-schemagate", NAMESPACE + "/sg-schemagate-leader-election");
     var operator = parseOperatorArgs(operatorContainer(deployment(objects)).getArgs());
-    assertThat(operator.<List<String>>matchedOptionValue("--namespaces", List.of())).containsExactly("a", "b");
+    assertThat(operator.<List<String>>matchedOptionValue("--namespaces", List.of()))
+        .containsExactly("a", "b");
   }
 
   @Test
@@ -117,13 +138,25 @@ class ChartTemplateTest {
     var inChart = CHART.resolve("crds/schemamigrations.schemagate.dev-v1.yml");
     assertThat(Files.readString(inChart)).isEqualTo(Files.readString(generated));
     try (var chartCrds = Files.list(CHART.resolve("crds"))) {
-      assertThat(chartCrds.map(p -> p.getFileName().toString())).containsExactly("schemamigrations.schemagate.dev-v1.yml");
+      assertThat(chartCrds.map(p -> p.getFileName().toString()))
+          .containsExactly("schemamigrations.schemagate.dev-v1.yml");
     }
-    // And helm ships exactly that: the CRD it renders with --include-crds equals crds/ as an object.
-    var rendered = Cli.objects(
-        helm("template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION, "--include-crds").ok());
+    // And helm ships exactly that: the CRD it renders with --include-crds equals crds/ as an
+    // object.
+    var rendered =
+        Cli.objects(
+            helm(
+                    "template",
+                    RELEASE,
+                    CHART.toString(),
+                    "--namespace=" + NAMESPACE,
+                    KUBE_VERSION,
+                    "--include-crds")
+                .ok());
     var crds = Cli.ofKind(rendered, CustomResourceDefinition.class);
-    var expected = new KubernetesSerialization().unmarshal(Files.readString(generated), CustomResourceDefinition.class);
+    var expected =
+        new KubernetesSerialization()
+            .unmarshal(Files.readString(generated), CustomResourceDefinition.class);
     assertThat(crds).containsExactly(expected);
   }
 
@@ -142,9 +175,12 @@ class ChartTemplateTest {
     assertThat(c.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(c.getCapabilities().getAdd()).isNullOrEmpty();
     // The only writable path is an emptyDir at /tmp.
-    assertThat(operatorContainer(deployment).getVolumeMounts()).singleElement()
+    assertThat(operatorContainer(deployment).getVolumeMounts())
+        .singleElement()
         .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-    assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
     assertThat(operatorContainer(deployment).getResources().getLimits()).containsKey("memory");
   }
 
@@ -152,14 +188,18 @@ class ChartTemplateTest {
   void probesHitHealthzAndReadyzOnTheHealthPort() {
     for (var port : List.of(8080, 9090)) {
       var container = operatorContainer(deployment(render("healthPort=" + port)));
-      assertThat(container.getPorts()).singleElement().satisfies(p -> {
-        assertThat(p.getName()).isEqualTo("http");
-        assertThat(p.getContainerPort()).isEqualTo(port);
-      });
+      assertThat(container.getPorts())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.getName()).isEqualTo("http");
+                assertThat(p.getContainerPort()).isEqualTo(port);
+              });
       assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
       assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
       assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-      assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+      assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+          .isEqualTo("http");
       var operator = parseOperatorArgs(container.getArgs());
       assertThat(operator.<Integer>matchedOptionValue("--health-port", -2)).isEqualTo(port);
     }
@@ -169,32 +209,54 @@ class ChartTemplateTest {
   void argsAreFlagsOperatorCommandAccepts() {
     var defaults = operatorContainer(deployment(render()));
     var operator = parseOperatorArgs(defaults.getArgs());
-    assertThat(operator.<String>matchedOptionValue("--runner-image", null)).isEqualTo(defaults.getImage()).isEqualTo("schemagate:0.1.0");
+    assertThat(operator.<String>matchedOptionValue("--runner-image", null))
+        .isEqualTo(defaults.getImage())
+        .isEqualTo("schemagate:0.1.0");
     assertThat(operator.<Boolean>matchedOptionValue("--leader-election", false)).isTrue();
     assertThat(operator.hasMatchedOption("--namespaces")).isFalse();
-    // --leader-election reads the Lease's namespace from POD_NAMESPACE: the downward API must set it.
-    assertThat(defaults.getEnv()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
-      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-    });
+    // --leader-election reads the Lease's namespace from POD_NAMESPACE: the downward API must set
+    // it.
+    assertThat(defaults.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.namespace");
+            });
 
-    var custom = operatorContainer(deployment(render(
-        "leaderElection.enabled=false", "runnerImage=registry.example.com/runner:2", "watchNamespaces={x,y}",
-        "image.repository=registry.example.com/schemagate", "image.tag=1.2.3")));
+    var custom =
+        operatorContainer(
+            deployment(
+                render(
+                    "leaderElection.enabled=false",
+                    "runnerImage=registry.example.com/runner:2",
+                    "watchNamespaces={x,y}",
+                    "image.repository=registry.example.com/schemagate",
+                    "image.tag=1.2.3")));
     assertThat(custom.getImage()).isEqualTo("registry.example.com/schemagate:1.2.3");
     var parsed = parseOperatorArgs(custom.getArgs());
-    assertThat(parsed.<String>matchedOptionValue("--runner-image", null)).isEqualTo("registry.example.com/runner:2");
+    assertThat(parsed.<String>matchedOptionValue("--runner-image", null))
+        .isEqualTo("registry.example.com/runner:2");
     assertThat(parsed.hasMatchedOption("--leader-election")).isFalse();
-    assertThat(parsed.<List<String>>matchedOptionValue("--namespaces", List.of())).containsExactly("x", "y");
+    assertThat(parsed.<List<String>>matchedOptionValue("--namespaces", List.of()))
+        .containsExactly("x", "y");
   }
 
-  /** A misspelt JVM flag in JAVA_TOOL_OPTIONS would crash-loop the operator: this JVM must accept them. */
+  /**
+   * A misspelt JVM flag in JAVA_TOOL_OPTIONS would crash-loop the operator: this JVM must accept
+   * them.
+   */
   @Test
   void javaToolOptionsStartAJvm() {
     var container = operatorContainer(deployment(render()));
-    var options = container.getEnv().stream()
-        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow().getValue();
-    assertThat(container.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
+    var options =
+        container.getEnv().stream()
+            .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    assertThat(container.getEnv())
+        .anySatisfy(e -> assertThat(e.getName()).isEqualTo("MALLOC_ARENA_MAX"));
     var command = new ArrayList<String>();
     command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(options.trim().split("\\s+")));
@@ -206,8 +268,16 @@ class ChartTemplateTest {
 
   @Test
   void replicasAboveOneWithoutLeaderElectionAreRefused() {
-    var result = helm("template", RELEASE, CHART.toString(), KUBE_VERSION,
-        "--set", "replicaCount=2", "--set", "leaderElection.enabled=false");
+    var result =
+        helm(
+            "template",
+            RELEASE,
+            CHART.toString(),
+            KUBE_VERSION,
+            "--set",
+            "replicaCount=2",
+            "--set",
+            "leaderElection.enabled=false");
     assertThat(result.exitCode()).as(result.toString()).isNotZero();
     assertThat(result.stderr()).contains("replicaCount > 1 needs leaderElection.enabled=true");
   }
@@ -220,7 +290,8 @@ class ChartTemplateTest {
     assertThat(args).first().isEqualTo("operator");
     var result = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
     assertThat(result.subcommand()).isNotNull();
-    assertThat(result.subcommand().commandSpec().userObject()).isInstanceOf(dev.schemagate.OperatorCommand.class);
+    assertThat(result.subcommand().commandSpec().userObject())
+        .isInstanceOf(dev.schemagate.OperatorCommand.class);
     assertThat(result.subcommand().unmatched()).isEmpty();
     return result.subcommand();
   }

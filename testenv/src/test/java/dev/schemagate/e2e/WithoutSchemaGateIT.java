@@ -1,0 +1,112 @@
+package dev.schemagate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The problem SchemaGate removes, reproduced: basketball-api as it shipped, running `alembic
+ * upgrade head` before the app in every pod, without SchemaGate. Every pod re-runs the broken
+ * migration, fails, and the Deployment sits in CrashLoopBackOff.
+ */
+class WithoutSchemaGateIT {
+  static final String IMAGE = "basketball-api:1.8.0-entrypoint";
+
+  @Test
+  void everyPodRunsTheBrokenMigrationAndCrashLoops() throws Exception {
+    // The Dockerfile's CMD of the issue: migrate, then start the server.
+    var cmd =
+        List.of(
+            "sh",
+            "-c",
+            "alembic upgrade head && exec {java} -cp {classpath}"
+                + " dev.schemagate.testenv.BasketballApp");
+    var images = Map.of(IMAGE, AlembicSeedStoryIT.release("alembic-1.8.0.ini", cmd));
+    try (var story = new Story("without-schemagate", images)) {
+      AlembicSeedStoryIT.alembic(story.url, "alembic.ini", "upgrade", "007");
+      var labels = Map.of("app.kubernetes.io/name", Story.APP);
+      story
+          .client
+          .resource(
+              new DeploymentBuilder()
+                  .withNewMetadata()
+                  .withName(Story.APP)
+                  .withNamespace(story.namespace)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withReplicas(2)
+                  .withNewSelector()
+                  .withMatchLabels(labels)
+                  .endSelector()
+                  .withNewTemplate()
+                  .withNewMetadata()
+                  .withLabels(labels)
+                  .endMetadata()
+                  .withNewSpec()
+                  .addNewContainer()
+                  .withName("api")
+                  .withImage(IMAGE)
+                  .addNewEnv()
+                  .withName("DATABASE_URL")
+                  .withValue(story.url)
+                  .endEnv()
+                  .endContainer()
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
+
+      await()
+          .atMost(Story.TIMEOUT)
+          .untilAsserted(
+              () -> {
+                var pods = pods(story);
+                assertThat(pods).hasSize(2);
+                assertThat(pods)
+                    .allSatisfy(
+                        p -> {
+                          var status = status(p);
+                          assertThat(status.getRestartCount()).isGreaterThanOrEqualTo(2);
+                          assertThat(status.getState().getWaiting()).isNotNull();
+                          assertThat(status.getState().getWaiting().getReason())
+                              .isEqualTo("CrashLoopBackOff");
+                        });
+              });
+      assertThat(story.readyReplicas()).isZero();
+      var pod = pods(story).get(0);
+      assertThat(
+              Files.readString(story.node.log(story.namespace, pod.getMetadata().getName(), "api")))
+          .contains("type \"division\" already exists");
+      assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
+      var restarts = pods(story).stream().mapToInt(p -> status(p).getRestartCount()).sum();
+      System.out.printf("e2e_without_schemagate pods=2 restarts=%d ready=0%n", restarts);
+    }
+  }
+
+  static List<Pod> pods(Story story) {
+    return story
+        .client
+        .pods()
+        .inNamespace(story.namespace)
+        .withLabel("app.kubernetes.io/name", Story.APP)
+        .list()
+        .getItems();
+  }
+
+  static ContainerStatus status(Pod pod) {
+    var statuses = pod.getStatus().getContainerStatuses();
+    if (statuses == null || statuses.isEmpty()) {
+      throw new AssertionError(
+          "pod " + pod.getMetadata().getName() + " has no container status yet");
+    }
+    return statuses.get(0);
+  }
+}

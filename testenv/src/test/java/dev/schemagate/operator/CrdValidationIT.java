@@ -1,0 +1,292 @@
+package dev.schemagate.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.testenv.Cluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CRD from crds/ turns bad specs away at admission (OpenAPI schema and CEL rules), with
+ * messages that say what to fix. No operator runs here: this is the API server alone.
+ */
+class CrdValidationIT {
+  static final String API_VERSION = SchemaMigration.GROUP + "/" + SchemaMigration.VERSION;
+  static final String DNS_LABEL =
+      "must be a DNS label: at most 63 lower-case letters, digits and '-', starting and ending with"
+          + " a letter or digit";
+  static final String DNS_SUBDOMAIN =
+      "must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters";
+  static final String EXACTLY_ONE =
+      "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own"
+          + " migration image)";
+  static final String IMAGE = "command.image must be a non-empty image reference without spaces";
+
+  static KubernetesClient client;
+  static String namespace;
+
+  @BeforeAll
+  static void namespace() {
+    client = Cluster.client();
+    namespace = Cluster.newNamespace("crd-validation");
+  }
+
+  /**
+   * (what is wrong, how to make the valid spec so, the field the API server blames, what it says)
+   */
+  static Stream<Arguments> badSpecs() {
+    return Stream.of(
+        bad(
+            "both flyway and command",
+            r -> spec(r).putObject("command").put("image", "basketball-api:1.8.0"),
+            "spec",
+            EXACTLY_ONE),
+        bad("neither flyway nor command", r -> spec(r).remove("flyway"), "spec", EXACTLY_ONE),
+        bad(
+            "target.replicas -1",
+            r -> obj(r, "spec", "target").put("replicas", -1),
+            "spec.target.replicas",
+            "spec.target.replicas in body should be greater than or equal to 0"),
+        bad(
+            "target.replicas 10001",
+            r -> obj(r, "spec", "target").put("replicas", 10001),
+            "spec.target.replicas",
+            "spec.target.replicas in body should be less than or equal to 10000"),
+        bad(
+            "target.replicas not a number",
+            r -> obj(r, "spec", "target").put("replicas", "three"),
+            "spec.target.replicas",
+            "spec.target.replicas in body must be of type integer"),
+        bad(
+            "target.deployment with upper case",
+            r -> obj(r, "spec", "target").put("deployment", "Basketball-API"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
+        bad(
+            "target.deployment with underscore",
+            r -> obj(r, "spec", "target").put("deployment", "basketball_api"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
+        bad(
+            "target.deployment with a dot",
+            r -> obj(r, "spec", "target").put("deployment", "basketball.api"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
+        bad(
+            "target.deployment starting with '-'",
+            r -> obj(r, "spec", "target").put("deployment", "-api"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
+        bad(
+            "target.deployment of 64 characters",
+            r -> obj(r, "spec", "target").put("deployment", "a".repeat(64)),
+            "spec.target.deployment",
+            "Too long: may not be more than 63 bytes"),
+        bad(
+            "target.deployment empty",
+            r -> obj(r, "spec", "target").put("deployment", ""),
+            "spec.target.deployment",
+            "spec.target.deployment in body should be at least 1 chars long"),
+        bad(
+            "target.deployment missing",
+            r -> obj(r, "spec", "target").remove("deployment"),
+            "spec.target.deployment",
+            "Required value"),
+        bad(
+            "urlSecretRef without name",
+            r -> obj(r, "spec", "database", "urlSecretRef").remove("name"),
+            "spec.database.urlSecretRef.name",
+            "Required value"),
+        bad(
+            "urlSecretRef.name not a DNS subdomain",
+            r -> obj(r, "spec", "database", "urlSecretRef").put("name", "Basketball_DB"),
+            "spec.database.urlSecretRef.name",
+            "urlSecretRef.name " + DNS_SUBDOMAIN),
+        bad(
+            "urlSecretRef.key with '/'",
+            r -> obj(r, "spec", "database", "urlSecretRef").put("key", "db/url"),
+            "spec.database.urlSecretRef.key",
+            "urlSecretRef.key must be a Secret key: letters, digits, '-', '_' and '.'"),
+        bad(
+            "urlSecretRef.key with a space",
+            r -> obj(r, "spec", "database", "urlSecretRef").put("key", "db url"),
+            "spec.database.urlSecretRef.key",
+            "urlSecretRef.key must be a Secret key: letters, digits, '-', '_' and '.'"),
+        bad(
+            "urlSecretRef without key",
+            r -> obj(r, "spec", "database", "urlSecretRef").remove("key"),
+            "spec.database.urlSecretRef.key",
+            "Required value"),
+        bad(
+            "database without urlSecretRef",
+            r -> obj(r, "spec", "database").remove("urlSecretRef"),
+            "spec.database.urlSecretRef",
+            "Required value"),
+        bad(
+            "flyway.configMapRef.name not a DNS subdomain",
+            r -> obj(r, "spec", "flyway", "configMapRef").put("name", "Migrations!"),
+            "spec.flyway.configMapRef.name",
+            "configMapRef.name " + DNS_SUBDOMAIN),
+        bad(
+            "flyway without configMapRef",
+            r -> obj(r, "spec", "flyway").remove("configMapRef"),
+            "spec.flyway.configMapRef",
+            "Required value"),
+        bad(
+            "flyway.baselineVersion v7",
+            r -> obj(r, "spec", "flyway").put("baselineVersion", "v7"),
+            "spec.flyway.baselineVersion",
+            "flyway.baselineVersion must be a Flyway version such as 7 or 1.2.3"),
+        bad(
+            "flyway.baselineVersion 1..2",
+            r -> obj(r, "spec", "flyway").put("baselineVersion", "1..2"),
+            "spec.flyway.baselineVersion",
+            "flyway.baselineVersion must be a Flyway version such as 7 or 1.2.3"),
+        bad(
+            "command.image empty",
+            r -> commandInsteadOfFlyway(r).put("image", ""),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with spaces",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball-api :1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command without image",
+            r -> commandInsteadOfFlyway(r).remove("image"),
+            "spec.command.image",
+            "Required value"),
+        bad(
+            "job.backoffLimit -1",
+            r -> obj(r, "spec", "job").put("backoffLimit", -1),
+            "spec.job.backoffLimit",
+            "spec.job.backoffLimit in body should be greater than or equal to 0"),
+        bad(
+            "job.backoffLimit 21",
+            r -> obj(r, "spec", "job").put("backoffLimit", 21),
+            "spec.job.backoffLimit",
+            "spec.job.backoffLimit in body should be less than or equal to 20"),
+        bad(
+            "job.activeDeadlineSeconds 0",
+            r -> obj(r, "spec", "job").put("activeDeadlineSeconds", 0),
+            "spec.job.activeDeadlineSeconds",
+            "spec.job.activeDeadlineSeconds in body should be greater than or equal to 1"),
+        bad(
+            "job.activeDeadlineSeconds 86401",
+            r -> obj(r, "spec", "job").put("activeDeadlineSeconds", 86401),
+            "spec.job.activeDeadlineSeconds",
+            "spec.job.activeDeadlineSeconds in body should be less than or equal to 86400"),
+        bad(
+            "metadata.name of 53 characters",
+            r -> obj(r, "metadata").put("name", "b".repeat(53)),
+            "<nil>",
+            "metadata.name must be at most 52 characters: the migration Job is named"
+                + " <name>-<revision>"),
+        bad("spec missing", r -> r.remove("spec"), "spec", "Required value"),
+        bad("spec.target missing", r -> spec(r).remove("target"), "spec.target", "Required value"),
+        bad(
+            "spec.database missing",
+            r -> spec(r).remove("database"),
+            "spec.database",
+            "Required value"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSpecs")
+  void rejectsAtAdmission(
+      String description, Consumer<ObjectNode> mutation, String field, String message) {
+    var resource = validResource();
+    mutation.accept(resource);
+
+    try {
+      var created = client.resource(generic(resource)).create();
+      client.resource(created).delete();
+      fail("the API server accepted a SchemaMigration with " + description + ": " + resource);
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+      assertThat(e.getMessage()).contains(message);
+      assertThat(e.getStatus().getDetails().getCauses())
+          .as("causes of %s", e.getMessage())
+          .anySatisfy(
+              cause -> {
+                assertThat(cause.getField()).isEqualTo(field);
+                assertThat(cause.getMessage()).contains(message);
+              });
+    }
+  }
+
+  @Test
+  void acceptsAValidSpecAndDefaultsReplicasToOne() {
+    var resource = validResource();
+    obj(resource, "spec", "target").remove("replicas");
+    obj(resource, "metadata").put("name", "defaults");
+
+    client.resource(generic(resource)).create();
+
+    var stored =
+        client.resources(SchemaMigration.class).inNamespace(namespace).withName("defaults").get();
+    assertThat(stored.getSpec().getTarget().getReplicas()).isEqualTo(1);
+    assertThat(stored.getSpec().getTarget().getDeployment()).isEqualTo(Scenario.APP);
+  }
+
+  static Arguments bad(
+      String description, Consumer<ObjectNode> mutation, String field, String message) {
+    return Arguments.of(description, mutation, field, message);
+  }
+
+  /**
+   * The story's SchemaMigration as plain JSON, which can be made invalid in ways the Java model
+   * cannot.
+   */
+  static ObjectNode validResource() {
+    var json =
+        client
+            .getKubernetesSerialization()
+            .convertValue(Scenario.migration(namespace, 3), ObjectNode.class);
+    json.put("apiVersion", API_VERSION).put("kind", "SchemaMigration");
+    return (ObjectNode) withoutNulls(json);
+  }
+
+  static GenericKubernetesResource generic(ObjectNode json) {
+    return client.getKubernetesSerialization().convertValue(json, GenericKubernetesResource.class);
+  }
+
+  static JsonNode withoutNulls(JsonNode node) {
+    if (node.isObject()) {
+      node.properties().removeIf(field -> field.getValue().isNull());
+      node.forEach(CrdValidationIT::withoutNulls);
+    }
+    return node;
+  }
+
+  static ObjectNode spec(ObjectNode resource) {
+    return obj(resource, "spec");
+  }
+
+  /** The object at this path, created empty where missing. */
+  static ObjectNode obj(ObjectNode node, String... path) {
+    var current = node;
+    for (var name : path) {
+      current = current.has(name) ? (ObjectNode) current.get(name) : current.putObject(name);
+    }
+    return current;
+  }
+
+  static ObjectNode commandInsteadOfFlyway(ObjectNode resource) {
+    spec(resource).remove("flyway");
+    return obj(resource, "spec", "command").put("image", "basketball-api:1.8.0");
+  }
+}
