@@ -94,14 +94,19 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create", "delete"]
-# Holding and releasing the target: server-side apply of spec.replicas only.
+# The target's image and rollout; patch: strategy StopOldPods applies spec.replicas only.
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "patch"]
-# Reading a failed migration pod's termination message (the SQL error).
+# Releasing the target's ReplicaSets that the admission policy refused: an annotation patch.
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["list", "patch"]
+# Migration pods (a failed run's termination message), and held pods: patch removes the
+# scheduling gate once their image is migrated.
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 # The flyway ConfigMaps: their data is part of the revision hash.
 - apiGroups: [""]
   resources: ["configmaps"]
@@ -112,4 +117,34 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
+{{- end }}
+
+{{/*
+True for a pod of the target Deployment (params) whose app container's image has not been
+migrated: the pod admission policies hold it. Expects the pod-template-hash label (checked first).
+*/}}
+{{- define "schemagate.heldImage" -}}
+has(object.metadata.ownerReferences)
+&& object.metadata.ownerReferences.exists(o, o.kind == 'ReplicaSet'
+  && o.name == params.spec.target.deployment + '-' + object.metadata.labels['pod-template-hash'])
+&& !(has(params.status) && has(params.status.migrated)
+  && (has(params.spec.target.container)
+      ? object.spec.containers.filter(c, c.name == params.spec.target.container)
+      : [object.spec.containers[0]]
+    ).all(c, params.status.migrated.exists(m, m.image == c.image)))
+{{- end }}
+{{- define "schemagate.paramRef" -}}
+paramRef:
+  # Every SchemaMigration in the pod's namespace; none there: nothing to hold.
+  selector: {}
+  parameterNotFoundAction: Allow
+{{- with .Values.watchNamespaces }}
+matchResources:
+  namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values:
+          {{- toYaml . | nindent 10 }}
+{{- end }}
 {{- end }}

@@ -1,5 +1,6 @@
 package dev.schemagate;
 
+import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -8,10 +9,13 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the reconciler into a JOSDK Operator: the same for the command line and the tests. */
 public final class SchemaGateOperator {
   public static final String LEASE_NAME = "schemagate-leader";
+  private static final Logger log = LoggerFactory.getLogger(SchemaGateOperator.class);
 
   /**
    * @param namespaces watched namespaces; empty means all
@@ -32,8 +36,14 @@ public final class SchemaGateOperator {
                     new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
               }
             });
+    var mechanism = HoldMechanism.of(client);
+    log.info(
+        "holding pods of unmigrated images by {}",
+        mechanism == HoldMechanism.SchedulingGate
+            ? "scheduling gates (MutatingAdmissionPolicy served)"
+            : "admission refusal (no MutatingAdmissionPolicy served)");
     operator.register(
-        new SchemaMigrationReconciler(settings.runnerImage(), Clock.systemUTC()),
+        new SchemaMigrationReconciler(settings.runnerImage(), mechanism, Clock.systemUTC()),
         c -> {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());

@@ -8,13 +8,15 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
+import dev.schemagate.gate.TargetDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The seed's basketball-api SchemaMigration, as tests start from it. */
+/** The basketball-api SchemaMigration and its target, as the unit tests start from them. */
 public final class Fixtures {
   public static final String V7 = "CREATE TABLE rosters (id serial primary key);";
   public static final String FIXED_V8 =
@@ -25,10 +27,7 @@ public final class Fixtures {
 
   public static SchemaMigration flywayMigration() {
     var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment("basketball-api");
-    target.setReplicas(3);
-    spec.setTarget(target);
+    spec.setTarget(new Target("basketball-api"));
     var database = new Database();
     database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
     spec.setDatabase(database);
@@ -47,15 +46,29 @@ public final class Fixtures {
     return migration;
   }
 
+  /** Alembic in the app's own image: the command has no image, so it follows the Deployment. */
   public static SchemaMigration commandMigration() {
     var migration = flywayMigration();
     var command = new CommandSource();
-    command.setImage("registry.example.com/basketball-api:1.8.0");
     command.setCommand(List.of("alembic"));
     command.setArgs(List.of("upgrade", "head"));
     migration.getSpec().setFlyway(null);
     migration.getSpec().setCommand(command);
     return migration;
+  }
+
+  /** The target as the gate reads it: a RollingUpdate with maxUnavailable 0, container "api". */
+  public static TargetDeployment target(String image, int replicas, int ready) {
+    return new TargetDeployment(
+        "basketball-api",
+        Optional.of(image),
+        List.of("api"),
+        replicas,
+        ready,
+        "RollingUpdate",
+        0,
+        600,
+        Optional.empty());
   }
 
   public static ConfigMap migrations(Map<String, String> data) {

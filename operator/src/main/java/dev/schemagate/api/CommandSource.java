@@ -1,19 +1,18 @@
 package dev.schemagate.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 public class CommandSource {
-  @Required
   @Size(max = 1024)
   @ValidationRule(
       value = "self.size() > 0 && !self.contains(' ')",
       message = "command.image must be a non-empty image reference without spaces")
   @JsonPropertyDescription(
-      "Image holding the migration tool, usually the app's own image at the new version.")
+      "Image holding the migration tool. Default: the target container's image as the"
+          + " Deployment has it now, so the migration follows the app's version.")
   private String image;
 
   @JsonPropertyDescription(

@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Runs a database migration once, in a Job, and holds a Deployment at zero until it succeeds. */
+/**
+ * Runs a database migration once, in a Job, for each image of a Deployment's app container, and
+ * holds the pods of an image until its migration has succeeded.
+ */
 @Group(SchemaMigration.GROUP)
 @Version(SchemaMigration.VERSION)
 @ShortNames("smig")
@@ -19,7 +22,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = Type.STRING)
-@AdditionalPrinterColumn(name = "Revision", jsonPath = ".status.revision", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Held", jsonPath = ".status.heldPods", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Revision",
+    jsonPath = ".status.revision",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 // crd-generator orders columns by jsonPath; the bracket form puts Message last, after Revision.
 @AdditionalPrinterColumn(

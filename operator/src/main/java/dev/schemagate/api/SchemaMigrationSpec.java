@@ -1,6 +1,7 @@
 package dev.schemagate.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -12,7 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class SchemaMigrationSpec {
   @Required
   @JsonPropertyDescription(
-      "The Deployment held at zero replicas until the migration has succeeded.")
+      "The Deployment whose new image's pods are held until that image's migration has"
+          + " succeeded.")
   private Target target;
 
   @Required
@@ -29,6 +31,13 @@ public class SchemaMigrationSpec {
 
   @JsonPropertyDescription("Limits of the migration Job.")
   private JobSettings job;
+
+  @Default("HoldNewPods")
+  @JsonPropertyDescription(
+      "HoldNewPods (default): the running version keeps serving while the new image's pods are"
+          + " held until its migration succeeds. StopOldPods: scale the Deployment to 0 while"
+          + " migrating, for migrations the old version cannot survive.")
+  private Strategy strategy = Strategy.HoldNewPods;
 
   public Target getTarget() {
     return target;
@@ -60,6 +69,14 @@ public class SchemaMigrationSpec {
 
   public void setCommand(CommandSource command) {
     this.command = command;
+  }
+
+  public Strategy getStrategy() {
+    return strategy;
+  }
+
+  public void setStrategy(Strategy strategy) {
+    this.strategy = strategy;
   }
 
   public JobSettings getJob() {

@@ -19,6 +19,27 @@ public class SchemaMigrationStatus {
   @JsonPropertyDescription("The Job of the wanted revision.")
   private String job;
 
+  @JsonPropertyDescription("The app image the wanted revision migrates (the Deployment's, now).")
+  private String image;
+
+  @JsonPropertyDescription(
+      "Images whose migration has succeeded, newest first: their pods are admitted, pods of any"
+          + " other image of the target are held.")
+  private List<MigratedImage> migrated = new ArrayList<>();
+
+  @JsonPropertyDescription("Pods of the target held (scheduling-gated) now.")
+  private Integer heldPods;
+
+  @JsonPropertyDescription(
+      "How pods are held: SchedulingGate (a MutatingAdmissionPolicy gates them at creation) or"
+          + " AdmissionPolicy (a ValidatingAdmissionPolicy refuses them).")
+  private String holdMechanism;
+
+  @JsonPropertyDescription(
+      "strategy StopOldPods: the Deployment's replicas before it was scaled to 0, restored once"
+          + " migrated.")
+  private Integer stoppedReplicas;
+
   @JsonPropertyDescription("Ready, Reconciling and Stalled, as kstatus reads them.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -54,6 +75,46 @@ public class SchemaMigrationStatus {
     this.job = job;
   }
 
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public List<MigratedImage> getMigrated() {
+    return migrated;
+  }
+
+  public void setMigrated(List<MigratedImage> migrated) {
+    this.migrated = migrated == null ? new ArrayList<>() : migrated;
+  }
+
+  public Integer getHeldPods() {
+    return heldPods;
+  }
+
+  public void setHeldPods(Integer heldPods) {
+    this.heldPods = heldPods;
+  }
+
+  public String getHoldMechanism() {
+    return holdMechanism;
+  }
+
+  public void setHoldMechanism(String holdMechanism) {
+    this.holdMechanism = holdMechanism;
+  }
+
+  public Integer getStoppedReplicas() {
+    return stoppedReplicas;
+  }
+
+  public void setStoppedReplicas(Integer stoppedReplicas) {
+    this.stoppedReplicas = stoppedReplicas;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -69,11 +130,26 @@ public class SchemaMigrationStatus {
         && Objects.equals(revision, s.revision)
         && Objects.equals(appliedRevision, s.appliedRevision)
         && Objects.equals(job, s.job)
+        && Objects.equals(image, s.image)
+        && Objects.equals(migrated, s.migrated)
+        && Objects.equals(heldPods, s.heldPods)
+        && Objects.equals(holdMechanism, s.holdMechanism)
+        && Objects.equals(stoppedReplicas, s.stoppedReplicas)
         && Objects.equals(conditions, s.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, revision, appliedRevision, job, conditions);
+    return Objects.hash(
+        observedGeneration,
+        revision,
+        appliedRevision,
+        job,
+        image,
+        migrated,
+        heldPods,
+        holdMechanism,
+        stoppedReplicas,
+        conditions);
   }
 }

@@ -1,9 +1,6 @@
 package dev.schemagate.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -15,14 +12,24 @@ public class Target {
       value = Names.DNS_LABEL_RULE,
       message = "target.deployment " + Names.DNS_LABEL_MESSAGE)
   @JsonPropertyDescription(
-      "Name of the Deployment in the same namespace. Leave replicas out of its manifest.")
+      "Name of the Deployment in the same namespace. SchemaGate owns none of its fields: its"
+          + " replicas, strategy and HPA stay yours.")
   private String deployment;
 
-  @Default("1")
-  @Min(0)
-  @Max(10000)
-  @JsonPropertyDescription("Replicas of the Deployment once the migration has succeeded.")
-  private Integer replicas = 1;
+  @Size(min = 1, max = 63)
+  @ValidationRule(
+      value = Names.DNS_LABEL_RULE,
+      message = "target.container " + Names.DNS_LABEL_MESSAGE)
+  @JsonPropertyDescription(
+      "The app container of the Deployment's pods, whose image is the unit of release (default:"
+          + " the first container).")
+  private String container;
+
+  public Target() {}
+
+  public Target(String deployment) {
+    this.deployment = deployment;
+  }
 
   public String getDeployment() {
     return deployment;
@@ -32,11 +39,11 @@ public class Target {
     this.deployment = deployment;
   }
 
-  public Integer getReplicas() {
-    return replicas;
+  public String getContainer() {
+    return container;
   }
 
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
+  public void setContainer(String container) {
+    this.container = container;
   }
 }

@@ -37,7 +37,11 @@ public sealed interface JobOutcome {
     if (job == null) {
       return new Absent();
     }
-    if (hasCondition(job, "Complete")) {
+    // A succeeded pod of a one-completion Job is a succeeded migration: the Job controller's
+    // Complete condition follows it by about a second, and the release need not wait for it.
+    if (hasCondition(job, "Complete")
+        || pods.stream()
+            .anyMatch(p -> p.getStatus() != null && "Succeeded".equals(p.getStatus().getPhase()))) {
       return new Succeeded();
     }
     var failed = condition(job, "Failed");

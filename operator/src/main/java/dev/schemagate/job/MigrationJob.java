@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Builds the Job that runs one revision of a migration. Pure: same inputs, same Job. */
@@ -27,6 +28,10 @@ public final class MigrationJob {
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String REVISION_LABEL = "schemagate.dev/revision";
+
+  /** The app image a Job migrates: once it succeeds, pods of that image are admitted. */
+  public static final String IMAGE_ANNOTATION = "schemagate.dev/image";
+
   public static final String MANAGED_BY = "schemagate";
   public static final String COMPONENT = "migration";
 
@@ -55,7 +60,12 @@ public final class MigrationJob {
         REVISION_LABEL, revision);
   }
 
-  public static Job build(SchemaMigration migration, String revision, String runnerImage) {
+  /**
+   * @param image the target's app image this revision migrates; a command without an image of its
+   *     own runs in it
+   */
+  public static Job build(
+      SchemaMigration migration, String revision, String image, String runnerImage) {
     var meta = migration.getMetadata();
     var spec = migration.getSpec();
     var limits = Optional.ofNullable(spec.getJob()).orElseGet(JobSettings::new);
@@ -76,6 +86,7 @@ public final class MigrationJob {
         .withName(name(meta.getName(), revision))
         .withNamespace(meta.getNamespace())
         .withLabels(labels)
+        .withAnnotations(Map.of(IMAGE_ANNOTATION, image))
         .withOwnerReferences(
             new OwnerReferenceBuilder()
                 .withApiVersion(migration.getApiVersion())
@@ -110,7 +121,7 @@ public final class MigrationJob {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(container(spec, runnerImage))
+                .withContainers(container(spec, image, runnerImage))
                 .withVolumes(volumes)
                 .build())
         .endTemplate()
@@ -118,7 +129,7 @@ public final class MigrationJob {
         .build();
   }
 
-  private static Container container(SchemaMigrationSpec spec, String runnerImage) {
+  private static Container container(SchemaMigrationSpec spec, String image, String runnerImage) {
     var url = spec.getDatabase().getUrlSecretRef();
     var env = new ArrayList<EnvVar>();
     env.add(
@@ -161,7 +172,7 @@ public final class MigrationJob {
     } else {
       var command = spec.getCommand();
       builder
-          .withImage(command.getImage())
+          .withImage(Objects.requireNonNullElse(command.getImage(), image))
           .withCommand(orEmpty(command.getCommand()))
           .withArgs(orEmpty(command.getArgs()));
     }

@@ -1,37 +1,70 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.Strategy;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.MigrationRun;
 import dev.schemagate.reconcile.Conditions.Verdict;
 import dev.schemagate.reconcile.Plan.Event;
+import dev.schemagate.reconcile.Plan.Nudge;
 import dev.schemagate.reconcile.Plan.Scale;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The whole of SchemaGate's judgement: observed state in, actions out. No I/O. */
+/**
+ * The whole of SchemaGate's judgement: observed state in, actions out. No I/O.
+ *
+ * <p>The rule: a pod of the target whose app image has been migrated runs; a pod of any other image
+ * is held until the migration for that image succeeds. Images once migrated stay admitted, so the
+ * version already running keeps serving and its replaced pods start.
+ */
 public final class Decision {
+  /** How many migrated images status keeps (the Deployment's own revision history is 10). */
+  static final int MIGRATED_KEPT = 10;
+
   private Decision() {}
 
   public static Plan decide(Observation observed, Instant now) {
     var migration = observed.migration();
     var previous = Objects.requireNonNullElseGet(migration.getStatus(), SchemaMigrationStatus::new);
-    var name = migration.getMetadata().getName();
-    var deployment = migration.getSpec().getTarget().getDeployment();
-    var target = Objects.requireNonNullElse(migration.getSpec().getTarget().getReplicas(), 1);
-    var deploymentExists = observed.deploymentReplicas() != null;
     var events = new ArrayList<Event>();
+    var migrated = absorbSucceeded(observed.runs(), previous, events);
 
-    var revision = previous.getRevision();
-    var job = previous.getJob();
-    var applied = previous.getAppliedRevision();
+    var status = new SchemaMigrationStatus();
+    status.setObservedGeneration(migration.getMetadata().getGeneration());
+    status.setRevision(previous.getRevision());
+    status.setImage(previous.getImage());
+    status.setJob(previous.getJob());
+    status.setAppliedRevision(appliedRevision(migrated, previous));
+    status.setMigrated(migrated);
+    status.setHoldMechanism(observed.mechanism().name());
+    status.setStoppedReplicas(previous.getStoppedReplicas());
+
+    var images = migrated.stream().map(MigratedImage::getImage).collect(Collectors.toSet());
+    var release =
+        observed.heldPods().stream()
+            .filter(p -> images.contains(p.image()))
+            .map(HeldPod::name)
+            .toList();
+    var stillHeld = observed.heldPods().size() - release.size();
+    status.setHeldPods(stillHeld == 0 ? null : stillHeld);
+
     var createJob = false;
-    Verdict verdict = null;
-
+    Verdict verdict;
+    Optional<Scale> scale = Optional.empty();
     if (observed.source() instanceof MigrationSource.Invalid invalid) {
       verdict = Verdict.stalled(invalid.reason(), invalid.message());
       if (!Conditions.isTrueWithReason(
@@ -39,34 +72,54 @@ public final class Decision {
         events.add(Event.warning(invalid.reason(), invalid.message()));
       }
     } else {
-      revision = ((MigrationSource.Valid) observed.source()).revision();
-      job = MigrationJob.name(name, revision);
-      if (!revision.equals(applied)) {
-        var held =
-            deploymentExists
-                ? "Deployment \"%s\" held at 0 replicas".formatted(deployment)
-                : "Deployment \"%s\" not found yet".formatted(deployment);
-        var outcome = observed.job();
-        if (outcome instanceof JobOutcome.Absent) {
-          createJob = true;
-          verdict = migrating(job, revision, held, Optional.empty());
-        } else if (outcome instanceof JobOutcome.Running running) {
-          verdict = migrating(job, revision, held, running.note());
+      var wanted = (MigrationSource.Valid) observed.source();
+      var target = observed.deployment().orElseThrow(); // a Valid source has a target
+      var jobName = MigrationJob.name(migration.getMetadata().getName(), wanted.revision());
+      status.setRevision(wanted.revision());
+      status.setImage(wanted.image());
+      var done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
+      var hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
+      if (done) {
+        verdict =
+            Verdict.ready(
+                Reasons.MIGRATED,
+                "Image %s migrated (revision %s); %d of %d pods Ready"
+                    .formatted(
+                        wanted.image(),
+                        wanted.revision(),
+                        target.readyReplicas(),
+                        target.replicas()));
+      } else {
+        var run = observed.runs().stream().filter(r -> r.job().equals(jobName)).findFirst();
+        var blocking =
+            observed.runs().stream()
+                .filter(r -> !r.job().equals(jobName) && r.outcome() instanceof JobOutcome.Running)
+                .findFirst();
+        var outcome = run.map(MigrationRun::outcome).orElseGet(JobOutcome.Absent::new);
+        if (outcome instanceof JobOutcome.Absent && blocking.isPresent()) {
+          // One migration at a time: the newest image waits for the Job in flight to end.
+          status.setJob(blocking.get().job());
+          verdict =
+              Verdict.reconciling(
+                  Reasons.WAITING_FOR_JOB,
+                  "%s: waiting for Job \"%s\" (image %s) to end before migrating it"
+                      .formatted(hold.summary(), blocking.get().job(), blocking.get().image()));
         } else if (outcome instanceof JobOutcome.Failed failed) {
+          status.setJob(jobName);
           var message =
-              ("Job \"%s\" failed (%s): %s. %s: fix the migration (a changed migration starts a new"
-                      + " Job) or set annotation %s to run it again")
+              ("%s: Job \"%s\" failed (%s): %s. Fix the migration (a new image or migration starts"
+                      + " a new Job) or set annotation %s to run it again")
                   .formatted(
-                      job,
+                      hold.summary(),
+                      jobName,
                       failed.reason(),
                       failed.message(),
-                      held,
                       SchemaMigration.RETRY_ANNOTATION);
           verdict = Verdict.stalled(Reasons.MIGRATION_FAILED, message);
           // Once per failure; again only if the cause is read better later (the Job's Failed
           // condition can reach the cache before its pod's termination message does).
           var alreadyReported =
-              job.equals(previous.getJob())
+              jobName.equals(previous.getJob())
                   && Conditions.find(previous.getConditions(), Conditions.STALLED)
                       .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
                       .isPresent();
@@ -74,89 +127,227 @@ public final class Decision {
             events.add(
                 Event.warning(
                     Reasons.MIGRATION_FAILED,
-                    "Job %s failed: %s".formatted(job, failed.message())));
+                    "Job %s failed: %s".formatted(jobName, failed.message())));
           }
         } else {
-          applied = revision;
-          events.add(
-              Event.normal(
-                  Reasons.MIGRATED, "Job %s applied revision %s".formatted(job, revision)));
+          status.setJob(jobName);
+          createJob = outcome instanceof JobOutcome.Absent;
+          var costs = hold.costs(migration);
+          var message =
+              "%s: Job \"%s\" is migrating image %s (revision %s)"
+                  .formatted(hold.summary(), jobName, wanted.image(), wanted.revision());
+          if (outcome instanceof JobOutcome.Running running && running.note().isPresent()) {
+            message += "; " + running.note().get();
+          }
+          if (!costs.isEmpty()) {
+            message += ". " + String.join("; ", costs);
+            if (createJob) {
+              events.add(Event.warning(Reasons.HOLD_COSTS_CAPACITY, String.join("; ", costs)));
+            }
+          }
+          verdict = Verdict.reconciling(Reasons.MIGRATION_RUNNING, message);
         }
       }
-      if (verdict == null) {
-        verdict =
-            deploymentExists
-                ? Verdict.ready(
-                    Reasons.MIGRATED,
-                    "Revision %s migrated; Deployment \"%s\" at %d replicas"
-                        .formatted(revision, deployment, target))
-                : Verdict.stalled(
-                    Reasons.DEPLOYMENT_NOT_FOUND,
-                    "Revision %s migrated, but Deployment \"%s\" was not found in namespace \"%s\""
-                        .formatted(revision, deployment, migration.getMetadata().getNamespace()));
-      }
+      scale = stopOldPods(migration, target, done, wanted.image(), status);
     }
-
-    var status = new SchemaMigrationStatus();
-    status.setObservedGeneration(migration.getMetadata().getGeneration());
-    status.setRevision(revision);
-    status.setAppliedRevision(applied);
-    status.setJob(job);
     status.setConditions(
         Conditions.of(
             verdict,
             previous.getConditions(),
             Objects.requireNonNullElse(status.getObservedGeneration(), 0L),
             now));
-
+    if (!release.isEmpty()) {
+      events.add(
+          Event.normal(
+              Reasons.RELEASED,
+              "Released %d held pod(s) of migrated image(s) %s"
+                  .formatted(release.size(), heldImages(observed.heldPods(), images))));
+    }
+    var nudge =
+        observed
+            .deployment()
+            .flatMap(TargetDeployment::replicaFailure)
+            .filter(
+                failure -> observed.deployment().get().image().filter(images::contains).isPresent())
+            .map(failure -> new Nudge(images, failure));
     return new Plan(
         createJob,
-        scale(
-            observed,
-            deployment,
-            wantedReplicas(observed.source(), revision, applied, target),
-            revision),
+        release,
+        nudge,
+        scale,
         status.equals(previous) ? Optional.empty() : Optional.of(status),
         List.copyOf(events));
   }
 
   /**
-   * Held at 0 until the wanted revision is applied. When the source is invalid after an earlier
-   * success, the Deployment is left as it is: a deleted ConfigMap must not take the app down.
+   * The status an unexpected error leaves: what was known before, Reconciling with the error, for
+   * the generation now observed. JOSDK retries with back-off.
    */
-  private static Integer wantedReplicas(
-      MigrationSource source, String revision, String applied, int target) {
-    if (applied == null) {
-      return 0;
-    }
-    if (source instanceof MigrationSource.Invalid) {
-      return null;
-    }
-    return revision.equals(applied) ? target : 0;
+  public static SchemaMigrationStatus onError(
+      SchemaMigration migration, String error, Instant now) {
+    var previous = Objects.requireNonNullElseGet(migration.getStatus(), SchemaMigrationStatus::new);
+    var status = new SchemaMigrationStatus();
+    status.setObservedGeneration(previous.getObservedGeneration());
+    status.setRevision(previous.getRevision());
+    status.setImage(previous.getImage());
+    status.setJob(previous.getJob());
+    status.setAppliedRevision(previous.getAppliedRevision());
+    status.setMigrated(previous.getMigrated());
+    status.setHeldPods(previous.getHeldPods());
+    status.setHoldMechanism(previous.getHoldMechanism());
+    status.setStoppedReplicas(previous.getStoppedReplicas());
+    status.setConditions(
+        Conditions.of(
+            Verdict.reconciling(Reasons.RECONCILE_ERROR, "Retrying after error: " + error),
+            previous.getConditions(),
+            // The conditions speak of the status they sit in: its observedGeneration, not the
+            // spec's newest, which this reconcile never got to judge.
+            Objects.requireNonNullElse(previous.getObservedGeneration(), 0L),
+            now));
+    return status;
   }
 
-  private static Optional<Scale> scale(
-      Observation observed, String deployment, Integer wanted, String revision) {
-    var current = observed.deploymentReplicas();
-    if (current == null || wanted == null || current.equals(wanted)) {
-      return Optional.empty();
+  /**
+   * The Jobs in flight that succeeded join the migrated images, newest first, one entry an image.
+   * Only the Job status last named and the wanted revision's Job count: older Jobs are history
+   * (kept for `kubectl logs`), already absorbed or superseded.
+   */
+  private static List<MigratedImage> absorbSucceeded(
+      List<MigrationRun> runs, SchemaMigrationStatus previous, List<Event> events) {
+    var migrated = new ArrayList<>(previous.getMigrated());
+    for (var run : runs) {
+      var inFlight =
+          run.job().equals(previous.getJob())
+              || Objects.equals(run.revision(), previous.getRevision());
+      if (!inFlight
+          || !(run.outcome() instanceof JobOutcome.Succeeded)
+          || run.image() == null
+          || run.revision() == null) {
+        continue;
+      }
+      var entry = new MigratedImage(run.image(), run.revision());
+      if (migrated.contains(entry)) {
+        continue;
+      }
+      migrated.removeIf(m -> run.image().equals(m.getImage()));
+      migrated.add(0, entry);
+      events.add(
+          Event.normal(
+              Reasons.MIGRATED,
+              "Job %s migrated image %s (revision %s)"
+                  .formatted(run.job(), run.image(), run.revision())));
     }
-    var from = "Scaled Deployment %s from %d to %d replicas".formatted(deployment, current, wanted);
-    Event event;
-    if (wanted == 0) {
-      event = Event.normal(Reasons.HELD, from + " until revision " + revision + " is migrated");
-    } else if (current == 0) {
-      event = Event.normal(Reasons.RELEASED, from + ": revision " + revision + " is migrated");
-    } else {
-      event = Event.normal(Reasons.SCALED, from + " (spec.target.replicas)");
-    }
-    return Optional.of(new Scale(wanted, event));
+    return migrated.size() > MIGRATED_KEPT ? migrated.subList(0, MIGRATED_KEPT) : migrated;
   }
 
-  private static Verdict migrating(
-      String job, String revision, String held, Optional<String> note) {
-    var message = "Job \"%s\" is migrating to revision %s; %s".formatted(job, revision, held);
-    return Verdict.reconciling(
-        Reasons.MIGRATION_RUNNING, note.map(n -> message + "; " + n).orElse(message));
+  private static String appliedRevision(
+      List<MigratedImage> migrated, SchemaMigrationStatus previous) {
+    return migrated.isEmpty() ? previous.getAppliedRevision() : migrated.get(0).getRevision();
+  }
+
+  /**
+   * strategy StopOldPods: scale to 0 while the wanted image is not migrated, remembering the
+   * replicas in status, and back once it is. (Either strategy holds the new image's pods.)
+   */
+  private static Optional<Scale> stopOldPods(
+      SchemaMigration migration,
+      TargetDeployment target,
+      boolean done,
+      String image,
+      SchemaMigrationStatus status) {
+    var stopped = status.getStoppedReplicas();
+    if (!done && migration.getSpec().getStrategy() == Strategy.StopOldPods) {
+      if (target.replicas() == 0) {
+        return Optional.empty();
+      }
+      status.setStoppedReplicas(stopped == null ? target.replicas() : stopped);
+      return Optional.of(
+          new Scale(
+              0,
+              Event.normal(
+                  Reasons.HELD,
+                  "Scaled Deployment %s from %d to 0 replicas until image %s is migrated (strategy"
+                      + " StopOldPods)".formatted(target.name(), target.replicas(), image))));
+    }
+    if (done && stopped != null) {
+      status.setStoppedReplicas(null);
+      if (target.replicas() != stopped) {
+        return Optional.of(
+            new Scale(
+                stopped,
+                Event.normal(
+                    Reasons.RELEASED,
+                    "Scaled Deployment %s back to %d replicas: image %s is migrated"
+                        .formatted(target.name(), stopped, image))));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Set<String> heldImages(List<HeldPod> held, Set<String> migrated) {
+    return held.stream()
+        .map(HeldPod::image)
+        .filter(migrated::contains)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** What holding the wanted image means for the target, said as on-call reads it. */
+  private record Hold(
+      HoldMechanism mechanism,
+      TargetDeployment target,
+      String image,
+      List<MigratedImage> migrated,
+      int held) {
+
+    String summary() {
+      var images = migrated.stream().map(MigratedImage::getImage).toList();
+      var ready = target.readyReplicas();
+      if (images.contains(image)) {
+        return "%d pods of %s serving (nothing held)".formatted(ready, image);
+      }
+      // Held pods are never Ready, so the Ready pods are of a migrated image: the newest one.
+      var servingPart =
+          ready == 0
+              ? "no pods serving"
+              : images.isEmpty()
+                  ? "%d pods serving".formatted(ready)
+                  : "%d pods of %s serving".formatted(ready, images.get(0));
+      var heldPart =
+          switch (mechanism) {
+            case SchedulingGate -> held == 0 ? "held" : "held (%d pods gated)".formatted(held);
+            case AdmissionPolicy -> "held (its pods are refused at creation)";
+          };
+      return "%s; %s %s".formatted(servingPart, image, heldPart);
+    }
+
+    /** What the Deployment's own settings make the hold cost, beyond holding the new image. */
+    List<String> costs(SchemaMigration migration) {
+      var costs = new ArrayList<String>();
+      if (migration.getSpec().getStrategy() == Strategy.StopOldPods) {
+        return costs;
+      }
+      if (TargetDeployment.RECREATE.equals(target.strategy())) {
+        costs.add(
+            "Deployment strategy Recreate stops all %d old pods while the new image is held"
+                .formatted(target.replicas()));
+      } else if (target.maxUnavailable() > 0) {
+        costs.add(
+            ("maxUnavailable lets %d of %d old pods stop while the new image is held (set it to 0"
+                    + " to keep them all)")
+                .formatted(
+                    Math.min(target.maxUnavailable(), target.replicas()), target.replicas()));
+      }
+      var jobDeadline =
+          Optional.ofNullable(migration.getSpec().getJob())
+              .orElseGet(JobSettings::new)
+              .activeDeadlineSecondsOrDefault();
+      if (target.progressDeadlineSeconds() < jobDeadline) {
+        costs.add(
+            ("progressDeadlineSeconds %d is shorter than the Job's activeDeadlineSeconds %d: the"
+                    + " Deployment may report ProgressDeadlineExceeded while held")
+                .formatted(target.progressDeadlineSeconds(), jobDeadline));
+      }
+      return costs;
+    }
   }
 }

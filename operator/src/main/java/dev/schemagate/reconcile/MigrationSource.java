@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.TargetDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -18,17 +20,38 @@ import java.util.TreeMap;
 public sealed interface MigrationSource {
   int REVISION_LENGTH = 10;
 
-  record Valid(String revision) implements MigrationSource {}
+  /** {@code image}: the target's app image that this revision migrates. */
+  record Valid(String revision, String image) implements MigrationSource {}
 
   /** The spec cannot work as it stands; no Job is started until it can. */
   record Invalid(String reason, String message) implements MigrationSource {}
 
   /**
    * @param configMap the ConfigMap named by spec.flyway, or null when absent or not applicable
+   * @param target the target Deployment, empty when it does not exist
    */
-  static MigrationSource resolve(SchemaMigration migration, ConfigMap configMap) {
+  static MigrationSource resolve(
+      SchemaMigration migration, ConfigMap configMap, Optional<TargetDeployment> target) {
     var spec = migration.getSpec();
+    var namespace = migration.getMetadata().getNamespace();
+    if (target.isEmpty()) {
+      return new Invalid(
+          Reasons.DEPLOYMENT_NOT_FOUND,
+          "Deployment \"%s\" not found in namespace \"%s\": nothing to migrate for until it exists"
+              .formatted(spec.getTarget().getDeployment(), namespace));
+    }
+    var image = target.get().image();
+    if (image.isEmpty()) {
+      return new Invalid(
+          Reasons.CONTAINER_NOT_FOUND,
+          "Deployment \"%s\" has no container \"%s\" (it has %s): fix spec.target.container"
+              .formatted(
+                  spec.getTarget().getDeployment(),
+                  spec.getTarget().getContainer(),
+                  target.get().containers()));
+    }
     var digest = new Digest();
+    digest.add("target.image", image.get());
     digest.add("database.secret", spec.getDatabase().getUrlSecretRef().getName());
     digest.add("database.key", spec.getDatabase().getUrlSecretRef().getKey());
     digest.add(
@@ -42,7 +65,7 @@ public sealed interface MigrationSource {
         return new Invalid(
             Reasons.CONFIG_MAP_NOT_FOUND,
             "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix spec.flyway.configMapRef.name"
-                .formatted(name, migration.getMetadata().getNamespace()));
+                .formatted(name, namespace));
       }
       var scripts = new TreeMap<String, String>();
       Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
@@ -66,7 +89,7 @@ public sealed interface MigrationSource {
       digest.add("command.command", command.getCommand());
       digest.add("command.args", command.getArgs());
     }
-    return new Valid(digest.revision());
+    return new Valid(digest.revision(), image.get());
   }
 
   /** Length-prefixed fields, so that no two different inputs can read as the same bytes. */

@@ -1,16 +1,25 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.job.JobOutcome;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.MigrationRun;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the decision needs, as plain data read from the caches.
  *
- * @param job the Job of the wanted revision (Absent when the source is invalid)
- * @param deploymentReplicas spec.replicas of the target Deployment, null when it does not exist
+ * @param runs the SchemaMigration's migration Jobs, in any order
+ * @param deployment the target Deployment, empty when it does not exist
+ * @param heldPods the target's pods that admission gated
+ * @param mechanism how this cluster holds pods
  */
 public record Observation(
     SchemaMigration migration,
     MigrationSource source,
-    JobOutcome job,
-    Integer deploymentReplicas) {}
+    List<MigrationRun> runs,
+    Optional<TargetDeployment> deployment,
+    List<HeldPod> heldPods,
+    HoldMechanism mechanism) {}

@@ -3,20 +3,28 @@ package dev.schemagate.reconcile;
 import dev.schemagate.api.SchemaMigrationStatus;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one reconcile does. Empty parts mean no API call.
  *
- * @param createJob create the Job of status.revision
- * @param scale set the Deployment's spec.replicas
+ * @param createJob create the Job of status.revision for status.image
+ * @param release held pods to release: their image has been migrated
+ * @param nudge make the target's refused ReplicaSets of these images try again
+ * @param scale strategy StopOldPods: set the Deployment's spec.replicas
  * @param status the new status, empty when it is unchanged
  * @param events what happened, beside the events of the actions themselves
  */
 public record Plan(
     boolean createJob,
+    List<String> release,
+    Optional<Nudge> nudge,
     Optional<Scale> scale,
     Optional<SchemaMigrationStatus> status,
     List<Event> events) {
+
+  /** {@code token} identifies the refusal, so that each is answered once. */
+  public record Nudge(Set<String> images, String token) {}
 
   public record Scale(int replicas, Event event) {}
 

@@ -9,9 +9,11 @@ public final class Reasons {
   public static final String MIGRATION_FAILED = "MigrationFailed";
   public static final String MIGRATED = "Migrated";
   public static final String DEPLOYMENT_NOT_FOUND = "DeploymentNotFound";
+  public static final String CONTAINER_NOT_FOUND = "ContainerNotFound";
+  public static final String WAITING_FOR_JOB = "WaitingForJob";
+  public static final String HOLD_COSTS_CAPACITY = "HoldCostsCapacity";
   public static final String RELEASED = "Released";
   public static final String HELD = "Held";
-  public static final String SCALED = "Scaled";
   public static final String RECONCILE_ERROR = "ReconcileError";
 
   private Reasons() {}

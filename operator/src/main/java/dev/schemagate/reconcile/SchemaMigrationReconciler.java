@@ -3,8 +3,12 @@ package dev.schemagate.reconcile;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.gate.DeploymentGate;
-import dev.schemagate.job.JobOutcome;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.PodGate;
+import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.MigrationRun;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -28,6 +32,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -45,52 +50,24 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   private static final String BY_CONFIG_MAP = "by-config-map";
 
   private final String runnerImage;
+  private final HoldMechanism mechanism;
   private final Clock clock;
 
-  public SchemaMigrationReconciler(String runnerImage, Clock clock) {
+  public SchemaMigrationReconciler(String runnerImage, HoldMechanism mechanism, Clock clock) {
     this.runnerImage = runnerImage;
+    this.mechanism = mechanism;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<SchemaMigration> reconcile(
       SchemaMigration migration, Context<SchemaMigration> context) {
-    var configMap =
-        migration.getSpec().getFlyway() == null
-            ? null
-            : context.getSecondaryResource(ConfigMap.class).orElse(null);
-    var source = MigrationSource.resolve(migration, configMap);
-    JobOutcome job = new JobOutcome.Absent();
-    if (source instanceof MigrationSource.Valid valid) {
-      var jobName = MigrationJob.name(migration.getMetadata().getName(), valid.revision());
-      var pods =
-          context
-              .getSecondaryResourcesAsStream(Pod.class)
-              .filter(
-                  p ->
-                      valid
-                          .revision()
-                          .equals(p.getMetadata().getLabels().get(MigrationJob.REVISION_LABEL)))
-              .toList();
-      job =
-          JobOutcome.of(
-              context
-                  .getSecondaryResourcesAsStream(Job.class)
-                  .filter(j -> jobName.equals(j.getMetadata().getName()))
-                  .findFirst()
-                  .orElse(null),
-              pods);
-    }
-    var replicas =
-        context
-            .getSecondaryResource(Deployment.class)
-            .map(d -> d.getSpec().getReplicas())
-            .orElse(null);
+    var deployment = context.getSecondaryResource(Deployment.class);
+    var plan = Decision.decide(observe(migration, context, deployment, mechanism), clock.instant());
+    var namespace = migration.getMetadata().getNamespace();
 
-    var plan = Decision.decide(new Observation(migration, source, job, replicas), clock.instant());
-
-    // Status first: the pod admission policy (charts/schemagate) reads status.revision and
-    // status.appliedRevision, so a released Deployment's pods are admitted as soon as it scales.
+    // Status first: the admission policies read status.migrated, so a released image's pods are
+    // admitted before any of them is ungated or re-created.
     plan.status()
         .ifPresent(
             s ->
@@ -98,30 +75,81 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
                     migration, withStatus(migration, s), context));
     var client = context.getClient();
     var events = new EventRecorder(client, clock);
-    if (plan.createJob()) {
-      var revision = ((MigrationSource.Valid) source).revision();
-      if (createJob(context, MigrationJob.build(migration, revision, runnerImage))) {
-        events.record(
-            migration,
-            Plan.Event.normal(
-                Reasons.MIGRATION_STARTED,
-                "Started Job %s for revision %s"
-                    .formatted(
-                        MigrationJob.name(migration.getMetadata().getName(), revision), revision)));
-      }
+    var status = plan.status().orElse(migration.getStatus());
+    if (plan.createJob()
+        && createJob(
+            context,
+            MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage))) {
+      events.record(
+          migration,
+          Plan.Event.normal(
+              Reasons.MIGRATION_STARTED,
+              "Started Job %s to migrate image %s (revision %s)"
+                  .formatted(status.getJob(), status.getImage(), status.getRevision())));
     }
+    var gate = new PodGate(client);
+    plan.release().forEach(pod -> gate.release(namespace, pod));
+    plan.nudge()
+        .ifPresent(
+            n ->
+                gate.nudge(
+                    deployment.orElseThrow(),
+                    migration.getSpec().getTarget().getContainer(),
+                    n.images(),
+                    n.token()));
     plan.scale()
         .ifPresent(
             scale -> {
               new DeploymentGate(client)
                   .scale(
-                      migration.getMetadata().getNamespace(),
-                      migration.getSpec().getTarget().getDeployment(),
-                      scale.replicas());
+                      namespace, migration.getSpec().getTarget().getDeployment(), scale.replicas());
               events.record(migration, scale.event());
             });
     plan.events().forEach(e -> events.record(migration, e));
     return UpdateControl.noUpdate();
+  }
+
+  /** What the caches say about this SchemaMigration, as the decision's plain data. */
+  static Observation observe(
+      SchemaMigration migration,
+      Context<SchemaMigration> context,
+      Optional<Deployment> deployment,
+      HoldMechanism mechanism) {
+    var container = migration.getSpec().getTarget().getContainer();
+    var target = deployment.map(d -> TargetDeployment.of(d, container));
+    var configMap =
+        migration.getSpec().getFlyway() == null
+            ? null
+            : context.getSecondaryResource(ConfigMap.class).orElse(null);
+    var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
+    var migrationPods =
+        pods.stream().filter(p -> labels(p).containsKey(MigrationJob.REVISION_LABEL)).toList();
+    var runs =
+        context
+            .getSecondaryResourcesAsStream(Job.class)
+            .map(job -> MigrationRun.of(job, migrationPods))
+            .toList();
+    var held =
+        pods.stream()
+            .filter(p -> labels(p).containsKey(PodGate.HELD_BY))
+            .map(
+                p ->
+                    new HeldPod(
+                        p.getMetadata().getName(),
+                        TargetDeployment.appImage(p.getSpec().getContainers(), container)
+                            .orElse("")))
+            .toList();
+    return new Observation(
+        migration,
+        MigrationSource.resolve(migration, configMap, target),
+        runs,
+        target,
+        held,
+        mechanism);
+  }
+
+  private static Map<String, String> labels(Pod pod) {
+    return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
   }
 
   /** False when the Job already existed: the informer had not caught up with an earlier create. */
@@ -160,26 +188,9 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
   @Override
   public ErrorStatusUpdateControl<SchemaMigration> updateErrorStatus(
       SchemaMigration migration, Context<SchemaMigration> context, Exception e) {
-    // Unexpected trouble talking to the API server: say so on the resource; JOSDK retries with
-    // back-off.
-    var previous = Optional.ofNullable(migration.getStatus()).orElseGet(SchemaMigrationStatus::new);
-    var status = new SchemaMigrationStatus();
-    status.setObservedGeneration(previous.getObservedGeneration());
-    status.setRevision(previous.getRevision());
-    status.setAppliedRevision(previous.getAppliedRevision());
-    status.setJob(previous.getJob());
-    status.setConditions(
-        Conditions.of(
-            new Conditions.Verdict(
-                false,
-                true,
-                false,
-                Reasons.RECONCILE_ERROR,
-                "Retrying after error: " + e.getMessage()),
-            previous.getConditions(),
-            Optional.ofNullable(migration.getMetadata().getGeneration()).orElse(0L),
-            clock.instant()));
-    return ErrorStatusUpdateControl.patchStatus(withStatus(migration, status));
+    // Unexpected trouble talking to the API server: say so on the resource; JOSDK retries.
+    return ErrorStatusUpdateControl.patchStatus(
+        withStatus(migration, Decision.onError(migration, e.getMessage(), clock.instant())));
   }
 
   @Override
@@ -219,24 +230,32 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
             .withNamespacesInheritedFromController()
             .build();
-    // Migration pods carry the termination message of a failed run; they map back by instance
-    // label.
-    var pods =
+    // (No type label: the label's value names a SchemaMigration.)
+    // Migration pods carry the termination message of a failed run and say first that it
+    // succeeded; they map back by instance label.
+    var migrationPods =
         InformerEventSourceConfiguration.from(Pod.class, SchemaMigration.class)
+            .withName("migration-pods")
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(
-                pod ->
-                    Set.of(
-                        new ResourceID(
-                            pod.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL),
-                            pod.getMetadata().getNamespace())))
+                Mappers.fromLabel(MigrationJob.INSTANCE_LABEL, null, SchemaMigration.class))
+            .withNamespacesInheritedFromController()
+            .build();
+    // Held pods: admission labelled them with the SchemaMigration that holds them.
+    var heldPods =
+        InformerEventSourceConfiguration.from(Pod.class, SchemaMigration.class)
+            .withName("held-pods")
+            .withLabelSelector(PodGate.HELD_BY)
+            .withSecondaryToPrimaryMapper(
+                Mappers.fromLabel(PodGate.HELD_BY, null, SchemaMigration.class))
             .withNamespacesInheritedFromController()
             .build();
     return List.of(
         new InformerEventSource<>(deployments, context),
         new InformerEventSource<>(configMaps, context),
         new InformerEventSource<>(jobs, context),
-        new InformerEventSource<>(pods, context));
+        new InformerEventSource<>(migrationPods, context),
+        new InformerEventSource<>(heldPods, context));
   }
 
   /**

@@ -79,6 +79,16 @@ class JobOutcomeTest {
   }
 
   @Test
+  void aSucceededPodIsSucceededBeforeTheJobSaysSo() {
+    var succeeded = terminated("p", 0, "", "2026-11-24T09:00:00Z");
+    succeeded.getStatus().setPhase("Succeeded");
+    assertThat(JobOutcome.of(job(), List.of(succeeded))).isEqualTo(new JobOutcome.Succeeded());
+    // Exit 0 on a pod still reported Running (the kubelet's phase lags) is not yet success.
+    assertThat(JobOutcome.of(job(), List.of(terminated("q", 0, "", "2026-11-24T09:00:00Z"))))
+        .isInstanceOf(JobOutcome.Running.class);
+  }
+
+  @Test
   void failedCarriesTheLatestPodTerminationMessage() {
     var pods =
         List.of(

@@ -8,12 +8,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import org.junit.jupiter.api.Test;
 
 class MigrationJobTest {
+  static final String APP = "registry.example.com/basketball-api:1.8.0";
+
   @Test
   void flywayJobRunsTheRunnerOnTheMountedConfigMap() {
     var migration = Fixtures.flywayMigration();
     migration.getSpec().getFlyway().setBaselineVersion("7");
 
-    var job = MigrationJob.build(migration, "5c1f0a9e2b", "schemagate:0.1.0");
+    var job = MigrationJob.build(migration, "5c1f0a9e2b", APP, "schemagate:0.1.0");
 
     assertThat(job.getMetadata().getName()).isEqualTo("basketball-api-5c1f0a9e2b");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("basketball");
@@ -83,12 +85,14 @@ class MigrationJobTest {
     limits.setActiveDeadlineSeconds(120L);
     migration.getSpec().setJob(limits);
 
-    var job = MigrationJob.build(migration, "abcdef0123", "schemagate:0.1.0");
+    var job = MigrationJob.build(migration, "abcdef0123", APP, "schemagate:0.1.0");
 
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(120L);
     var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(container.getImage()).isEqualTo("registry.example.com/basketball-api:1.8.0");
+    assertThat(container.getImage()).isEqualTo(APP);
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(MigrationJob.IMAGE_ANNOTATION, APP);
     assertThat(container.getCommand()).containsExactly("alembic");
     assertThat(container.getArgs()).containsExactly("upgrade", "head");
     assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DATABASE_URL");
@@ -99,7 +103,18 @@ class MigrationJobTest {
 
   @Test
   void sameInputsBuildTheSameJob() {
-    assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", "i"))
-        .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", "i"));
+    assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"))
+        .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"));
+  }
+
+  @Test
+  void aCommandWithAnImageOfItsOwnRunsThere() {
+    var migration = Fixtures.commandMigration();
+    migration.getSpec().getCommand().setImage("registry.example.com/migrator:2");
+    var job = MigrationJob.build(migration, "r", APP, "schemagate:0.1.0");
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/migrator:2");
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(MigrationJob.IMAGE_ANNOTATION, APP);
   }
 }

@@ -6,52 +6,116 @@ import static dev.schemagate.reconcile.Conditions.STALLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
+import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.Strategy;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.JobOutcome;
+import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.MigrationRun;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The decision table of issue 3: each case is one observed state and what SchemaGate must do. */
+/**
+ * The decision table: each test is a sequence of observed states and what SchemaGate must do. The
+ * world below stands in for the API server: it keeps the status the plan writes, the Jobs it
+ * creates, and the pods admission held.
+ */
 class DecisionTest {
   static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
-  static final JobOutcome ABSENT = new JobOutcome.Absent();
-  static final JobOutcome RUNNING = new JobOutcome.Running(Optional.empty());
-  static final JobOutcome SUCCEEDED = new JobOutcome.Succeeded();
+  static final String V17 = "registry.example.com/basketball-api:1.7";
+  static final String V18 = "registry.example.com/basketball-api:1.8";
+  static final String V19 = "registry.example.com/basketball-api:1.9";
   static final JobOutcome FAILED =
       new JobOutcome.Failed(
           "BackoffLimitExceeded",
           "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
 
   final SchemaMigration migration = Fixtures.flywayMigration();
-  final ConfigMap configMap = Fixtures.migrationsUpToV8();
-  final String revision = revision(configMap);
-  final String job = "basketball-api-" + revision;
+  ConfigMap configMap = Fixtures.migrationsUpToV8();
+  Optional<TargetDeployment> deployment = Optional.of(Fixtures.target(V17, 3, 3));
+  final Map<String, MigrationRun> jobs = new LinkedHashMap<>();
+  final List<HeldPod> held = new ArrayList<>();
+  HoldMechanism mechanism = HoldMechanism.SchedulingGate;
+  Plan last;
 
-  String revision(ConfigMap cm) {
-    return ((MigrationSource.Valid) MigrationSource.resolve(migration, cm)).revision();
+  Plan decide() {
+    return decide(T0);
   }
 
-  /** Decides, then stores the new status on the resource, as the API server would. */
-  Plan decide(ConfigMap cm, JobOutcome outcome, Integer replicas) {
-    var plan =
+  /** Decides, then does what the plan says as the API server and admission would. */
+  Plan decide(Instant now) {
+    var source = MigrationSource.resolve(migration, configMap, deployment);
+    last =
         Decision.decide(
-            new Observation(migration, MigrationSource.resolve(migration, cm), outcome, replicas),
-            T0);
-    plan.status().ifPresent(migration::setStatus);
-    return plan;
+            new Observation(
+                migration,
+                source,
+                List.copyOf(jobs.values()),
+                deployment,
+                List.copyOf(held),
+                mechanism),
+            now);
+    last.status().ifPresent(migration::setStatus);
+    if (last.createJob()) {
+      var status = migration.getStatus();
+      jobs.put(
+          status.getJob(),
+          new MigrationRun(
+              status.getJob(),
+              status.getRevision(),
+              status.getImage(),
+              new JobOutcome.Running(Optional.empty())));
+    }
+    held.removeIf(p -> last.release().contains(p.name()));
+    return last;
   }
 
-  Plan decide(JobOutcome outcome, Integer replicas) {
-    return decide(configMap, outcome, replicas);
+  /** The Job of the wanted revision ends so. */
+  void jobEnds(JobOutcome outcome) {
+    var status = migration.getStatus();
+    var run = jobs.get(status.getJob());
+    jobs.put(run.job(), new MigrationRun(run.job(), run.revision(), run.image(), outcome));
+  }
+
+  /** Someone sets the Deployment's image (kubectl set image, a GitOps commit). */
+  void rollOut(String image) {
+    var d = deployment.orElseThrow();
+    deployment = Optional.of(Fixtures.target(image, d.replicas(), d.readyReplicas()));
+  }
+
+  /** The Deployment's rolling update creates pods of its image; admission gates them. */
+  void podsCreated(int count) {
+    var image = deployment.orElseThrow().image().orElseThrow();
+    for (var i = 0; i < count; i++) {
+      held.add(new HeldPod("basketball-api-" + held.size() + "-" + image.hashCode(), image));
+    }
+  }
+
+  /** A first install ends Ready with 1.7 migrated. */
+  void installed() {
+    decide();
+    jobEnds(new JobOutcome.Succeeded());
+    decide();
+    assertState(READY, Reasons.MIGRATED);
   }
 
   Condition condition(String type) {
     return Conditions.find(migration.getStatus().getConditions(), type).orElseThrow();
+  }
+
+  String message() {
+    return condition(READY).getMessage();
   }
 
   void assertState(String trueCondition, String reason) {
@@ -67,80 +131,111 @@ class DecisionTest {
         .isEqualTo(migration.getMetadata().getGeneration());
   }
 
-  @Test
-  void firstInstallStartsTheJobAndHoldsTheDeployment() {
-    var plan = decide(ABSENT, 1);
-
-    assertThat(plan.createJob()).isTrue();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
-    assertThat(plan.scale().get().event().reason()).isEqualTo(Reasons.HELD);
-    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
-    assertThat(condition(READY).getMessage()).contains(job).contains("held at 0 replicas");
-    assertThat(migration.getStatus().getRevision()).isEqualTo(revision).hasSize(10);
-    assertThat(migration.getStatus().getJob()).isEqualTo(job);
-    assertThat(migration.getStatus().getAppliedRevision()).isNull();
+  List<String> migratedImages() {
+    return migration.getStatus().getMigrated().stream().map(MigratedImage::getImage).toList();
   }
 
-  @Test
-  void runningJobWritesNothingMore() {
-    decide(ABSENT, 1);
-    var plan = decide(RUNNING, 0);
-
+  void assertNothingToDo(Plan plan) {
     assertThat(plan.createJob()).isFalse();
+    assertThat(plan.release()).isEmpty();
+    assertThat(plan.nudge()).isEmpty();
     assertThat(plan.scale()).isEmpty();
     assertThat(plan.status()).isEmpty();
     assertThat(plan.events()).isEmpty();
   }
 
   @Test
-  void runningJobSurfacesWhatHoldsItUp() {
-    decide(ABSENT, 0);
-    decide(
-        new JobOutcome.Running(
-            Optional.of("pod p: CreateContainerConfigError: secret \"basketball-db\" not found")),
-        0);
+  void firstInstallRunsTheJobForTheDeploymentsImageAndHoldsItsPods() {
+    deployment = Optional.of(Fixtures.target(V17, 3, 0));
+    podsCreated(3);
+    var plan = decide();
 
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.release()).isEmpty();
+    assertThat(plan.scale()).isEmpty();
     assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
-    assertThat(condition(READY).getMessage()).endsWith("secret \"basketball-db\" not found");
+    var status = migration.getStatus();
+    assertThat(status.getImage()).isEqualTo(V17);
+    assertThat(status.getRevision()).hasSize(10);
+    assertThat(status.getJob())
+        .isEqualTo(MigrationJob.name("basketball-api", status.getRevision()));
+    assertThat(status.getMigrated()).isEmpty();
+    assertThat(status.getHeldPods()).isEqualTo(3);
+    assertThat(status.getHoldMechanism()).isEqualTo("SchedulingGate");
+    assertThat(message()).startsWith("no pods serving; " + V17 + " held (3 pods gated)");
   }
 
   @Test
-  void successReleasesTheDeployment() {
-    decide(ABSENT, 1);
-    var plan = decide(SUCCEEDED, 0);
+  void successMigratesTheImageAndReleasesItsHeldPods() {
+    podsCreated(3);
+    decide();
+    jobEnds(new JobOutcome.Succeeded());
 
-    assertThat(plan.createJob()).isFalse();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(3);
-    assertThat(plan.scale().get().event().reason()).isEqualTo(Reasons.RELEASED);
-    assertThat(plan.events()).extracting(Plan.Event::reason).containsExactly(Reasons.MIGRATED);
+    var plan = decide();
+
+    assertThat(plan.release()).hasSize(3);
+    assertThat(held).isEmpty();
+    assertThat(plan.events())
+        .extracting(Plan.Event::reason)
+        .containsExactly(Reasons.MIGRATED, Reasons.RELEASED);
     assertState(READY, Reasons.MIGRATED);
-    assertThat(migration.getStatus().getAppliedRevision()).isEqualTo(revision);
+    assertThat(migratedImages()).containsExactly(V17);
+    assertThat(migration.getStatus().getAppliedRevision())
+        .isEqualTo(migration.getStatus().getRevision());
+    assertThat(migration.getStatus().getHeldPods()).isNull();
+    assertThat(message()).startsWith("Image " + V17 + " migrated").endsWith("3 of 3 pods Ready");
   }
 
   @Test
   void steadyStateWritesNothing() {
-    decide(ABSENT, 1);
-    decide(SUCCEEDED, 0);
-    // The Job may be garbage-collected later: an applied revision needs no Job.
-    for (var outcome : new JobOutcome[] {SUCCEEDED, ABSENT}) {
-      var plan = decide(outcome, 3);
-      assertThat(plan.createJob()).isFalse();
-      assertThat(plan.scale()).isEmpty();
-      assertThat(plan.status()).isEmpty();
-      assertThat(plan.events()).isEmpty();
-    }
+    installed();
+    assertNothingToDo(decide());
+    // The Job may be garbage-collected later: a migrated image needs no Job.
+    jobs.clear();
+    assertNothingToDo(decide());
   }
 
   @Test
-  void failureStallsWithTheSqlErrorOnceAndKeepsTheHold() {
-    decide(ABSENT, 1);
-    var plan = decide(FAILED, 0);
+  void upgradeHoldsTheNewImageWhileTheOldKeepsServing() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.scale()).isEmpty();
+    assertThat(plan.release()).isEmpty();
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(migration.getStatus().getImage()).isEqualTo(V18);
+    assertThat(migratedImages()).containsExactly(V17);
+    assertThat(message())
+        .startsWith("3 pods of " + V17 + " serving; " + V18 + " held (1 pods gated)");
+
+    jobEnds(new JobOutcome.Succeeded());
+    var released = decide();
+    assertThat(released.release()).hasSize(1);
+    assertThat(migratedImages()).containsExactly(V18, V17);
+    assertState(READY, Reasons.MIGRATED);
+  }
+
+  @Test
+  void failedUpgradeStallsWithTheSqlErrorOnceAndTheOldImageServes() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(FAILED);
+
+    var plan = decide();
 
     assertState(STALLED, Reasons.MIGRATION_FAILED);
     assertThat(condition(STALLED).getMessage())
+        .startsWith("3 pods of " + V17 + " serving; " + V18 + " held (1 pods gated): Job")
         .contains("type \"division\" already exists")
         .contains("BackoffLimitExceeded")
         .contains(SchemaMigration.RETRY_ANNOTATION);
+    assertThat(plan.release()).isEmpty();
     assertThat(plan.scale()).isEmpty();
     assertThat(plan.createJob()).isFalse();
     assertThat(plan.events())
@@ -151,220 +246,385 @@ class DecisionTest {
               assertThat(e.reason()).isEqualTo(Reasons.MIGRATION_FAILED);
               assertThat(e.message()).contains("42710");
             });
-
-    var again = decide(FAILED, 0);
-    assertThat(again.events()).isEmpty();
-    assertThat(again.status()).isEmpty();
+    assertThat(migratedImages()).containsExactly(V17);
+    assertNothingToDo(decide());
   }
 
   @Test
   void aFailureFirstSeenWithoutItsPodMessageIsReportedAgainWithIt() {
-    decide(ABSENT, 1);
-    var early =
-        decide(
-            new JobOutcome.Failed(
-                "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
-            0);
-    assertThat(early.events())
+    decide();
+    jobEnds(
+        new JobOutcome.Failed(
+            "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+    assertThat(decide().events())
         .singleElement()
         .satisfies(e -> assertThat(e.message()).contains("backoff limit"));
 
-    var withPod = decide(FAILED, 0);
-    assertThat(withPod.events())
+    jobEnds(FAILED);
+    assertThat(decide().events())
         .singleElement()
         .satisfies(e -> assertThat(e.message()).contains("42710"));
     assertThat(condition(STALLED).getMessage()).contains("type \"division\" already exists");
-    assertThat(decide(FAILED, 0).events()).isEmpty();
+    assertThat(decide().events()).isEmpty();
   }
 
   @Test
-  void fixedRevisionAfterFailureStartsANewJob() {
-    decide(ABSENT, 1);
-    decide(FAILED, 0);
-    var fixed =
-        Fixtures.migrations(
-            Map.of(
-                "V7__create_rosters.sql",
-                Fixtures.V7,
-                "V8__add_team_model.sql",
-                Fixtures.FIXED_V8 + "\n-- fixed"));
+  void fixedImageAfterAFailedUpgradeRunsItsOwnJobAndRollsOut() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(FAILED);
+    decide();
 
-    var plan = decide(fixed, ABSENT, 0);
+    rollOut(V19);
+    podsCreated(1);
+    var plan = decide();
 
     assertThat(plan.createJob()).isTrue();
-    assertThat(migration.getStatus().getRevision())
-        .isEqualTo(revision(fixed))
-        .isNotEqualTo(revision);
-    assertThat(migration.getStatus().getJob()).isEqualTo("basketball-api-" + revision(fixed));
-    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
-  }
-
-  @Test
-  void retryAnnotationMakesANewRevisionOfTheSameMigration() {
-    decide(ABSENT, 1);
-    decide(FAILED, 0);
-    migration
-        .getMetadata()
-        .setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "2026-11-24T09:30"));
-
-    var plan = decide(ABSENT, 0);
-
-    assertThat(plan.createJob()).isTrue();
-    assertThat(migration.getStatus().getRevision()).isNotEqualTo(revision);
-    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
-  }
-
-  @Test
-  void missingDeploymentDoesNotStopTheMigrationAndIsHeldOnceCreated() {
-    var plan = decide(ABSENT, null);
-    assertThat(plan.createJob()).isTrue();
-    assertThat(plan.scale()).isEmpty();
-    assertThat(condition(READY).getMessage()).contains("not found yet");
-
-    var created = decide(RUNNING, 1);
-    assertThat(created.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
-  }
-
-  @Test
-  void migratedButDeploymentMissingStallsUntilItAppears() {
-    decide(ABSENT, null);
-    decide(SUCCEEDED, null);
-    assertState(STALLED, Reasons.DEPLOYMENT_NOT_FOUND);
-    assertThat(migration.getStatus().getAppliedRevision()).isEqualTo(revision);
-
-    var plan = decide(ABSENT, 1);
-    assertThat(plan.createJob()).isFalse();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(3);
+    assertThat(migration.getStatus().getImage()).isEqualTo(V19);
+    jobEnds(new JobOutcome.Succeeded());
+    var released = decide();
+    // The 1.8 pod was deleted by its ReplicaSet in reality; only 1.9's is released here.
+    assertThat(released.release()).hasSize(1);
+    assertThat(migratedImages()).containsExactly(V19, V17);
     assertState(READY, Reasons.MIGRATED);
   }
 
   @Test
-  void jobDeletedWhileRunningIsCreatedAgain() {
-    decide(ABSENT, 1);
-    decide(RUNNING, 0);
+  void revertingTheImageEndsTheHoldAtOnceAndRunsNothing() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(FAILED);
+    decide();
 
-    var plan = decide(ABSENT, 0);
+    rollOut(V17); // kubectl rollout undo: the ReplicaSet of 1.8 deletes its held pod
+    held.clear();
+    var plan = decide();
 
+    assertThat(plan.createJob()).isFalse();
+    assertState(READY, Reasons.MIGRATED);
+    assertThat(migration.getStatus().getImage()).isEqualTo(V17);
+    assertThat(migratedImages()).containsExactly(V17);
+  }
+
+  @Test
+  void anOldPodReplacedDuringAHoldIsNotHeld() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    // A node drain replaced a 1.7 pod: admission saw a migrated image and did not gate it, and
+    // were it gated (a stale policy cache), the operator releases it.
+    held.add(new HeldPod("basketball-api-old", V17));
+
+    var plan = decide();
+
+    assertThat(plan.release()).containsExactly("basketball-api-old");
+    assertThat(held).extracting(HeldPod::image).containsExactly(V18);
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+  }
+
+  @Test
+  void anHpaScalingDuringAHoldChangesOnlyTheCount() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    deployment = Optional.of(Fixtures.target(V18, 6, 5));
+    podsCreated(1);
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isFalse();
+    assertThat(plan.scale()).isEmpty();
+    assertThat(plan.release()).isEmpty();
+    assertThat(migration.getStatus().getHeldPods()).isEqualTo(2);
+    assertThat(message())
+        .startsWith("5 pods of " + V17 + " serving; " + V18 + " held (2 pods gated)");
+  }
+
+  @Test
+  void twoImagesInFlightRunOneAfterTheOtherAndTheNewestWins() {
+    installed();
+    rollOut(V18);
+    decide();
+    var job18 = migration.getStatus().getJob();
+    rollOut(V19);
+
+    var waiting = decide();
+
+    assertThat(waiting.createJob()).isFalse();
+    assertState(RECONCILING, Reasons.WAITING_FOR_JOB);
+    assertThat(migration.getStatus().getImage()).isEqualTo(V19);
+    assertThat(migration.getStatus().getJob()).isEqualTo(job18);
+    assertThat(message()).contains("waiting for Job \"" + job18 + "\" (image " + V18 + ")");
+
+    jobs.put(
+        job18,
+        new MigrationRun(job18, jobs.get(job18).revision(), V18, new JobOutcome.Succeeded()));
+    var next = decide();
+
+    assertThat(next.createJob()).isTrue();
+    assertThat(migratedImages()).containsExactly(V18, V17);
+    assertThat(migration.getStatus().getJob()).isNotEqualTo(job18);
+    jobEnds(new JobOutcome.Succeeded());
+    decide();
+    assertThat(migratedImages()).containsExactly(V19, V18, V17);
+    assertThat(jobs).hasSize(3);
+  }
+
+  @Test
+  void aChangedMigrationForTheRunningImageRunsWithoutHoldingAnything() {
+    installed();
+    configMap =
+        Fixtures.migrations(
+            Map.of(
+                "V7__create_rosters.sql", Fixtures.V7,
+                "V8__add_team_model.sql", Fixtures.FIXED_V8,
+                "R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;"));
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.scale()).isEmpty();
+    assertThat(migratedImages()).containsExactly(V17);
+    assertThat(message()).startsWith("3 pods of " + V17 + " serving (nothing held): Job");
+  }
+
+  @Test
+  void stopOldPodsScalesToZeroWhileMigratingAndBackAfter() {
+    migration.getSpec().setStrategy(Strategy.StopOldPods);
+    installed();
+    rollOut(V18);
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
+    assertThat(migration.getStatus().getStoppedReplicas()).isEqualTo(3);
+    deployment = Optional.of(Fixtures.target(V18, 0, 0));
+    assertThat(decide().scale()).isEmpty();
+
+    jobEnds(new JobOutcome.Succeeded());
+    var released = decide();
+    assertThat(released.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(3);
+    assertThat(released.scale().get().event().reason()).isEqualTo(Reasons.RELEASED);
+    assertThat(migration.getStatus().getStoppedReplicas()).isNull();
+    assertState(READY, Reasons.MIGRATED);
+  }
+
+  @Test
+  void aHoldThatCostsCapacityIsSaidOnceAsAWarningAndInTheMessage() {
+    installed();
+    deployment =
+        Optional.of(
+            new TargetDeployment(
+                "basketball-api",
+                Optional.of(V18),
+                List.of("api"),
+                4,
+                4,
+                "RollingUpdate",
+                1,
+                300,
+                Optional.empty()));
+
+    var plan = decide();
+
+    assertThat(plan.events())
+        .filteredOn(Plan.Event::warning)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reasons.HOLD_COSTS_CAPACITY);
+              assertThat(e.message())
+                  .contains("maxUnavailable lets 1 of 4 old pods stop")
+                  .contains(
+                      "progressDeadlineSeconds 300 is shorter than the Job's activeDeadlineSeconds"
+                          + " 600");
+            });
+    assertThat(message()).contains("maxUnavailable lets 1 of 4");
+    assertThat(decide().events()).isEmpty();
+  }
+
+  @Test
+  void withoutSchedulingGatesARefusedReplicaSetIsNudgedOnceMigrated() {
+    mechanism = HoldMechanism.AdmissionPolicy;
+    installed();
+    rollOut(V18);
+    decide();
+    assertThat(message()).contains(V18 + " held (its pods are refused at creation)");
+    jobEnds(new JobOutcome.Succeeded());
+    var refused = Fixtures.target(V18, 3, 3);
+    deployment =
+        Optional.of(
+            new TargetDeployment(
+                refused.name(),
+                refused.image(),
+                refused.containers(),
+                3,
+                3,
+                refused.strategy(),
+                0,
+                600,
+                Optional.of("2026-11-24T09:01:00Z")));
+
+    var plan = decide();
+
+    assertThat(plan.nudge())
+        .get()
+        .satisfies(
+            n -> {
+              assertThat(n.images()).contains(V18);
+              assertThat(n.token()).isEqualTo("2026-11-24T09:01:00Z");
+            });
+    assertThat(migration.getStatus().getHoldMechanism()).isEqualTo("AdmissionPolicy");
+  }
+
+  @Test
+  void aRunningJobSurfacesWhatHoldsItUp() {
+    decide();
+    jobEnds(
+        new JobOutcome.Running(
+            Optional.of("pod p: CreateContainerConfigError: secret \"basketball-db\" not found")));
+    decide();
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(message()).endsWith("secret \"basketball-db\" not found");
+  }
+
+  @Test
+  void aJobDeletedWhileRunningIsCreatedAgainAndARestartCreatesNoSecond() {
+    decide();
+    assertNothingToDo(decide()); // restarted operator: same status, Job in the cache
+    jobs.clear();
+    var plan = decide();
     assertThat(plan.createJob()).isTrue();
     assertThat(plan.status()).isEmpty();
   }
 
   @Test
-  void restartWithTheJobAlreadyThereCreatesNoSecondJob() {
-    decide(ABSENT, 1);
-    // A new operator process: same status on the resource, the Job found in the cache.
-    var plan = decide(RUNNING, 0);
-    assertThat(plan.createJob()).isFalse();
-  }
+  void retryAnnotationMakesANewRevisionOfTheSameImage() {
+    decide();
+    jobEnds(FAILED);
+    decide();
+    var failed = migration.getStatus().getRevision();
+    migration.getMetadata().setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "1"));
 
-  @Test
-  void editedConfigMapHoldsTheAppAndRunsTheNewRevision() {
-    decide(ABSENT, 1);
-    decide(SUCCEEDED, 0);
-    var edited =
-        Fixtures.migrations(
-            Map.of(
-                "V7__create_rosters.sql", Fixtures.V7,
-                "V8__add_team_model.sql", Fixtures.FIXED_V8,
-                "V9__add_season.sql", "ALTER TABLE teams ADD COLUMN season int;"));
-
-    var plan = decide(edited, ABSENT, 3);
+    var plan = decide();
 
     assertThat(plan.createJob()).isTrue();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
-    assertThat(migration.getStatus().getAppliedRevision()).isEqualTo(revision);
-    assertThat(migration.getStatus().getRevision()).isEqualTo(revision(edited));
+    assertThat(migration.getStatus().getRevision()).isNotEqualTo(failed);
+    assertThat(migration.getStatus().getImage()).isEqualTo(V17);
     assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
   }
 
   @Test
-  void replicasChangedAfterReleaseScaleWithoutAMigration() {
-    decide(ABSENT, 1);
-    decide(SUCCEEDED, 0);
-    migration.getSpec().getTarget().setReplicas(5);
-    migration.getMetadata().setGeneration(2L);
-
-    var plan = decide(ABSENT, 3);
-
+  void aMissingDeploymentRunsNothingUntilItExists() {
+    deployment = Optional.empty();
+    var plan = decide();
     assertThat(plan.createJob()).isFalse();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(5);
-    assertThat(plan.scale().get().event().reason()).isEqualTo(Reasons.SCALED);
-    assertState(READY, Reasons.MIGRATED);
-    assertThat(condition(READY).getMessage()).contains("at 5 replicas");
+    assertState(STALLED, Reasons.DEPLOYMENT_NOT_FOUND);
+    assertThat(plan.events())
+        .extracting(Plan.Event::reason)
+        .containsExactly(Reasons.DEPLOYMENT_NOT_FOUND);
+
+    deployment = Optional.of(Fixtures.target(V17, 1, 0));
+    assertThat(decide().createJob()).isTrue();
   }
 
   @Test
-  void someoneScalingTheHeldDeploymentIsScaledBack() {
-    decide(ABSENT, 1);
-    var plan = decide(RUNNING, 2);
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
+  void aContainerNameTheDeploymentLacksStallsWithTheNamesItHas() {
+    migration.getSpec().getTarget().setContainer("web");
+    deployment =
+        Optional.of(
+            new TargetDeployment(
+                "basketball-api",
+                Optional.empty(),
+                List.of("api"),
+                3,
+                3,
+                "RollingUpdate",
+                0,
+                600,
+                Optional.empty()));
+    decide();
+    assertState(STALLED, Reasons.CONTAINER_NOT_FOUND);
+    assertThat(message()).contains("no container \"web\"").contains("[api]");
   }
 
   @Test
-  void missingConfigMapStallsWithoutAJobAndHoldsANeverMigratedApp() {
-    var plan = decide(null, ABSENT, 1);
-
+  void missingConfigMapStallsWithoutAJobAndReportsOnce() {
+    configMap = null;
+    var plan = decide();
     assertThat(plan.createJob()).isFalse();
-    assertThat(plan.scale()).get().extracting(Plan.Scale::replicas).isEqualTo(0);
     assertState(STALLED, Reasons.CONFIG_MAP_NOT_FOUND);
-    assertThat(condition(STALLED).getMessage())
-        .contains("basketball-migrations")
-        .contains("basketball");
+    assertThat(condition(STALLED).getMessage()).contains("basketball-migrations");
     assertThat(plan.events())
         .extracting(Plan.Event::reason)
         .containsExactly(Reasons.CONFIG_MAP_NOT_FOUND);
-    assertThat(decide(null, ABSENT, 0).events()).isEmpty();
+    assertThat(decide().events()).isEmpty();
   }
 
   @Test
   void emptyConfigMapStallsWithoutAJob() {
-    var plan = decide(Fixtures.migrations(Map.of("README", "no sql here")), ABSENT, 0);
-    assertThat(plan.createJob()).isFalse();
+    configMap = Fixtures.migrations(Map.of("README", "no sql here"));
+    assertThat(decide().createJob()).isFalse();
     assertState(STALLED, Reasons.NO_MIGRATIONS);
   }
 
   @Test
-  void configMapDeletedAfterReleaseLeavesTheAppRunning() {
-    decide(ABSENT, 1);
-    decide(SUCCEEDED, 0);
-
-    var plan = decide(null, ABSENT, 3);
-
-    assertThat(plan.scale()).isEmpty();
-    assertThat(plan.createJob()).isFalse();
+  void configMapDeletedAfterReleaseLeavesTheMigratedImageAdmitted() {
+    installed();
+    configMap = null;
+    var plan = decide();
     assertState(STALLED, Reasons.CONFIG_MAP_NOT_FOUND);
-    assertThat(migration.getStatus().getAppliedRevision()).isEqualTo(revision);
+    assertThat(plan.scale()).isEmpty();
+    assertThat(migratedImages()).containsExactly(V17);
   }
 
   @Test
-  void transitionTimeMovesOnlyWhenAConditionFlips() {
-    decide(ABSENT, 1);
-    var readySince = condition(READY).getLastTransitionTime();
-    var reconcilingSince = condition(RECONCILING).getLastTransitionTime();
-
+  void transitionTimesMoveOnlyWhenAConditionFlips() {
+    decide(T0);
     var later = T0.plus(Duration.ofMinutes(5));
-    var plan =
-        Decision.decide(
-            new Observation(migration, MigrationSource.resolve(migration, configMap), SUCCEEDED, 0),
-            later);
-    migration.setStatus(plan.status().orElseThrow());
-
-    assertThat(condition(READY).getLastTransitionTime())
-        .isEqualTo("2026-11-24T09:05:00Z")
-        .isNotEqualTo(readySince);
-    assertThat(condition(RECONCILING).getLastTransitionTime())
-        .isEqualTo("2026-11-24T09:05:00Z")
-        .isNotEqualTo(reconcilingSince);
-    assertThat(condition(STALLED).getLastTransitionTime()).isEqualTo("2026-11-24T09:00:00Z");
+    jobEnds(new JobOutcome.Running(Optional.of("pod p: ImagePullBackOff")));
+    decide(later);
+    assertThat(condition(RECONCILING).getLastTransitionTime()).isEqualTo(T0.toString());
+    jobEnds(new JobOutcome.Succeeded());
+    decide(later);
+    assertThat(condition(READY).getLastTransitionTime()).isEqualTo(later.toString());
+    assertThat(condition(STALLED).getLastTransitionTime()).isEqualTo(T0.toString());
   }
 
   @Test
-  void commandMigrationsNeedNoConfigMap() {
-    var command = Fixtures.commandMigration();
-    var plan =
-        Decision.decide(
-            new Observation(command, MigrationSource.resolve(command, null), ABSENT, 1), T0);
-    assertThat(plan.createJob()).isTrue();
-    assertThat(plan.status()).get().extracting(s -> s.getRevision()).isNotNull();
+  void migratedImagesAreBoundedAndOldJobsAreNotAbsorbedAgain() {
+    installed();
+    for (var i = 0; i < Decision.MIGRATED_KEPT + 2; i++) {
+      rollOut("registry.example.com/basketball-api:2." + i);
+      decide();
+      jobEnds(new JobOutcome.Succeeded());
+      decide();
+    }
+    assertThat(migration.getStatus().getMigrated()).hasSize(Decision.MIGRATED_KEPT);
+    assertThat(migratedImages().get(0)).isEqualTo("registry.example.com/basketball-api:2.11");
+    assertNothingToDo(decide());
+  }
+
+  @Test
+  void anErrorKeepsWhatWasKnownAndSpeaksOfTheObservedGeneration() {
+    installed();
+    migration.getMetadata().setGeneration(7L);
+
+    var status = Decision.onError(migration, "connection refused", T0);
+
+    assertThat(status.getMigrated()).isEqualTo(migration.getStatus().getMigrated());
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    var reconciling = Conditions.find(status.getConditions(), RECONCILING).orElseThrow();
+    assertThat(reconciling.getStatus()).isEqualTo("True");
+    assertThat(reconciling.getReason()).isEqualTo(Reasons.RECONCILE_ERROR);
+    assertThat(reconciling.getMessage()).isEqualTo("Retrying after error: connection refused");
+    assertThat(reconciling.getObservedGeneration()).isEqualTo(1L);
   }
 }

@@ -4,15 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.TargetDeployment;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class MigrationSourceTest {
+  static final String IMAGE = "registry.example.com/basketball-api:1.8.0";
+
   static String revision(SchemaMigration migration, Map<String, String> data) {
-    var source =
-        MigrationSource.resolve(migration, data == null ? null : Fixtures.migrations(data));
+    return revision(migration, data, IMAGE);
+  }
+
+  static String revision(SchemaMigration migration, Map<String, String> data, String image) {
+    var source = resolve(migration, data == null ? null : Fixtures.migrations(data), image);
+    assertThat(((MigrationSource.Valid) source).image()).isEqualTo(image);
     return ((MigrationSource.Valid) source).revision();
+  }
+
+  static MigrationSource resolve(SchemaMigration migration, ConfigMap configMap, String image) {
+    return MigrationSource.resolve(migration, configMap, Optional.of(Fixtures.target(image, 3, 3)));
   }
 
   @Test
@@ -47,16 +60,51 @@ class MigrationSourceTest {
   }
 
   @Test
-  void keysThatAreNotSqlAndTheTargetDoNotChangeTheRevision() {
+  void keysThatAreNotSqlDoNotChangeTheRevision() {
     var base = Map.of("V1__a.sql", "select 1;");
     var reference = revision(Fixtures.flywayMigration(), base);
     assertThat(
             revision(
                 Fixtures.flywayMigration(), Map.of("V1__a.sql", "select 1;", "README.md", "notes")))
         .isEqualTo(reference);
-    var scaled = Fixtures.flywayMigration();
-    scaled.getSpec().getTarget().setReplicas(10);
-    assertThat(revision(scaled, base)).isEqualTo(reference);
+  }
+
+  @Test
+  void theTargetImageIsPartOfTheRevisionForEverySource() {
+    var base = Map.of("V1__a.sql", "select 1;");
+    assertThat(revision(Fixtures.flywayMigration(), base, "app:1.8"))
+        .isNotEqualTo(revision(Fixtures.flywayMigration(), base, "app:1.9"));
+    assertThat(revision(Fixtures.commandMigration(), null, "app:1.8"))
+        .isNotEqualTo(revision(Fixtures.commandMigration(), null, "app:1.9"));
+  }
+
+  @Test
+  void noDeploymentOrNoSuchContainerIsInvalid() {
+    var migration = Fixtures.flywayMigration();
+    var cm = Fixtures.migrationsUpToV8();
+    assertThat(MigrationSource.resolve(migration, cm, Optional.empty()))
+        .isInstanceOfSatisfying(
+            MigrationSource.Invalid.class,
+            i -> assertThat(i.reason()).isEqualTo(Reasons.DEPLOYMENT_NOT_FOUND));
+    var target = Fixtures.target(IMAGE, 1, 1);
+    var noSuchContainer =
+        new TargetDeployment(
+            target.name(),
+            Optional.empty(),
+            List.of("api", "sidecar"),
+            1,
+            1,
+            "RollingUpdate",
+            0,
+            600,
+            Optional.empty());
+    assertThat(MigrationSource.resolve(migration, cm, Optional.of(noSuchContainer)))
+        .isInstanceOfSatisfying(
+            MigrationSource.Invalid.class,
+            i -> {
+              assertThat(i.reason()).isEqualTo(Reasons.CONTAINER_NOT_FOUND);
+              assertThat(i.message()).contains("[api, sidecar]");
+            });
   }
 
   @Test
@@ -76,22 +124,22 @@ class MigrationSourceTest {
   }
 
   @Test
-  void newImageIsANewRevision() {
+  void anImageOfTheCommandsOwnIsANewRevision() {
     var next = Fixtures.commandMigration();
-    next.getSpec().getCommand().setImage("registry.example.com/basketball-api:1.8.1");
+    next.getSpec().getCommand().setImage("registry.example.com/migrator:2");
     assertThat(revision(next, null)).isNotEqualTo(revision(Fixtures.commandMigration(), null));
   }
 
   @Test
   void missingOrEmptyConfigMapIsInvalidWithAnActionableMessage() {
-    var missing = MigrationSource.resolve(Fixtures.flywayMigration(), null);
+    var missing = resolve(Fixtures.flywayMigration(), null, IMAGE);
     assertThat(missing)
         .isEqualTo(
             new MigrationSource.Invalid(
                 Reasons.CONFIG_MAP_NOT_FOUND,
                 "ConfigMap \"basketball-migrations\" not found in namespace \"basketball\": create"
                     + " it or fix spec.flyway.configMapRef.name"));
-    var empty = MigrationSource.resolve(Fixtures.flywayMigration(), Fixtures.migrations(null));
+    var empty = resolve(Fixtures.flywayMigration(), Fixtures.migrations(null), IMAGE);
     assertThat(empty).isInstanceOf(MigrationSource.Invalid.class);
     assertThat(((MigrationSource.Invalid) empty).reason()).isEqualTo(Reasons.NO_MIGRATIONS);
   }
