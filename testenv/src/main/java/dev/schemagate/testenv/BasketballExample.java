@@ -46,13 +46,9 @@ public final class BasketballExample {
    * A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}, as the
    * example's.
    */
-  public static SchemaMigration migration(
-      String namespace, String app, String configMap, int replicas) {
+  public static SchemaMigration migration(String namespace, String app, String configMap) {
     var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment(app);
-    target.setReplicas(replicas);
-    spec.setTarget(target);
+    spec.setTarget(new Target(app));
     var database = new Database();
     database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
     spec.setDatabase(database);

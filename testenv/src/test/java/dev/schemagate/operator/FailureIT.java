@@ -13,10 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/**
- * The seed's story: migration 8 fails; on-call reads the SQL error on the resource; a fix or a
- * retry goes on.
- */
+/** Migration 8 fails; on-call reads the SQL error on the resource; a fix or a retry goes on. */
 @ExtendWith(Scenario.PerTest.class)
 class FailureIT {
   static final Map<String, String> BROKEN_V8 =
@@ -32,16 +29,17 @@ class FailureIT {
           "V8__add_team_model.sql",
               "create table team (id bigint primary key, division division not null);");
 
-  /** The Deployment stays held, the SQL error is in Stalled and in one Warning Event. */
+  /** The pods stay held, the SQL error is in Stalled and in one Warning Event. */
   @Test
-  void failedJobStallsWithTheSqlErrorAndKeepsTheDeploymentAtZero(Scenario s) {
+  void failedJobStallsWithTheSqlErrorAndKeepsThePodsHeld(Scenario s) {
     var job = failAtV8(s);
 
     var stalled = s.condition("Stalled").orElseThrow();
     assertThat(stalled.getMessage())
         .contains(Scenario.V8_FAILURE)
-        .startsWith("Job \"" + job.getMetadata().getName() + "\" failed (BackoffLimitExceeded): ")
-        .contains("Deployment \"basketball-api\" held at 0 replicas")
+        .startsWith(
+            "no pods serving; %s held (%d pods gated): Job \"%s\" failed (BackoffLimitExceeded): "
+                .formatted(Scenario.APP_IMAGE, Scenario.APP_REPLICAS, job.getMetadata().getName()))
         .contains("schemagate.dev/retry");
     assertThat(s.condition("Ready").orElseThrow())
         .satisfies(
@@ -72,7 +70,7 @@ class FailureIT {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                Integer.valueOf(0).equals(s.replicas())
+                s.appPods().stream().allMatch(Scenario::gated)
                     && s.jobs().size() == 1
                     && s.pods(job.getMetadata().getName()).size() == 1);
     assertThat(s.events("MigrationFailed")).hasSize(1);
@@ -90,11 +88,11 @@ class FailureIT {
     s.awaitTrue("Reconciling", "MigrationRunning");
     assertThat(s.migration().getStatus().getJob()).isEqualTo(fixed.getMetadata().getName());
     assertThat(s.jobs()).hasSize(2);
-    assertThat(s.replicas()).isZero();
+    assertThat(s.appPods()).isNotEmpty().allMatch(Scenario::gated);
 
     s.succeed(fixed);
 
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(3).equals(s.replicas()));
+    s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.awaitTrue("Ready", "Migrated");
     assertThat(s.migration().getStatus().getAppliedRevision()).isEqualTo(revision);
     assertThat(s.condition("Stalled").orElseThrow().getStatus()).isEqualTo("False");
@@ -128,11 +126,11 @@ class FailureIT {
     assertThat(status.getJob())
         .isEqualTo(retry.getMetadata().getName())
         .isEqualTo(APP + "-" + status.getRevision());
-    assertThat(s.replicas()).isZero();
+    assertThat(s.appPods()).isNotEmpty().allMatch(Scenario::gated);
 
     s.succeed(retry);
 
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(3).equals(s.replicas()));
+    s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.awaitTrue("Ready", "Migrated");
   }
 
@@ -144,7 +142,7 @@ class FailureIT {
     s.startOperator();
     s.createDeployment();
     s.putMigrations(BROKEN_V8);
-    var migration = Scenario.migration(s.namespace, 3);
+    var migration = Scenario.migrationFor(s.namespace);
     var limits = new JobSettings();
     limits.setBackoffLimit(0);
     migration.getSpec().setJob(limits);
@@ -152,11 +150,12 @@ class FailureIT {
 
     var job = s.awaitOnlyJob();
     assertThat(job.getSpec().getBackoffLimit()).isZero();
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.fail(job, Scenario.V8_FAILURE);
 
     await().atMost(Scenario.TIMEOUT).until(() -> Scenario.hasCondition(s.jobs().get(0), "Failed"));
     s.awaitTrue("Stalled", "MigrationFailed");
-    assertThat(s.replicas()).isZero();
+    assertThat(s.appPods()).isNotEmpty().allMatch(Scenario::gated);
     return job;
   }
 }

@@ -1,55 +1,128 @@
 package dev.schemagate.operator;
 
+import static dev.schemagate.operator.Scenario.APP_IMAGE;
+import static dev.schemagate.operator.Scenario.APP_REPLICAS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.schemagate.api.MigratedImage;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.job.MigrationJob;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The gate itself, against a real kube-apiserver and kube-controller-manager. */
+/**
+ * The gate with scheduling gates (MutatingAdmissionPolicy served), against a real kube-apiserver,
+ * kube-controller-manager and kube-scheduler. No kubelet: the test plays it for migration pods.
+ */
 @ExtendWith(Scenario.PerTest.class)
 class GateIT {
-  @Test
-  void holdsTheDeploymentUntilTheJobSucceedsThenReleasesIt(Scenario s) {
+  static final String V18 = "basketball-api:1.8";
+  static final String V181 = "basketball-api:1.8.1";
+
+  /** First install: the Deployment's pods are gated until its image's migration succeeds. */
+  static void install(Scenario s) {
     s.startOperator();
+    s.putMigrations(Scenario.V1);
     s.createDeployment();
-    s.putMigrations(Map.of("V1__init.sql", "create table t(id int);"));
-    s.createMigration(3);
+    s.createMigration();
+    var held = s.awaitHeld(APP_IMAGE, APP_REPLICAS);
+    assertThat(held).allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isNull());
+    var job = s.awaitJobFor(APP_IMAGE);
+    assertThat(job.getMetadata().getName())
+        .isEqualTo(MigrationJob.name(Scenario.APP, s.expectedRevision(Scenario.V1)));
+    var running = s.awaitTrue("Reconciling", "MigrationRunning");
+    assertThat(running.getMessage()).startsWith("no pods serving; " + APP_IMAGE + " held");
+    s.succeed(job);
+    s.awaitReleased(APP_IMAGE, APP_REPLICAS);
+    s.awaitTrue("Ready", "Migrated");
+  }
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> {
-              assertThat(s.jobs()).hasSize(1);
-              assertThat(s.replicas()).isZero();
-            });
-    var job = s.jobs().get(0);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> !s.pods(job.getMetadata().getName()).isEmpty());
-    assertThat(s.migration().getStatus().getConditions())
-        .anySatisfy(
-            c -> {
-              assertThat(c.getType()).isEqualTo("Reconciling");
-              assertThat(c.getStatus()).isEqualTo("True");
-            });
+  @Test
+  void holdsTheFirstImageUntilItsJobSucceedsThenReleasesItsPods(Scenario s) {
+    install(s);
 
-    s.finishPod(s.pods(job.getMetadata().getName()).get(0), 0, null);
+    var status = s.migration().getStatus();
+    assertThat(status.getMigrated())
+        .containsExactly(new MigratedImage(APP_IMAGE, status.getRevision()));
+    assertThat(status.getHoldMechanism()).isEqualTo(HoldMechanism.SchedulingGate.name());
+    assertThat(status.getHeldPods()).isNull();
+    assertThat(s.events("Released")).hasSize(1);
+  }
 
+  @Test
+  void anUpgradeHoldsOnlyTheNewImageAFailureKeepsItHeldAndAFixRollsOut(Scenario s) {
+    install(s);
+    var old = s.appPods(APP_IMAGE);
+
+    s.setImage(V18);
+    // maxSurge 1, maxUnavailable 0: one pod of the new image, held; both old pods stay.
+    s.awaitHeld(V18, 1);
+    var job = s.awaitJobFor(V18);
+    s.fail(job, Scenario.V8_FAILURE);
+
+    var stalled = s.awaitTrue("Stalled", "MigrationFailed");
+    assertThat(stalled.getMessage())
+        .startsWith(
+            "no pods serving; %s held (1 pods gated): Job \"%s\" failed"
+                .formatted(V18, job.getMetadata().getName()))
+        .contains(Scenario.V8_FAILURE);
     await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(s.replicas()).isEqualTo(3));
-    await()
+        .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
+        .until(
+            () -> s.appPods(V18).size() == 1 && s.appPods(V18).stream().allMatch(Scenario::gated));
+    assertThat(s.appPods(APP_IMAGE))
+        .extracting(p -> p.getMetadata().getUid())
+        .containsExactlyInAnyOrderElementsOf(
+            old.stream().map(p -> p.getMetadata().getUid()).toList());
+
+    s.setImage(V181);
+    s.succeed(s.awaitJobFor(V181));
+    s.awaitReleased(V181, 1);
+    s.awaitTrue("Ready", "Migrated");
+    assertThat(s.migration().getStatus().getMigrated())
+        .extracting(MigratedImage::getImage)
+        .containsExactly(V181, APP_IMAGE);
+    assertThat(s.jobs()).hasSize(3);
+  }
+
+  @Test
+  void revertingTheImageEndsTheHoldAtOnceAndRunsNothing(Scenario s) {
+    install(s);
+    s.setImage(V18);
+    s.awaitHeld(V18, 1);
+    s.fail(s.awaitJobFor(V18), Scenario.V8_FAILURE);
+    s.awaitTrue("Stalled", "MigrationFailed");
+
+    s.kubectl(null, "rollout", "undo", "deployment/" + Scenario.APP);
+
+    s.awaitTrue("Ready", "Migrated");
+    await().atMost(Scenario.TIMEOUT).until(() -> s.appPods(V18).isEmpty());
+    assertThat(s.appPods(APP_IMAGE)).hasSize(APP_REPLICAS).noneMatch(Scenario::gated);
+    assertThat(s.jobs()).hasSize(2);
+    assertThat(s.migration().getStatus().getImage()).isEqualTo(APP_IMAGE);
+  }
+
+  @Test
+  void anOldPodDeletedDuringAHoldIsReplacedUngated(Scenario s) {
+    install(s);
+    s.setImage(V18);
+    s.awaitHeld(V18, 1);
+    var victim = s.appPods(APP_IMAGE).get(0);
+
+    s.client.pods().inNamespace(s.namespace).resource(victim).withGracePeriod(0).delete();
+
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(
             () ->
-                assertThat(s.migration().getStatus().getConditions())
-                    .anySatisfy(
-                        c -> {
-                          assertThat(c.getType()).isEqualTo("Ready");
-                          assertThat(c.getStatus()).isEqualTo("True");
-                        }));
+                s.appPods(APP_IMAGE).size() == APP_REPLICAS
+                    && s.appPods(APP_IMAGE).stream()
+                        .noneMatch(
+                            p -> p.getMetadata().getUid().equals(victim.getMetadata().getUid())));
+    assertThat(s.appPods(APP_IMAGE)).noneMatch(Scenario::gated);
+    assertThat(s.appPods(V18)).hasSize(1).allMatch(Scenario::gated);
   }
 }

@@ -20,17 +20,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Scenario.PerTest.class)
 class JobSpecIT {
   @Test
-  void createsExactlyOneJobForTheRevisionAndHoldsTheDeploymentAtZero(Scenario s) {
-    assertThat(s.createDeployment().getSpec().getReplicas())
-        .as("defaulted by the API server")
-        .isEqualTo(1);
+  void createsExactlyOneJobForTheRevisionAndHoldsThePodsOfItsImage(Scenario s) {
+    s.createDeployment();
     s.putMigrations(Scenario.V1);
-    var migration = s.createMigration(3);
+    var migration = s.createMigration();
     s.startOperator();
 
     var job = s.awaitOnlyJob();
     var revision = s.expectedRevision(Scenario.V1);
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(0).equals(s.replicas()));
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(MigrationJob.IMAGE_ANNOTATION, Scenario.APP_IMAGE);
     // Every later reconcile (status patch, Deployment and pod events) finds that Job and makes no
     // other.
     await()
@@ -119,11 +119,18 @@ class JobSpecIT {
     // comes.
     assertThat(s.awaitPod(job).getStatus().getPhase()).isEqualTo("Pending");
 
-    var running = s.awaitTrue("Reconciling", "MigrationRunning");
-    assertThat(running.getMessage())
-        .isEqualTo(
-            "Job \"%s\" is migrating to revision %s; Deployment \"%s\" held at 0 replicas",
-            meta.getName(), revision, APP);
+    s.awaitTrue("Reconciling", "MigrationRunning");
+    var expected =
+        "no pods serving; %s held (%d pods gated): Job \"%s\" is migrating image %s (revision %s)"
+            .formatted(
+                Scenario.APP_IMAGE,
+                Scenario.APP_REPLICAS,
+                meta.getName(),
+                Scenario.APP_IMAGE,
+                revision);
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(() -> expected.equals(s.condition("Reconciling").orElseThrow().getMessage()));
     var status = s.migration().getStatus();
     assertThat(status.getRevision()).isEqualTo(revision);
     assertThat(status.getJob()).isEqualTo(meta.getName());
@@ -136,9 +143,8 @@ class JobSpecIT {
         .satisfies(
             e ->
                 assertThat(e.getMessage())
-                    .isEqualTo("Started Job %s for revision %s", meta.getName(), revision));
-    assertThat(s.events("Held"))
-        .singleElement()
-        .satisfies(e -> assertThat(e.getMessage()).contains("from 1 to 0 replicas"));
+                    .isEqualTo(
+                        "Started Job %s to migrate image %s (revision %s)",
+                        meta.getName(), Scenario.APP_IMAGE, revision));
   }
 }

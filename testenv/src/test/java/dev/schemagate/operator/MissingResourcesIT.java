@@ -17,7 +17,7 @@ class MissingResourcesIT {
   void missingConfigMapStallsWithoutAnyJobUntilItIsCreated(Scenario s) {
     s.startOperator();
     s.createDeployment();
-    s.createMigration(3);
+    s.createMigration();
 
     var stalled = s.awaitTrue("Stalled", "ConfigMapNotFound");
     assertThat(stalled.getMessage())
@@ -25,7 +25,7 @@ class MissingResourcesIT {
             "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix"
                 + " spec.flyway.configMapRef.name",
             Scenario.MIGRATIONS, s.namespace);
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(0).equals(s.replicas()));
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     // Nothing to run: no Job, however long we wait.
     await()
         .during(Duration.ofSeconds(3))
@@ -43,34 +43,33 @@ class MissingResourcesIT {
         .isEqualTo(Scenario.APP + "-" + s.expectedRevision(Scenario.V1));
     s.awaitTrue("Reconciling", "MigrationRunning");
     assertThat(s.condition("Stalled").orElseThrow().getStatus()).isEqualTo("False");
-    assertThat(s.replicas()).isZero();
+    assertThat(s.appPods()).isNotEmpty().allMatch(Scenario::gated);
   }
 
   @Test
-  void missingDeploymentDoesNotStopTheMigrationAndIsReleasedWhenCreated(Scenario s) {
+  void missingDeploymentRunsNothingUntilItExists(Scenario s) {
     s.startOperator();
     s.putMigrations(Scenario.V1);
-    s.createMigration(3);
-
-    var job = s.awaitOnlyJob();
-    var running = s.awaitTrue("Reconciling", "MigrationRunning");
-    assertThat(running.getMessage()).endsWith("Deployment \"basketball-api\" not found yet");
-
-    s.succeed(job);
+    s.createMigration();
 
     var missing = s.awaitTrue("Stalled", "DeploymentNotFound");
-    var revision = s.expectedRevision(Scenario.V1);
     assertThat(missing.getMessage())
         .isEqualTo(
-            "Revision %s migrated, but Deployment \"basketball-api\" was not found in namespace"
-                + " \"%s\"",
-            revision, s.namespace);
-    assertThat(s.migration().getStatus().getAppliedRevision()).isEqualTo(revision);
-    assertThat(s.deployment()).isNull();
+            "Deployment \"basketball-api\" not found in namespace \"%s\": nothing to migrate for"
+                + " until it exists",
+            s.namespace);
+    // Without the Deployment there is no image to migrate for.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> s.jobs().isEmpty());
 
     s.createDeployment();
 
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(3).equals(s.replicas()));
+    var job = s.awaitJobFor(Scenario.APP_IMAGE);
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+    s.succeed(job);
+    s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.awaitTrue("Ready", "Migrated");
     assertThat(s.condition("Stalled").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(s.jobs()).hasSize(1);

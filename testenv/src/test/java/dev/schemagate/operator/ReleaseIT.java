@@ -27,114 +27,73 @@ class ReleaseIT {
   static final Duration NO_FIGHT_WINDOW = Duration.ofSeconds(4);
 
   @Test
-  void releasesWithinOneSecondOfJobCompleteOwnsOnlyReplicasAndKubectlApplyDoesNotFight(Scenario s)
+  void releasesHeldPodsWithinOneSecondOfTheMigrationPodsSuccessAndOwnsNoDeploymentField(Scenario s)
       throws InterruptedException {
     s.startOperator();
-    // The user's manifest, applied as most users do: client-side kubectl apply, no replicas.
+    // The user's manifest, applied as most users do: client-side kubectl apply, replicas in it.
     s.kubectl(manifest(s, Scenario.APP_IMAGE, "1"), "apply", "--server-side=false", "-f", "-");
     s.putMigrations(Scenario.V1);
-    s.createMigration(3);
+    s.createMigration();
     var job = s.awaitOnlyJob();
-    await().atMost(Scenario.TIMEOUT).until(() -> Integer.valueOf(0).equals(s.replicas()));
+    var held = s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     var pod = s.awaitPod(job);
 
-    var complete = new AtomicLong();
+    var succeeded = new AtomicLong();
     var released = new AtomicLong();
-    try (var jobs =
+    try (var migrationPod =
             s.client
-                .batch()
-                .v1()
-                .jobs()
+                .pods()
                 .inNamespace(s.namespace)
-                .withName(job.getMetadata().getName())
-                .watch(firstTime(j -> Scenario.hasCondition(j, "Complete"), complete));
-        var deployments =
+                .withName(pod.getMetadata().getName())
+                .watch(firstTime(p -> "Succeeded".equals(p.getStatus().getPhase()), succeeded));
+        var appPod =
             s.client
-                .apps()
-                .deployments()
+                .pods()
                 .inNamespace(s.namespace)
-                .withName(APP)
-                .watch(
-                    firstTime(
-                        d -> Integer.valueOf(3).equals(d.getSpec().getReplicas()), released))) {
+                .withName(held.get(0).getMetadata().getName())
+                .watch(firstTime(p -> !Scenario.gated(p), released))) {
       s.finishPod(pod, 0, null);
-      await().atMost(Scenario.TIMEOUT).until(() -> complete.get() != 0 && released.get() != 0);
+      await().atMost(Scenario.TIMEOUT).until(() -> succeeded.get() != 0 && released.get() != 0);
     }
-    var latencyMillis = (released.get() - complete.get()) / 1_000_000;
-    var completeCondition =
-        s
-            .client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(s.namespace)
-            .withName(job.getMetadata().getName())
-            .get()
-            .getStatus()
-            .getConditions()
-            .stream()
-            .filter(c -> "Complete".equals(c.getType()))
-            .findFirst()
-            .orElseThrow();
-    var applied = schemagateApply(s.deployment());
+    var latencyMillis = (released.get() - succeeded.get()) / 1_000_000;
     System.out.printf(
-        "[release latency] Deployment spec.replicas=3 seen %d ms after the Job's Complete condition"
-            + " was seen (Complete lastTransitionTime %s, schemagate Apply at %s; both to the"
-            + " second)%n",
-        latencyMillis, completeCondition.getLastTransitionTime(), applied.getTime());
+        "[release latency] held pod ungated %d ms after the migration pod was seen Succeeded%n",
+        latencyMillis);
     assertThat(latencyMillis).as("release latency in ms").isLessThan(1000);
+    s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+    s.awaitTrue("Ready", "Migrated");
 
-    // SchemaGate owns spec.replicas, by Apply, and nothing else of the spec; nobody else owns
-    // replicas.
+    // SchemaGate owns no field of the Deployment: replicas stay the user's.
     var deployment = s.deployment();
-    assertThat(applied.getOperation()).isEqualTo("Apply");
-    assertThat(fields(applied)).isEqualTo(Map.of("f:spec", Map.of("f:replicas", Map.of())));
-    assertThat(replicaOwners(deployment)).containsExactly("schemagate/Apply");
+    assertThat(deployment.getMetadata().getManagedFields())
+        .extracting(ManagedFieldsEntry::getManager)
+        .doesNotContain("schemagate");
+    assertThat(replicaOwners(deployment)).containsExactly("kubectl-client-side-apply/Update");
 
-    // The user changes the image and an annotation, and applies the manifest again, still without
-    // replicas.
-    s.kubectl(manifest(s, "basketball-api:1.8.1", "2"), "apply", "--server-side=false", "-f", "-");
+    // The user scales in git and applies again: nobody writes replicas back.
+    s.kubectl(manifest(s, Scenario.APP_IMAGE, "2", 3), "apply", "--server-side=false", "-f", "-");
     var afterApply = s.deployment();
-    assertThat(afterApply.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .isEqualTo("basketball-api:1.8.1");
-    assertThat(afterApply.getMetadata().getAnnotations())
-        .containsEntry("basketball.example/change", "2");
     assertThat(afterApply.getSpec().getReplicas()).isEqualTo(3);
-
-    // No fight: nobody writes replicas back and forth. Wait, then look again.
     Thread.sleep(NO_FIGHT_WINDOW.toMillis());
     var later = s.deployment();
     assertThat(later.getSpec().getReplicas()).isEqualTo(3);
     assertThat(later.getMetadata().getGeneration())
         .as("no spec change after kubectl apply")
         .isEqualTo(afterApply.getMetadata().getGeneration());
-    assertThat(replicaOwners(later)).containsExactly("schemagate/Apply");
-    assertThat(schemagateApply(later).getTime()).isEqualTo(applied.getTime());
-    assertThat(s.events("Held")).hasSize(1);
+    // The new replica is of a migrated image: admitted ungated.
+    s.awaitReleased(Scenario.APP_IMAGE, 3);
     assertThat(s.events("Released")).hasSize(1);
-    assertThat(s.events("Scaled")).isEmpty();
   }
 
-  /** The Deployment manifest a user keeps in git: no replicas. */
+  /** The Deployment manifest a user keeps in git. */
   static String manifest(Scenario s, String image, String change) {
-    var deployment = Scenario.appDeployment(s.namespace, APP, image);
+    return manifest(s, image, change, Scenario.APP_REPLICAS);
+  }
+
+  static String manifest(Scenario s, String image, String change, int replicas) {
+    var deployment = Scenario.appDeployment(s.namespace, APP, image, replicas);
     deployment.getMetadata().setAnnotations(Map.of("basketball.example/change", change));
     return s.client.getKubernetesSerialization().asYaml(deployment);
-  }
-
-  static ManagedFieldsEntry schemagateApply(Deployment deployment) {
-    return deployment.getMetadata().getManagedFields().stream()
-        .filter(m -> "schemagate".equals(m.getManager()))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new AssertionError(
-                    "no managedFields entry of schemagate: "
-                        + deployment.getMetadata().getManagedFields()));
-  }
-
-  static Object fields(ManagedFieldsEntry entry) {
-    return entry.getFieldsV1().getAdditionalProperties();
   }
 
   /** "manager/operation" of every managedFields entry that owns spec.replicas. */

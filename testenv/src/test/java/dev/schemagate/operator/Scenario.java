@@ -4,16 +4,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.PodGate;
+import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -46,7 +50,8 @@ final class Scenario implements AutoCloseable {
   static final String DB_SECRET = "basketball-db";
   static final String DB_KEY = "url";
   static final String RUNNER_IMAGE = "schemagate:test";
-  static final String APP_IMAGE = "basketball-api:1.8.0";
+  static final String APP_IMAGE = "basketball-api:1.7";
+  static final int APP_REPLICAS = 2;
 
   /** What the runner writes to /dev/termination-log when migration 8 of the story fails. */
   static final String V8_FAILURE =
@@ -62,12 +67,19 @@ final class Scenario implements AutoCloseable {
    */
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  final KubernetesClient client = Cluster.client();
+  final ControlPlane plane;
+  final KubernetesClient client;
   final String namespace;
   private Operator operator;
 
-  Scenario(String namespace) {
+  Scenario(ControlPlane plane, KubernetesClient client, String namespace) {
+    this.plane = plane;
+    this.client = client;
     this.namespace = namespace;
+  }
+
+  Scenario(String namespace) {
+    this(Cluster.plane(), Cluster.client(), namespace);
   }
 
   /**
@@ -111,7 +123,7 @@ final class Scenario implements AutoCloseable {
     }
     operator =
         SchemaGateOperator.start(
-            Cluster.plane().client(),
+            plane.client(),
             new SimpleMeterRegistry(),
             new SchemaGateOperator.Settings(Set.of(namespace), RUNNER_IMAGE, null));
     return this;
@@ -132,18 +144,26 @@ final class Scenario implements AutoCloseable {
   // --- the app's Deployment -----------------------------------------------------------------
 
   static Deployment appDeployment(String namespace) {
-    return appDeployment(namespace, APP, APP_IMAGE);
+    return appDeployment(namespace, APP, APP_IMAGE, APP_REPLICAS);
   }
 
-  static Deployment appDeployment(String namespace, String name, String image) {
+  /** The app as a zero-downtime Deployment: maxUnavailable 0, so a hold costs no old pod. */
+  static Deployment appDeployment(String namespace, String name, String image, int replicas) {
     var labels = Map.of("app.kubernetes.io/name", name);
-    // No replicas: SchemaGate owns that field.
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(namespace)
         .endMetadata()
         .withNewSpec()
+        .withReplicas(replicas)
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
         .withNewSelector()
         .withMatchLabels(labels)
         .endSelector()
@@ -167,7 +187,95 @@ final class Scenario implements AutoCloseable {
   }
 
   Deployment createDeployment(String name) {
-    return client.resource(appDeployment(namespace, name, APP_IMAGE)).create();
+    return client.resource(appDeployment(namespace, name, APP_IMAGE, APP_REPLICAS)).create();
+  }
+
+  /** A new version, as `kubectl set image` or a GitOps commit makes it. */
+  Deployment setImage(String image) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(APP)
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+              return d;
+            });
+  }
+
+  /** The app's pods that are not being deleted, oldest first. */
+  List<Pod> appPods() {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/name", APP)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .toList();
+  }
+
+  List<Pod> appPods(String image) {
+    return appPods().stream()
+        .filter(p -> image.equals(p.getSpec().getContainers().get(0).getImage()))
+        .toList();
+  }
+
+  /** Waits until {@code count} pods of {@code image} exist, all held by the scheduling gate. */
+  List<Pod> awaitHeld(String image, int count) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> appPods(image),
+            pods ->
+                pods.size() == count
+                    && pods.stream()
+                        .allMatch(
+                            p ->
+                                gated(p)
+                                    && APP.equals(
+                                        p.getMetadata().getLabels().get(PodGate.HELD_BY))));
+  }
+
+  /** Waits until {@code count} pods of {@code image} exist, none of them gated or labelled held. */
+  List<Pod> awaitReleased(String image, int count) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> appPods(image),
+            pods ->
+                pods.size() == count
+                    && pods.stream()
+                        .noneMatch(
+                            p ->
+                                gated(p)
+                                    || p.getMetadata().getLabels().containsKey(PodGate.HELD_BY)));
+  }
+
+  /** Waits for the migration Job of this image and returns it. */
+  Job awaitJobFor(String image) {
+    return await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                jobs().stream()
+                    .filter(
+                        j ->
+                            image.equals(
+                                j.getMetadata()
+                                    .getAnnotations()
+                                    .get(MigrationJob.IMAGE_ANNOTATION)))
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  static boolean gated(Pod pod) {
+    return pod.getSpec().getSchedulingGates().stream()
+        .anyMatch(g -> PodGate.GATE.equals(g.getName()));
   }
 
   Deployment deployment() {
@@ -176,15 +284,6 @@ final class Scenario implements AutoCloseable {
 
   Deployment deployment(String name) {
     return client.apps().deployments().inNamespace(namespace).withName(name).get();
-  }
-
-  Integer replicas() {
-    return replicas(APP);
-  }
-
-  Integer replicas(String name) {
-    var d = deployment(name);
-    return d == null ? null : d.getSpec().getReplicas();
   }
 
   /** Deletes the app's Deployment and waits until the API server no longer has it. */
@@ -201,7 +300,7 @@ final class Scenario implements AutoCloseable {
     var all = new ArrayList<String>();
     all.add("--namespace=" + namespace);
     all.addAll(List.of(args));
-    return Kubectl.run(Cluster.plane().kubeconfig(), stdin, all.toArray(String[]::new));
+    return Kubectl.run(plane.kubeconfig(), stdin, all.toArray(String[]::new));
   }
 
   // --- the migrations ConfigMap -------------------------------------------------------------
@@ -228,17 +327,17 @@ final class Scenario implements AutoCloseable {
 
   // --- the SchemaMigration ------------------------------------------------------------------
 
-  static SchemaMigration migration(String namespace, int replicas) {
-    return migration(namespace, APP, MIGRATIONS, replicas);
+  static SchemaMigration migrationFor(String namespace) {
+    return migrationFor(namespace, APP, MIGRATIONS);
   }
 
   /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}. */
-  static SchemaMigration migration(String namespace, String app, String configMap, int replicas) {
-    return BasketballExample.migration(namespace, app, configMap, replicas);
+  static SchemaMigration migrationFor(String namespace, String app, String configMap) {
+    return BasketballExample.migration(namespace, app, configMap);
   }
 
-  SchemaMigration createMigration(int replicas) {
-    return createMigration(migration(namespace, replicas));
+  SchemaMigration createMigration() {
+    return createMigration(migrationFor(namespace));
   }
 
   SchemaMigration createMigration(SchemaMigration migration) {
@@ -258,7 +357,8 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * The revision SchemaGate must compute for the app's SchemaMigration with this ConfigMap data.
+   * The revision SchemaGate must compute for the app's SchemaMigration with this ConfigMap data and
+   * the Deployment as it is now.
    */
   String expectedRevision(Map<String, String> data) {
     var configMap =
@@ -268,7 +368,11 @@ final class Scenario implements AutoCloseable {
             .endMetadata()
             .withData(data)
             .build();
-    var source = MigrationSource.resolve(migration(), configMap);
+    var source =
+        MigrationSource.resolve(
+            migration(),
+            configMap,
+            Optional.ofNullable(deployment()).map(d -> TargetDeployment.of(d, null)));
     return ((MigrationSource.Valid) source).revision();
   }
 

@@ -560,10 +560,7 @@ public final class Bench {
                 .build())
         .create();
     var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment(app.name());
-    target.setReplicas(1);
-    spec.setTarget(target);
+    spec.setTarget(new Target(app.name()));
     var database = new Database();
     database.setUrlSecretRef(new SecretKeyRef(app.name() + "-db", "url"));
     spec.setDatabase(database);
