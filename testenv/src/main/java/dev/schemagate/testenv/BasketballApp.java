@@ -7,8 +7,10 @@ import java.sql.SQLException;
 
 /**
  * Stands in for the basketball-api image on the local node. Like the real app it needs the schema
- * of migration 008: started against an older schema it exits non-zero, which under a Deployment is
- * a CrashLoopBackOff. Otherwise it serves /healthz for its readiness probe.
+ * of its release: 1.8 needs the teams table of migration 008 (the table named by
+ * $BASKETBALL_API_REQUIRES, default teams; images.yaml gives 1.7 its own). Started against an older
+ * schema it exits non-zero, which under a Deployment is a CrashLoopBackOff. Otherwise it serves
+ * /healthz for its readiness probe.
  */
 public final class BasketballApp {
   private BasketballApp() {}
@@ -16,11 +18,14 @@ public final class BasketballApp {
   public static void main(String[] args) throws Exception {
     var url = System.getenv("DATABASE_URL");
     var port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8000"));
+    var table = System.getenv().getOrDefault("BASKETBALL_API_REQUIRES", "teams");
     try (var db = LocalPostgres.connect(url);
-        var tables = db.getMetaData().getTables(null, null, "teams", new String[] {"TABLE"})) {
+        var tables = db.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
       if (!tables.next()) {
-        System.err.println(
-            "basketball-api: relation \"teams\" does not exist: the schema is older than 008");
+        System.err.printf(
+            "basketball-api: relation \"%s\" does not exist: the schema is too old for this"
+                + " release%n",
+            table);
         System.exit(1);
       }
     } catch (SQLException e) {

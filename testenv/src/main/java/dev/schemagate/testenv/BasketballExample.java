@@ -10,6 +10,7 @@ import dev.schemagate.api.Target;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -66,24 +67,53 @@ public final class BasketballExample {
     return Binaries.testenvDir().resolveSibling("examples/basketball-api");
   }
 
-  /** 008 as it crashed basketball-api in #85: CREATE TYPE division, a second time. */
-  public static Map<String, String> brokenV8() {
+  /**
+   * The app's releases: an image, and the Flyway scripts shipped with it. 1.8.1 is the example as
+   * it stands (the fixed 008).
+   */
+  public enum Release {
+    /** Before the teams model: V1..V7. */
+    V1_7("basketball-api:1.7"),
+    /** 008 as it crashed basketball-api: CREATE TYPE division, a second time. */
+    V1_8("basketball-api:1.8"),
+    /** 008 fixed (idempotent SQL). */
+    V1_8_1("basketball-api:1.8.1");
+
+    public final String image;
+
+    Release(String image) {
+      this.image = image;
+    }
+
+    Map<String, String> scripts(Map<String, String> example) {
+      var scripts = new TreeMap<>(example);
+      switch (this) {
+        case V1_7 -> scripts.remove(V8);
+        case V1_8 -> scripts.put(V8, brokenV8());
+        case V1_8_1 -> {}
+      }
+      return scripts;
+    }
+  }
+
+  public static String brokenV8() {
     try {
-      return Map.of(V8, Files.readString(dir().resolve("broken-008").resolve(V8)));
+      return Files.readString(dir().resolve("broken-008").resolve(V8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Renders the example for {@code namespace} with the database at {@code url} and the given SQL
-   * scripts replaced, lets {@code edit} change any item, and applies it (server-side apply).
+   * Renders the example for {@code namespace} with the database at {@code url} as of {@code
+   * release} (the Deployment's image and the ConfigMap's scripts), lets {@code edit} change any
+   * item, and applies it (server-side apply).
    */
   public static List<HasMetadata> apply(
       KubernetesClient client,
       String namespace,
       String url,
-      Map<String, String> scripts,
+      Release release,
       Consumer<HasMetadata> edit) {
     var rendered = Kubectl.run(null, null, "kustomize", dir().toString());
     var items =
@@ -100,9 +130,12 @@ public final class BasketballExample {
         secret.setStringData(Map.of("url", url));
       }
       if (item instanceof ConfigMap configMap) {
-        var data = new TreeMap<>(configMap.getData());
-        data.putAll(scripts);
-        configMap.setData(data);
+        configMap.setData(release.scripts(configMap.getData()));
+      }
+      if (item instanceof Deployment deployment) {
+        deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+            .filter(c -> APP_CONTAINER.equals(c.getName()))
+            .forEach(c -> c.setImage(release.image));
       }
       edit.accept(item);
     }

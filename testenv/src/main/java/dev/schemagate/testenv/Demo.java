@@ -4,6 +4,7 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.testenv.BasketballExample.Release;
 import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,10 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
 /**
- * The README's run command: basketball-api#85 on this machine, with no cluster and no Docker. A
- * local PostgreSQL, a real control plane, a local node running pods as processes, the operator;
- * then examples/basketball-api applied with the broken 008 (the gate holds) and with the fixed one
- * (the gate opens).
+ * The README's run command: the basketball-api story on this machine, with no cluster and no
+ * Docker. A local PostgreSQL, a real control plane, a local node running pods as processes, the
+ * operator; then examples/basketball-api released as 1.7 (first install), 1.8 with the broken 008
+ * (the gate holds 1.8 while 1.7 keeps serving) and 1.8.1 with the fixed one (it rolls out).
  */
 public final class Demo {
   static final String NAMESPACE = BasketballExample.NAMESPACE;
@@ -42,8 +43,8 @@ public final class Demo {
     say("starting PostgreSQL");
     var url = LocalPostgres.shared().createDatabase("basketball");
     say(
-        "starting the control plane: etcd, kube-apiserver, kube-controller-manager (built once from"
-            + " Go modules)");
+        "starting the control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler"
+            + " (built once from Go modules)");
     var plane = ControlPlane.start(state.resolve("run"));
     var client = plane.client();
     LocalNode node = null;
@@ -81,33 +82,52 @@ public final class Demo {
               + NAMESPACE);
 
       var watch = new Narrator(client, node);
-      say(
-          "act 1: basketball-api ships migration 008 as it broke in #85 (CREATE TYPE division,"
-              + " again)");
-      BasketballExample.apply(client, NAMESPACE, url, BasketballExample.brokenV8(), item -> {});
-      var stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
-      say(
-          "the gate held: app pods started "
-              + node.starts(NAMESPACE, APP_CONTAINER)
-              + " times; Deployment at "
-              + watch.replicas()
-              + " replicas");
-
-      say(
-          "act 2: 008 fixed (idempotent SQL, as the issue asks); the ConfigMap changes, so a new"
-              + " revision runs");
-      BasketballExample.apply(client, NAMESPACE, url, Map.of(), item -> {});
-      var ready =
+      say("act 1: basketball-api 1.7 is installed, its migrations V1..V7 run once, in a Job");
+      BasketballExample.apply(client, NAMESPACE, url, Release.V1_7, item -> {});
+      var installed =
           watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
-      System.out.print(
-          Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
-      if (ready) {
+      say("1.7 serves: 3 pods Ready");
+      boolean stalled;
+      boolean rolledOut;
+      try (var ready =
+          new ReadyPods(
+                  client,
+                  NAMESPACE,
+                  NAME,
+                  Duration.ofMillis(200),
+                  counts -> say("Ready pods " + counts))
+              .start()) {
         say(
-            "the gate opened: 3 app pods Ready, started "
+            "act 2: release 1.8 ships migration 008 as it broke (CREATE TYPE division, again); the"
+                + " Deployment starts its rolling update");
+        BasketballExample.apply(client, NAMESPACE, url, Release.V1_8, item -> {});
+        stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
+        say(
+            "the gate held 1.8: app pods started "
                 + node.starts(NAMESPACE, APP_CONTAINER)
-                + " times in all");
+                + " times in all, 1.7 still serving "
+                + ready.now());
+
+        say(
+            "act 3: release 1.8.1 fixes 008 (idempotent SQL); its migration runs, then it rolls"
+                + " out");
+        BasketballExample.apply(client, NAMESPACE, url, Release.V1_8_1, item -> {});
+        rolledOut =
+            watch.until(
+                () ->
+                    watch.conditionTrue("Ready")
+                        && Map.of(Release.V1_8_1.image, 3).equals(ready.now()),
+                ACT);
+        System.out.print(
+            Kubectl.run(kubeconfig, null, "get", "schemamigrations,deployments", "-n", NAMESPACE));
+        say(
+            "fewest Ready pods seen during both upgrades: "
+                + ready.minimum()
+                + " (of 3, "
+                + ready.samples()
+                + " samples every 200 ms)");
       }
-      if (!(stalled && ready)) {
+      if (!(installed && stalled && rolledOut)) {
         say(
             "the story did not finish within "
                 + ACT.toMinutes()
@@ -115,6 +135,9 @@ public final class Demo {
                 + root.relativize(state));
         return 1;
       }
+      say(
+          "try your own app: images map to commands through $SCHEMAGATE_IMAGES (see"
+              + " testenv/images.yaml), then kubectl apply your Deployment and SchemaMigration");
       if (!exitWhenDone) {
         say("running; Ctrl-C stops everything");
         stop.await();
@@ -175,8 +198,6 @@ public final class Demo {
       }
       line +=
           " | Deployment "
-              + replicas()
-              + " wanted, "
               + readyReplicas()
               + " ready | app starts "
               + node.starts(NAMESPACE, APP_CONTAINER);
@@ -196,11 +217,6 @@ public final class Demo {
           && m.getStatus() != null
           && m.getStatus().getConditions().stream()
               .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    int replicas() {
-      var d = client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-      return d == null ? 0 : Objects.requireNonNullElse(d.getSpec().getReplicas(), 0);
     }
 
     int readyReplicas() {

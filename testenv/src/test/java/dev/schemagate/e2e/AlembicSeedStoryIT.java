@@ -5,35 +5,37 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
+import dev.schemagate.testenv.BasketballExample.Release;
 import dev.schemagate.testenv.PythonVenv;
 import dev.schemagate.testenv.node.ImageMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * basketball-api#85 as it happened: Alembic in the app's own image. Image 1.8.0 carries the broken
- * 008, image 1.8.1 the fixed one; on the local node each image is the example's Alembic project in
- * a virtualenv built from PyPI, and the app a process that needs the teams table.
+ * A first install with Alembic in the app's own image, as basketball-api ran it. Image 1.8 carries
+ * the broken 008, image 1.8.1 the fixed one; on the local node each image is the example's Alembic
+ * project in a virtualenv built from PyPI, and the app a process that needs its release's schema.
  */
 class AlembicSeedStoryIT {
-  static final String BROKEN = "basketball-api:1.8.0";
-  static final String FIXED = "basketball-api:1.8.1";
+  static final String BROKEN = Release.V1_8.image;
+  static final String FIXED = Release.V1_8_1.image;
 
   /**
    * The app image at a release: its CMD is the app, `alembic` is on its PATH with its alembic.ini.
    */
-  static ImageMap.Image release(String alembicIni, List<String> cmd) {
+  static ImageMap.Image release(String alembicIni, List<String> cmd, String requires) {
     var env =
         Map.of(
             "PATH",
             PythonVenv.bin() + ":{env:PATH}",
             "ALEMBIC_CONFIG",
-            PythonVenv.alembicProject().resolve(alembicIni).toString());
+            PythonVenv.alembicProject().resolve(alembicIni).toString(),
+            "BASKETBALL_API_REQUIRES",
+            requires);
     return new ImageMap.Image(
         List.of(), cmd, List.of(), env, PythonVenv.alembicProject().toString());
   }
@@ -41,8 +43,15 @@ class AlembicSeedStoryIT {
   static final List<String> APP =
       List.of("{java}", "-cp", "{classpath}", "dev.schemagate.testenv.BasketballApp");
 
+  /** Each release's image: its Alembic history, and the table its app needs. */
   static Map<String, ImageMap.Image> images() {
-    return Map.of(BROKEN, release("alembic-1.8.0.ini", APP), FIXED, release("alembic.ini", APP));
+    return Map.of(
+        Release.V1_7.image,
+        release("alembic-1.7.ini", APP, "players"),
+        BROKEN,
+        release("alembic-1.8.0.ini", APP, "teams"),
+        FIXED,
+        release("alembic.ini", APP, "teams"));
   }
 
   @Test
@@ -52,47 +61,53 @@ class AlembicSeedStoryIT {
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
 
       BasketballExample.apply(
-          story.client, story.namespace, story.url, Map.of(), item -> release(item, BROKEN));
+          story.client,
+          story.namespace,
+          story.url,
+          Release.V1_8,
+          AlembicSeedStoryIT::alembicSource);
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       // FallbackToLogsOnError: Alembic's own last lines, with the server's error.
       assertThat(stalled.getMessage()).contains("type \"division\" already exists");
-      assertThat(story.replicas()).isZero();
+      assertThat(story.readyReplicas()).isZero();
       assertThat(story.appStarts()).as("app processes started while 008 was broken").isZero();
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
       assertThat(story.tableExists("teams")).isFalse();
 
       // 1.8.1: a new image is a new revision.
       BasketballExample.apply(
-          story.client, story.namespace, story.url, Map.of(), item -> release(item, FIXED));
+          story.client,
+          story.namespace,
+          story.url,
+          Release.V1_8_1,
+          AlembicSeedStoryIT::alembicSource);
       story.awaitTrue("Ready", "Migrated");
       await().atMost(Story.TIMEOUT).until(() -> story.readyReplicas() == 3);
 
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("008");
       assertThat(story.tableExists("teams")).isTrue();
       assertThat(story.appStarts()).isEqualTo(3);
-      assertThat(story.migration().getSpec().getCommand().getImage()).isEqualTo(FIXED);
+      assertThat(story.migration().getSpec().getCommand().getImage()).isNull();
+      assertThat(story.migration().getStatus().getImage()).isEqualTo(FIXED);
     }
   }
 
   /**
-   * The example switched to its commented-out `command` source, at one image for app and migration.
+   * The example switched to its commented-out `command` source: Alembic in the Deployment's own
+   * image, whatever the release.
    */
   @SuppressWarnings("unchecked")
-  static void release(HasMetadata item, String image) {
+  static void alembicSource(HasMetadata item) {
     if (item instanceof GenericKubernetesResource resource
         && SchemaMigration.class.getSimpleName().equals(resource.getKind())) {
       var spec = (Map<String, Object>) resource.getAdditionalProperties().get("spec");
       spec.remove("flyway");
       var command = new LinkedHashMap<String, Object>();
-      command.put("image", image);
       command.put("command", List.of("alembic"));
       command.put("args", List.of("upgrade", "head"));
       spec.put("command", command);
       ((Map<String, Object>) spec.get("job")).put("backoffLimit", 0);
-    }
-    if (item instanceof Deployment deployment) {
-      deployment.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
     }
   }
 

@@ -28,7 +28,7 @@ import java.util.Set;
 
 /**
  * One namespace of the shared control plane with its own database, local node and, optionally, the
- * operator: the stage the seed's story plays on.
+ * operator: the stage the basketball-api story plays on.
  */
 final class Story implements AutoCloseable {
   static final String APP = "basketball-api";
@@ -96,10 +96,6 @@ final class Story implements AutoCloseable {
 
   Deployment deployment() {
     return client.apps().deployments().inNamespace(namespace).withName(APP).get();
-  }
-
-  int replicas() {
-    return Objects.requireNonNullElse(deployment().getSpec().getReplicas(), 0);
   }
 
   int readyReplicas() {

@@ -28,7 +28,7 @@ class WithoutSchemaGateIT {
             "-c",
             "alembic upgrade head && exec {java} -cp {classpath}"
                 + " dev.schemagate.testenv.BasketballApp");
-    var images = Map.of(IMAGE, AlembicSeedStoryIT.release("alembic-1.8.0.ini", cmd));
+    var images = Map.of(IMAGE, AlembicSeedStoryIT.release("alembic-1.8.0.ini", cmd, "teams"));
     try (var story = new Story("without-schemagate", images)) {
       AlembicSeedStoryIT.alembic(story.url, "alembic.ini", "upgrade", "007");
       var labels = Map.of("app.kubernetes.io/name", Story.APP);
