@@ -7,6 +7,7 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.DumpOnFailure;
 import dev.schemagate.testenv.LocalPostgres;
 import dev.schemagate.testenv.node.ImageMap;
 import dev.schemagate.testenv.node.LocalNode;
@@ -51,6 +52,8 @@ final class Story implements AutoCloseable {
             .backOff(Duration.ofSeconds(1));
     images.forEach(builder::image);
     node = builder.start();
+    DumpOnFailure.watch(
+        client, namespace, Binaries.testenvDir().resolve("target/e2e/" + namespace));
   }
 
   Story withOperator() {

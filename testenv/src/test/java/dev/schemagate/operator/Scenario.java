@@ -11,6 +11,7 @@ import dev.schemagate.reconcile.MigrationSource;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
+import dev.schemagate.testenv.DumpOnFailure;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -76,6 +77,7 @@ final class Scenario implements AutoCloseable {
     this.plane = plane;
     this.client = client;
     this.namespace = namespace;
+    DumpOnFailure.watch(client, namespace, null);
   }
 
   Scenario(String namespace) {
