@@ -17,8 +17,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -45,7 +47,8 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(
     name = DeploymentGate.FIELD_MANAGER,
     generationAwareEventProcessing = false)
-public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
+public class SchemaMigrationReconciler
+    implements Reconciler<SchemaMigration>, Cleaner<SchemaMigration> {
   private static final String BY_DEPLOYMENT = "by-deployment";
   private static final String BY_CONFIG_MAP = "by-config-map";
 
@@ -107,6 +110,20 @@ public class SchemaMigrationReconciler implements Reconciler<SchemaMigration> {
             });
     plan.events().forEach(e -> events.record(migration, e));
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A deleted SchemaMigration holds nothing any more: its gated pods are released, or they would
+   * wait for a gate nobody removes. (The finalizer this needs is JOSDK's.)
+   */
+  @Override
+  public DeleteControl cleanup(SchemaMigration migration, Context<SchemaMigration> context) {
+    var gate = new PodGate(context.getClient());
+    context
+        .getSecondaryResourcesAsStream(Pod.class)
+        .filter(p -> labels(p).containsKey(PodGate.HELD_BY))
+        .forEach(p -> gate.release(p.getMetadata().getNamespace(), p.getMetadata().getName()));
+    return DeleteControl.defaultDelete();
   }
 
   /** What the caches say about this SchemaMigration, as the decision's plain data. */

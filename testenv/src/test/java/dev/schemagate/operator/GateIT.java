@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.job.MigrationJob;
 import java.time.Duration;
@@ -124,5 +125,22 @@ class GateIT {
                             p -> p.getMetadata().getUid().equals(victim.getMetadata().getUid())));
     assertThat(s.appPods(APP_IMAGE)).noneMatch(Scenario::gated);
     assertThat(s.appPods(V18)).hasSize(1).allMatch(Scenario::gated);
+  }
+
+  @Test
+  void deletingTheSchemaMigrationReleasesItsHeldPods(Scenario s) {
+    install(s);
+    s.setImage(V18);
+    s.awaitHeld(V18, 1);
+
+    s.client
+        .resources(SchemaMigration.class)
+        .inNamespace(s.namespace)
+        .withName(Scenario.APP)
+        .delete();
+
+    // Nothing holds them any more: a gate nobody removes would keep them Pending for ever.
+    s.awaitReleased(V18, 1);
+    await().atMost(Scenario.TIMEOUT).until(() -> s.migration() == null);
   }
 }
