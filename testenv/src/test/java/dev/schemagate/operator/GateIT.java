@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.job.MigrationJob;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -142,5 +144,53 @@ class GateIT {
     // Nothing holds them any more: a gate nobody removes would keep them Pending for ever.
     s.awaitReleased(V18, 1);
     await().atMost(Scenario.TIMEOUT).until(() -> s.migration() == null);
+  }
+
+  @Test
+  void quickEditsRunOneJobAtATimeAndTheNewestWins(Scenario s) {
+    install(s);
+    // Five edits of the migrations within a second or so, while the first of them migrates.
+    for (var i = 1; i <= 5; i++) {
+      s.putMigrations(Map.of("V1__init.sql", "create table t" + i + " (id int);"));
+    }
+    var last = Map.of("V1__init.sql", "create table t5 (id int);");
+    var firstEdit = s.awaitJobFor(APP_IMAGE, 2);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> s.jobs().size() == 2);
+    s.succeed(firstEdit);
+
+    var newest = s.awaitJob(MigrationJob.name(Scenario.APP, s.expectedRevision(last)));
+    assertThat(s.jobs()).as("the first edit's Job, then only the newest").hasSize(3);
+    s.succeed(newest);
+    s.awaitTrue("Ready", "Migrated");
+    assertThat(s.migration().getStatus().getRevision()).isEqualTo(s.expectedRevision(last));
+    // The image never stopped being migrated: no pod was held for a change of scripts.
+    assertThat(s.appPods(APP_IMAGE)).hasSize(APP_REPLICAS).noneMatch(Scenario::gated);
+  }
+
+  @Test
+  void stopOldPodsScalesTheDeploymentToZeroWhileMigratingAndBack(Scenario s) {
+    install(s);
+    s.editMigration(
+        m -> {
+          m.getSpec().setStrategy(Strategy.StopOldPods);
+          return m;
+        });
+    s.setImage(V18);
+
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(() -> Integer.valueOf(0).equals(s.deployment().getSpec().getReplicas()));
+    assertThat(s.migration().getStatus().getStoppedReplicas()).isEqualTo(APP_REPLICAS);
+    s.succeed(s.awaitJobFor(V18));
+
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(() -> Integer.valueOf(APP_REPLICAS).equals(s.deployment().getSpec().getReplicas()));
+    s.awaitReleased(V18, APP_REPLICAS);
+    s.awaitTrue("Ready", "Migrated");
+    assertThat(s.migration().getStatus().getStoppedReplicas()).isNull();
   }
 }
