@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The operator as production runs it: {@code java -jar schemagate-*-all.jar operator ...} in a JVM
@@ -149,42 +148,6 @@ public final class OperatorProcess implements AutoCloseable {
       throw new IOException("/metrics answered " + response.statusCode());
     }
     return response.body();
-  }
-
-  /**
-   * Sum of the samples of {@code name} whose labels contain every {@code label="value"} given, in
-   * Prometheus text format.
-   */
-  public static double sum(String metrics, String name, String... labels) {
-    var line =
-        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
-    var m = line.matcher(metrics);
-    double total = 0;
-    while (m.find()) {
-      var set = m.group(1) == null ? "" : m.group(1);
-      var all = true;
-      for (var l : labels) {
-        all &= set.contains(l);
-      }
-      if (all) {
-        total += Double.parseDouble(m.group(2));
-      }
-    }
-    return total;
-  }
-
-  /** Resident set size in KiB from /proc/<pid>/status (VmRSS), empty when not on Linux or gone. */
-  public OptionalLong rssKib() {
-    try {
-      for (var line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-        }
-      }
-    } catch (IOException e) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.empty();
   }
 
   /**
