@@ -2,6 +2,7 @@ package dev.schemagate.testenv;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,16 +27,12 @@ public final class OperatorProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final Process process;
+  private final LocalProcess process;
   private final int healthPort;
-  private final Path log;
-  private final Instant started;
 
-  private OperatorProcess(Process process, int healthPort, Path log, Instant started) {
+  private OperatorProcess(LocalProcess process, int healthPort) {
     this.process = process;
     this.healthPort = healthPort;
-    this.log = log;
-    this.started = started;
   }
 
   /**
@@ -79,30 +76,20 @@ public final class OperatorProcess implements AutoCloseable {
     command.addAll(args);
     command.add("--health-port=" + port);
     Files.createDirectories(log.toAbsolutePath().getParent());
-    var builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    var builder = new ProcessBuilder(command);
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(env);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    var started = Instant.now();
-    var process = builder.start();
-    // Never outlive the JVM that started it, even when that one is stopped by Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    return new OperatorProcess(process, port, log, started);
+    // A LocalProcess: it never outlives this JVM, even when that one is killed outright.
+    return new OperatorProcess(LocalProcess.start("operator", log, builder), port);
   }
 
   public long pid() {
     return process.pid();
   }
 
-  public Instant started() {
-    return started;
-  }
-
   public Path log() {
-    return log;
+    return process.log();
   }
 
   public boolean isAlive() {
@@ -116,7 +103,7 @@ public final class OperatorProcess implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "operator exited with " + process.exitValue() + "; see " + log);
+            "operator exited with " + process.process().exitValue() + "; see " + log());
       }
       try {
         var response = get("/readyz");
@@ -130,7 +117,7 @@ public final class OperatorProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new IllegalStateException(
-        "operator not ready after " + timeout + ": " + last + "; see " + log);
+        "operator not ready after " + timeout + ": " + last + "; see " + log());
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -155,27 +142,31 @@ public final class OperatorProcess implements AutoCloseable {
    * timeout.
    */
   public OptionalLong terminate(Duration timeout) throws InterruptedException {
-    process.destroy();
-    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      return OptionalLong.of(process.exitValue());
+    var java = process.process();
+    java.destroy();
+    if (java.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalLong.of(java.exitValue());
     }
     return OptionalLong.empty();
   }
 
+  /** SIGKILL if still alive: a test that ends early has no use for a graceful stop. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
+    var java = process.process();
+    if (java.isAlive()) {
+      java.destroyForcibly();
       try {
-        process.waitFor(10, TimeUnit.SECONDS);
+        java.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    process.close();
   }
 
   private static int freePort() {
-    try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
