@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalProcess implements AutoCloseable {
   /**
-   * $1: our pid, $2: the child's. Ends when either is gone; if it was ours, TERM to the child, and
-   * KILL if it lingers 5 s.
+   * $1: the guardian's pid (ours), $2: the child's. Ends when either is gone; if it was ours, TERM
+   * to the child, and KILL if it lingers 5 s.
    */
   private static final String WATCHDOG =
       """
@@ -43,6 +43,12 @@ public final class LocalProcess implements AutoCloseable {
   /** Starts {@code builder}'s command with its environment and directory; output to {@code log}. */
   public static LocalProcess start(String name, Path log, ProcessBuilder builder)
       throws IOException {
+    return start(name, log, builder, ProcessHandle.current().pid());
+  }
+
+  /** Ends the child once {@code guardian} is gone: this JVM, or in a test another process. */
+  static LocalProcess start(String name, Path log, ProcessBuilder builder, long guardian)
+      throws IOException {
     var process =
         builder
             .redirectErrorStream(true)
@@ -55,7 +61,7 @@ public final class LocalProcess implements AutoCloseable {
                   "-c",
                   WATCHDOG,
                   "watchdog " + name,
-                  Long.toString(ProcessHandle.current().pid()),
+                  Long.toString(guardian),
                   Long.toString(process.pid()))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
