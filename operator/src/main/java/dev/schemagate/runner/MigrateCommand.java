@@ -143,13 +143,19 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   /**
-   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show.
-   * A system property because that is how slf4j-simple is configured; an explicit setting wins.
+   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show,
+   * on stdout beside the summary, so that stderr holds the failure line alone, as the termination
+   * log does (Flyway logs "Migration ... failed!" before it throws). System properties because that
+   * is how slf4j-simple is configured; an explicit setting wins.
    */
   private static void quietFlyway() {
-    String key = "org.slf4j.simpleLogger.log.org.flywaydb";
+    setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
+  }
+
+  private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) {
-      System.setProperty(key, "warn");
+      System.setProperty(key, value);
     }
   }
 
