@@ -92,10 +92,6 @@ public final class OperatorProcess implements AutoCloseable {
     return process.log();
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Waits until GET /readyz answers 200 (informers started and synced). */
   public void awaitReady(Duration timeout) throws InterruptedException {
     var deadline = Instant.now().plus(timeout);
@@ -120,7 +116,7 @@ public final class OperatorProcess implements AutoCloseable {
         "operator not ready after " + timeout + ": " + last + "; see " + log());
   }
 
-  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     var request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
             .timeout(Duration.ofSeconds(10))
