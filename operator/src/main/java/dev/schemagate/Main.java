@@ -13,7 +13,18 @@ import picocli.CommandLine.Command;
     subcommands = {OperatorCommand.class, MigrateCommand.class})
 public final class Main {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with migrate's parse errors reported as its other failures are. */
+  public static CommandLine commandLine() {
+    var commandLine = new CommandLine(new Main());
+    var standard = commandLine.getParameterExceptionHandler();
+    return commandLine.setParameterExceptionHandler(
+        (e, args) ->
+            e.getCommandLine().getCommand() instanceof MigrateCommand migrate
+                ? migrate.invalidArguments(e)
+                : standard.handleParseException(e, args));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

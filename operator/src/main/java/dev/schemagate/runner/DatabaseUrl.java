@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.net.URLDecoder;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,15 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
   /** One {@code host[:port]} of a (possibly multi-host) authority; IPv6 hosts in brackets. */
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]/@]+)(?::(\\d{1,5}))?");
+
+  /** The password of any {@code scheme://user:password@} in a text, up to the token's last '@'. */
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^\\s/:@]*:)\\S*@");
+
+  /** A {@code password=} query parameter's value in a text. */
+  private static final Pattern PASSWORD_PARAM =
+      Pattern.compile("(password=)[^&\\s'\"]*", Pattern.CASE_INSENSITIVE);
+
+  static final String REDACTED = "***";
 
   public static DatabaseUrl parse(String url) {
     if (url == null || url.isBlank()) {
@@ -108,6 +118,50 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
 
   private static InvalidInputException invalid(String reason) {
     return new InvalidInputException("invalid database URL: " + reason);
+  }
+
+  /**
+   * {@code text} with the password of {@code url} replaced by {@value #REDACTED}, in every form it
+   * may take (as written, percent-decoded), whether or not {@code url} parses; and so the password
+   * of any other URL the text quotes.
+   */
+  static String redact(String text, String url) {
+    var secrets = new ArrayList<String>();
+    if (url != null) {
+      // As written: the user info's part after ':' up to the last '@', and password= values.
+      int scheme = url.indexOf("://");
+      int start = scheme < 0 ? 0 : scheme + 3;
+      int at = url.lastIndexOf('@');
+      int colon = url.indexOf(':', start);
+      if (at > start && colon >= 0 && colon < at) {
+        secrets.add(url.substring(colon + 1, at));
+      }
+      var params = PASSWORD_PARAM.matcher(url);
+      while (params.find()) {
+        secrets.add(url.substring(params.end(1), params.end()));
+      }
+      for (String raw : List.copyOf(secrets)) {
+        try {
+          secrets.add(decode(raw, "password"));
+        } catch (InvalidInputException e) {
+          // not percent-encoded: the raw form is all there is
+        }
+      }
+      try {
+        secrets.add(parse(url).password());
+      } catch (InvalidInputException e) {
+        // malformed: the raw forms above are all there is
+      }
+    }
+    // Longest first, so that no shorter secret leaves part of a longer one behind.
+    secrets.removeIf(secret -> secret == null || secret.isEmpty());
+    secrets.sort(Comparator.comparingInt(String::length).reversed());
+    String redacted = text;
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, REDACTED);
+    }
+    redacted = USER_INFO_PASSWORD.matcher(redacted).replaceAll("$1" + REDACTED + "@");
+    return PASSWORD_PARAM.matcher(redacted).replaceAll("$1" + REDACTED);
   }
 
   /** Never shows the password. */

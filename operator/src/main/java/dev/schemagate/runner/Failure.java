@@ -17,6 +17,9 @@ record Failure(int exitCode, String line) {
   static final int INVALID_INPUT = 2;
   static final int CANNOT_CONNECT = 3;
 
+  /** Neither Flyway's nor the input's: a bug or the JVM's (out of memory); the line names it. */
+  static final int UNEXPECTED = 4;
+
   /** Kubernetes keeps at most 4096 bytes of a termination message; one goes to the newline. */
   static final int MAX_BYTES = 4095;
 
@@ -31,7 +34,7 @@ record Failure(int exitCode, String line) {
           CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION,
           CoreErrorCode.DUPLICATE_REPEATABLE_MIGRATION);
 
-  static Failure of(RuntimeException e) {
+  static Failure of(Throwable e) {
     SQLException sql = sqlCause(e);
     if (e instanceof InvalidInputException) {
       return new Failure(INVALID_INPUT, line(null, null, e.getMessage()));
@@ -43,10 +46,13 @@ record Failure(int exitCode, String line) {
     if (sql != null && isConnectionFailure(sql.getSQLState())) {
       return new Failure(CANNOT_CONNECT, line(null, sql.getSQLState(), describe(sql)));
     }
-    if (e instanceof FlywayException f && DUPLICATE_MIGRATIONS.contains(f.getErrorCode())) {
-      return new Failure(INVALID_INPUT, line(null, null, e.getMessage()));
+    if (e instanceof FlywayException f) {
+      return new Failure(
+          DUPLICATE_MIGRATIONS.contains(f.getErrorCode()) ? INVALID_INPUT : MIGRATION_FAILED,
+          line(null, null, e.getMessage()));
     }
-    return new Failure(MIGRATION_FAILED, line(null, null, e.getMessage()));
+    // The class too: "NullPointerException" alone, or its message alone, would say too little.
+    return new Failure(UNEXPECTED, line(null, null, "unexpected " + e));
   }
 
   /** {@code script: SQLSTATE state: message} with the parts that are known, on one line. */

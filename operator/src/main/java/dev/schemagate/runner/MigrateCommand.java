@@ -15,6 +15,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code schemagate migrate}: what a Flyway migration Job runs. */
@@ -30,8 +31,9 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:applied, or nothing to apply",
       "1:a migration failed (SQL error, validation)",
-      "2:invalid input (URL, directory, no .sql files, bad file names)",
-      "3:cannot connect (unreachable host, authentication, unknown database)"
+      "2:invalid input (arguments, URL, directory, unreadable or no .sql files, bad file names)",
+      "3:cannot connect (unreachable host, authentication, unknown database)",
+      "4:unexpected error (a bug, or the JVM's: the line names the exception)"
     })
 public final class MigrateCommand implements Callable<Integer> {
   private static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
@@ -74,11 +76,21 @@ public final class MigrateCommand implements Callable<Integer> {
     try {
       spec.commandLine().getOut().println(migrate());
       return 0;
-    } catch (InvalidInputException | FlywayException e) {
-      Failure failure = Failure.of(e);
-      report(failure.line());
-      return failure.exitCode();
+    } catch (RuntimeException | Error e) {
+      // Every failure, foreseen or not: one line, not a stack trace the operator cannot show.
+      return fail(Failure.of(e));
     }
+  }
+
+  /** Arguments picocli could not parse: invalid input, reported as any other failure. */
+  public int invalidArguments(ParameterException e) {
+    return fail(new Failure(Failure.INVALID_INPUT, Failure.line(null, null, e.getMessage())));
+  }
+
+  private int fail(Failure failure) {
+    // Whatever the line quotes (a driver's message, an argument), the password stays out.
+    report(Failure.line(null, null, DatabaseUrl.redact(failure.line(), url)));
+    return failure.exitCode();
   }
 
   private String migrate() {
@@ -95,9 +107,8 @@ public final class MigrateCommand implements Callable<Integer> {
             .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
             .validateMigrationNaming(true)
             .cleanDisabled(true)
-            .lockRetryCount(
-                -1); // wait for a concurrent runner as long as it takes: the Job's deadline bounds
-    // it
+            // Wait for a concurrent runner as long as it takes: the Job's deadline bounds it.
+            .lockRetryCount(-1);
     if (baselineVersion != null && !baselineVersion.isBlank()) {
       config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
     }
@@ -132,13 +143,19 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   /**
-   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show.
-   * A system property because that is how slf4j-simple is configured; an explicit setting wins.
+   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show,
+   * on stdout beside the summary, so that stderr holds the failure line alone, as the termination
+   * log does (Flyway logs "Migration ... failed!" before it throws). System properties because that
+   * is how slf4j-simple is configured; an explicit setting wins.
    */
   private static void quietFlyway() {
-    String key = "org.slf4j.simpleLogger.log.org.flywaydb";
+    setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
+  }
+
+  private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) {
-      System.setProperty(key, "warn");
+      System.setProperty(key, value);
     }
   }
 

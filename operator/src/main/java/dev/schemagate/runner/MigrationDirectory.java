@@ -4,8 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,6 +30,10 @@ import org.flywaydb.core.internal.resource.ResourceNameParser;
  * scanner recurses into subdirectories and skips hidden ones only by name; handing Flyway this
  * fixed list instead makes "each file once, top level only" independent of that heuristic, and
  * needs no writable temporary copy.
+ *
+ * <p>The files are read here, before any connection: an unreadable or non-UTF-8 file is invalid
+ * input, reported like a bad file name, rather than an exception from inside Flyway after earlier
+ * migrations have been applied.
  */
 final class MigrationDirectory implements ResourceProvider {
   private final List<SqlFile> files;
@@ -39,22 +47,45 @@ final class MigrationDirectory implements ResourceProvider {
       throw new InvalidInputException(
           "migrations directory " + dir + " does not exist or is not a directory");
     }
-    List<SqlFile> files;
+    List<Path> paths;
     try (Stream<Path> entries = Files.list(dir)) {
-      files =
+      paths =
           entries
               .filter(p -> p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p))
               .sorted()
-              .map(SqlFile::new)
               .toList();
     } catch (IOException e) {
-      throw new InvalidInputException(
-          "cannot read migrations directory " + dir + ": " + e.getMessage());
+      throw new InvalidInputException("cannot read migrations directory " + dir + ": " + reason(e));
     }
+    List<SqlFile> files = paths.stream().map(MigrationDirectory::load).toList();
     if (files.isEmpty()) {
       throw new InvalidInputException("no .sql files in migrations directory " + dir);
     }
     return new MigrationDirectory(files);
+  }
+
+  private static SqlFile load(Path path) {
+    try {
+      return new SqlFile(path, Files.readString(path, UTF_8));
+    } catch (CharacterCodingException e) {
+      throw new InvalidInputException("cannot read " + path + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + path + ": " + reason(e));
+    }
+  }
+
+  /** Why, without the path the message already names (a FileSystemException's message is it). */
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   /**
@@ -90,18 +121,16 @@ final class MigrationDirectory implements ResourceProvider {
 
   private static final class SqlFile extends LoadableResource {
     private final Path path;
+    private final String sql;
 
-    SqlFile(Path path) {
+    SqlFile(Path path, String sql) {
       this.path = path;
+      this.sql = sql;
     }
 
     @Override
     public Reader read() {
-      try {
-        return Files.newBufferedReader(path, UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return new StringReader(sql);
     }
 
     @Override

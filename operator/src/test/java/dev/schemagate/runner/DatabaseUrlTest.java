@@ -77,4 +77,33 @@ class DatabaseUrlTest {
     assertThat(DatabaseUrl.parse("postgresql://app:hunter2@db/app"))
         .hasToString("jdbc:postgresql://db/app (user app, password set)");
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // parsed: the password as written and percent-decoded
+        "postgresql://app:p%40ss%3Aw@db/app | FATAL: for p@ss:w and p%40ss%3Aw | FATAL: for *** and"
+            + " ***",
+        "jdbc:postgresql://db/app?user=app&password=hunter2 | got hunter2 | got ***",
+        // malformed (port 54x2): never parsed, still redacted
+        "postgresql://app:s3cr3t@db:54x2/app | s3cr3t at db | *** at db",
+        "postgresql://app:pa/ss@db/app | bad pa/ss | bad ***",
+        // another URL the text quotes
+        " | Unmatched argument: 'postgres://u:x%20y@h/d' | Unmatched argument:"
+            + " 'postgres://u:***@h/d'",
+        " | jdbc:postgresql://h/d?user=u&password=pw&ssl=true |"
+            + " jdbc:postgresql://h/d?user=u&password=***&ssl=true",
+      })
+  void redactsEveryFormOfThePassword(String url, String text, String redacted) {
+    assertThat(DatabaseUrl.redact(text, url)).isEqualTo(redacted);
+  }
+
+  @Test
+  void redactionLeavesTextWithoutPasswordsAlone() {
+    String text = "SQLSTATE 08001: Connection to db:5432 refused. (jdbc:postgresql://db:5432/app)";
+
+    assertThat(DatabaseUrl.redact(text, "postgresql://app@db/app")).isEqualTo(text);
+    assertThat(DatabaseUrl.redact(text, null)).isEqualTo(text);
+  }
 }

@@ -104,6 +104,27 @@ class FailureTest {
   }
 
   @Test
+  void anyOtherExceptionIsUnexpectedAndNamesItsClass() {
+    var e = new IllegalStateException("resource\nmissing");
+
+    assertThat(Failure.of(e))
+        .isEqualTo(new Failure(4, "unexpected java.lang.IllegalStateException: resource missing"));
+  }
+
+  @Test
+  void anErrorOfTheJvmIsUnexpected() {
+    assertThat(Failure.of(new OutOfMemoryError("Java heap space")))
+        .isEqualTo(new Failure(4, "unexpected java.lang.OutOfMemoryError: Java heap space"));
+  }
+
+  @Test
+  void aConnectionFailureOutsideFlywayStillCannotConnect() {
+    var refused = new SQLException("Connection to db:5432 refused.", "08001");
+
+    assertThat(Failure.of(new IllegalStateException("pool", refused)).exitCode()).isEqualTo(3);
+  }
+
+  @Test
   void longLinesAreCutToWhatKubernetesKeepsWithoutBreakingACharacter() {
     // 35 ASCII bytes, then two-byte characters: the cut falls inside one.
     String line = Failure.line("V10__add_team.sql", "XX000", "é".repeat(3000));

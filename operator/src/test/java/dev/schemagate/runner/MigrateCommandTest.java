@@ -1,13 +1,87 @@
 package dev.schemagate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.schemagate.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The summary, and the failures found before any connection, through the real command line: each
+ * ends as one line on stderr and in the termination log, with its exit code.
+ */
 class MigrateCommandTest {
+  /** Nothing listens on port 1; no test here gets as far as connecting. */
+  private static final String URL = "postgresql://app:s3cr3t@127.0.0.1:1/app";
+
+  @TempDir Path tmp;
+
+  @Test
+  void missingDirectoryIsInvalidInput() throws IOException {
+    Path missing = tmp.resolve("missing");
+
+    Run run = run("--url", URL, "--dir", missing.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.terminationLog())
+        .isEqualTo("migrations directory " + missing + " does not exist or is not a directory\n");
+    assertThat(run.err()).isEqualTo(run.terminationLog());
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void unreadableFileIsInvalidInputNotAStackTrace() throws IOException {
+    Path mem = Path.of("/proc/self/mem"); // a file even root cannot read from its start
+    assumeTrue(Files.isRegularFile(mem), "needs Linux /proc");
+    Path dir = Files.createDirectory(tmp.resolve("migrations"));
+    Files.writeString(dir.resolve("V1__init.sql"), "CREATE TABLE t (id int);");
+    Path link = Files.createSymbolicLink(dir.resolve("V2__more.sql"), mem);
+
+    Run run = run("--url", URL, "--dir", dir.toString());
+    Files.delete(link); // before @TempDir's clean-up, which warns about links out of it
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.terminationLog())
+        .isEqualTo("cannot read " + dir.resolve("V2__more.sql") + ": Input/output error\n");
+    assertThat(run.err()).isEqualTo(run.terminationLog());
+  }
+
+  @Test
+  void noUrlIsInvalidInput() throws IOException {
+    Run run = run("--url=", "--dir", tmp.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.terminationLog()).isEqualTo("no database URL: pass --url or set DATABASE_URL\n");
+  }
+
+  @Test
+  void unknownOptionIsInvalidInputOnOneLine() throws IOException {
+    Run run = run("--url", URL, "--directory", tmp.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.terminationLog()).startsWith("Unknown options: '--directory'").hasLineCount(1);
+    assertThat(run.err()).isEqualTo(run.terminationLog());
+  }
+
+  @Test
+  void aUrlPassedAsAnArgumentIsQuotedWithoutItsPassword() throws IOException {
+    Run run = run("postgresql://app:s3cr3t@db/app");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.terminationLog()).contains("'postgresql://app:***@db/app'").hasLineCount(1);
+    assertThat(run.err() + run.out()).doesNotContain("s3cr3t");
+  }
+
   @Test
   void summaryNamesWhatWasAppliedAndTheVersionReached() {
     var result = result("7", "8", output("8", "add team model"), output("", "player views"));
@@ -28,6 +102,23 @@ class MigrateCommandTest {
         .isEqualTo("Schema up to date at version 8; nothing to apply");
     assertThat(MigrateCommand.summary(result(null, null)))
         .isEqualTo("Schema up to date without a version; nothing to apply");
+  }
+
+  private record Run(int exitCode, String out, String err, String terminationLog) {}
+
+  private Run run(String... args) throws IOException {
+    Path terminationLog = Files.createTempFile(tmp, "termination-log", "");
+    List<String> argv =
+        new ArrayList<>(List.of("migrate", "--termination-log", terminationLog.toString()));
+    argv.addAll(List.of(args));
+    var out = new StringWriter();
+    var err = new StringWriter();
+    int exitCode =
+        Main.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(argv.toArray(String[]::new));
+    return new Run(exitCode, out.toString(), err.toString(), Files.readString(terminationLog));
   }
 
   private static MigrateResult result(String initial, String target, MigrateOutput... applied) {

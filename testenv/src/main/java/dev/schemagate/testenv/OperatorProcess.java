@@ -2,6 +2,7 @@ package dev.schemagate.testenv;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The operator as production runs it: {@code java -jar schemagate-*-all.jar operator ...} in a JVM
@@ -27,16 +27,12 @@ public final class OperatorProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final Process process;
+  private final LocalProcess process;
   private final int healthPort;
-  private final Path log;
-  private final Instant started;
 
-  private OperatorProcess(Process process, int healthPort, Path log, Instant started) {
+  private OperatorProcess(LocalProcess process, int healthPort) {
     this.process = process;
     this.healthPort = healthPort;
-    this.log = log;
-    this.started = started;
   }
 
   /**
@@ -80,34 +76,20 @@ public final class OperatorProcess implements AutoCloseable {
     command.addAll(args);
     command.add("--health-port=" + port);
     Files.createDirectories(log.toAbsolutePath().getParent());
-    var builder =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    var builder = new ProcessBuilder(command);
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(env);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    var started = Instant.now();
-    var process = builder.start();
-    // Never outlive the JVM that started it, even when that one is stopped by Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-    return new OperatorProcess(process, port, log, started);
+    // A LocalProcess: it never outlives this JVM, even when that one is killed outright.
+    return new OperatorProcess(LocalProcess.start("operator", log, builder), port);
   }
 
   public long pid() {
     return process.pid();
   }
 
-  public Instant started() {
-    return started;
-  }
-
   public Path log() {
-    return log;
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
+    return process.log();
   }
 
   /** Waits until GET /readyz answers 200 (informers started and synced). */
@@ -117,7 +99,7 @@ public final class OperatorProcess implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "operator exited with " + process.exitValue() + "; see " + log);
+            "operator exited with " + process.process().exitValue() + "; see " + log());
       }
       try {
         var response = get("/readyz");
@@ -131,10 +113,10 @@ public final class OperatorProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new IllegalStateException(
-        "operator not ready after " + timeout + ": " + last + "; see " + log);
+        "operator not ready after " + timeout + ": " + last + "; see " + log());
   }
 
-  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     var request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
             .timeout(Duration.ofSeconds(10))
@@ -152,67 +134,35 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
-   * Sum of the samples of {@code name} whose labels contain every {@code label="value"} given, in
-   * Prometheus text format.
-   */
-  public static double sum(String metrics, String name, String... labels) {
-    var line =
-        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
-    var m = line.matcher(metrics);
-    double total = 0;
-    while (m.find()) {
-      var set = m.group(1) == null ? "" : m.group(1);
-      var all = true;
-      for (var l : labels) {
-        all &= set.contains(l);
-      }
-      if (all) {
-        total += Double.parseDouble(m.group(2));
-      }
-    }
-    return total;
-  }
-
-  /** Resident set size in KiB from /proc/<pid>/status (VmRSS), empty when not on Linux or gone. */
-  public OptionalLong rssKib() {
-    try {
-      for (var line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-        }
-      }
-    } catch (IOException e) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.empty();
-  }
-
-  /**
    * SIGTERM, as the kubelet sends it; returns the exit code, or empty if still running after the
    * timeout.
    */
   public OptionalLong terminate(Duration timeout) throws InterruptedException {
-    process.destroy();
-    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      return OptionalLong.of(process.exitValue());
+    var java = process.process();
+    java.destroy();
+    if (java.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return OptionalLong.of(java.exitValue());
     }
     return OptionalLong.empty();
   }
 
+  /** SIGKILL if still alive: a test that ends early has no use for a graceful stop. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
+    var java = process.process();
+    if (java.isAlive()) {
+      java.destroyForcibly();
       try {
-        process.waitFor(10, TimeUnit.SECONDS);
+        java.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    process.close();
   }
 
   private static int freePort() {
-    try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 
 /**
  * Runs {@code schemagate migrate} in-process through the real entry point and keeps what it left
@@ -26,7 +25,7 @@ record Migrate(int exitCode, String out, String err, String terminationLog) {
         var out = new StringWriter();
         var err = new StringWriter();
         int exitCode =
-            new CommandLine(new Main())
+            Main.commandLine()
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(argv.toArray(String[]::new));

@@ -1,0 +1,94 @@
+package dev.schemagate.testenv.bench;
+
+import dev.schemagate.api.ConfigMapRef;
+import dev.schemagate.api.Database;
+import dev.schemagate.api.FlywaySource;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationSpec;
+import dev.schemagate.api.SecretKeyRef;
+import dev.schemagate.api.Target;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One app of the bench: a ConfigMap with one migration, a Deployment, and the SchemaMigration that
+ * gates it. Everything the bench creates in the cluster for an app is built here.
+ */
+record App(String namespace, String name) {
+  /** In creation order: what the SchemaMigration names exists before it. */
+  List<HasMetadata> manifests() {
+    return List.of(migrations(), deployment(), schemaMigration());
+  }
+
+  ConfigMap migrations() {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name + "-sql")
+        .withNamespace(namespace)
+        .endMetadata()
+        .withData(
+            Map.of(
+                "V1__init.sql",
+                "create table " + name.replace('-', '_') + " (id int primary key);"))
+        .build();
+  }
+
+  /**
+   * One replica, the app's once released: SchemaGate holds it at 0 until the migration has
+   * succeeded. No pod ever runs; the bench only watches spec.replicas.
+   */
+  Deployment deployment() {
+    var labels = Map.of("app.kubernetes.io/name", name);
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .withMatchLabels(labels)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage("bench-app:1")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  SchemaMigration schemaMigration() {
+    var target = new Target();
+    target.setDeployment(name);
+    var database = new Database();
+    database.setUrlSecretRef(new SecretKeyRef(name + "-db", "url"));
+    var flyway = new FlywaySource();
+    flyway.setConfigMapRef(new ConfigMapRef(name + "-sql"));
+    var spec = new SchemaMigrationSpec();
+    spec.setTarget(target);
+    spec.setDatabase(database);
+    spec.setFlyway(flyway);
+    var migration = new SchemaMigration();
+    migration.getMetadata().setName(name);
+    migration.getMetadata().setNamespace(namespace);
+    migration.setSpec(spec);
+    return migration;
+  }
+
+  @Override
+  public String toString() {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.schemagate.testenv.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The bench's command line: {@code --name=value} options, every one with a default. */
+record Options(
+    int migrations,
+    int namespaces,
+    int latencySamples,
+    List<String> jvm,
+    List<String> operatorArgs,
+    Path work,
+    boolean logRequests,
+    List<String> variants) {
+  static final String USAGE =
+      """
+      usage: testenv/bench [--migrations=1000] [--namespaces=10] [--latency-samples=100]
+                           [--jvm='-XX:...'] [--operator-args='...'] [--work=testenv/target/bench]
+                           [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
+      --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
+      request log (and api_requests_per_reconcile); --latency-samples=0 skips that phase;
+      --variants measures the operator's memory over the N Ready with each set of options.
+      Prints name=value lines on stdout; progress on stderr.\
+      """;
+
+  static boolean wantsHelp(String[] args) {
+    return List.of(args).contains("-h") || List.of(args).contains("--help");
+  }
+
+  static Options parse(String[] args) {
+    var options = new LinkedHashMap<String, String>();
+    for (var a : args) {
+      var kv = a.replaceFirst("^--", "").split("=", 2);
+      options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+    }
+    return new Options(
+        Integer.parseInt(options.getOrDefault("migrations", "1000")),
+        Integer.parseInt(options.getOrDefault("namespaces", "10")),
+        Integer.parseInt(options.getOrDefault("latency-samples", "100")),
+        list(options, "jvm", " "),
+        list(options, "operator-args", " "),
+        Path.of(options.getOrDefault("work", "testenv/target/bench")).toAbsolutePath(),
+        Boolean.parseBoolean(options.getOrDefault("log-requests", "true")),
+        list(options, "variants", ";"));
+  }
+
+  private static List<String> list(Map<String, String> options, String name, String separator) {
+    var value = options.getOrDefault(name, "");
+    return value.isBlank() ? List.of() : List.of(value.split(separator));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.schemagate.testenv.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's API requests, counted from the log of its JDK HttpClient (fabric8's transport),
+ * which with {@link #JVM_OPTION} writes one line per request sent, {@code REQUEST: <uri> <method>}:
+ * the exact count, by method and resource, without touching the operator's code.
+ */
+final class RequestLog {
+  static final String JVM_OPTION = "-Djdk.httpclient.HttpClient.log=requests";
+
+  private static final Pattern REQUEST =
+      Pattern.compile("REQUEST: (\\S+) (GET|POST|PUT|PATCH|DELETE)");
+
+  private RequestLog() {}
+
+  static Map<String, Integer> count(Path log) throws IOException {
+    return count(Files.readAllLines(log));
+  }
+
+  /**
+   * Requests by method and resource, names left out: {@code GET pods}, {@code PATCH deployments},
+   * {@code GET jobs (watch)}; in name order.
+   */
+  static Map<String, Integer> count(List<String> lines) {
+    var counts = new TreeMap<String, Integer>();
+    for (var line : lines) {
+      var m = REQUEST.matcher(line);
+      if (m.find()) {
+        var uri = URI.create(m.group(1));
+        var watch = uri.getQuery() != null && uri.getQuery().contains("watch=true");
+        counts.merge(
+            m.group(2) + " " + resourceOf(uri.getPath()) + (watch ? " (watch)" : ""),
+            1,
+            Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * The resource of an API path, with its subresource: {@code
+   * /api/v1/namespaces/ns/pods/name/status} is {@code pods/status}, {@code
+   * /apis/batch/v1/namespaces/ns/jobs} is {@code jobs}; a path outside /api and /apis is itself.
+   */
+  static String resourceOf(String path) {
+    var parts = new ArrayList<>(Arrays.asList(path.split("/")));
+    parts.removeIf(String::isEmpty);
+    if (parts.isEmpty() || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {
+      return path;
+    }
+    // /api/v1/... (the core group) or /apis/group/version/...
+    int i = parts.get(0).equals("api") ? 2 : 3;
+    if (parts.size() > i + 2 && parts.get(i).equals("namespaces")) {
+      i += 2;
+    }
+    if (parts.size() <= i) {
+      return path;
+    }
+    var resource = parts.get(i);
+    return parts.size() > i + 2 ? resource + "/" + parts.get(i + 2) : resource;
+  }
+}

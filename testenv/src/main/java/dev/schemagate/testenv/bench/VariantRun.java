@@ -1,0 +1,43 @@
+package dev.schemagate.testenv.bench;
+
+import static dev.schemagate.testenv.bench.BenchCluster.seconds;
+import static dev.schemagate.testenv.bench.Output.put;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Memory with other JVM options (after the chart's), over the same N Ready SchemaMigrations: a
+ * restart, its first reconcile of all N, then 10 s of quiet.
+ */
+final class VariantRun {
+  private VariantRun() {}
+
+  /**
+   * @param options JVM options and {@code NAME=value} environment variables, space-separated
+   */
+  static void run(BenchCluster cluster, int n, String options, List<String> chartJvm, int count)
+      throws Exception {
+    var jvm = new ArrayList<>(chartJvm);
+    var env = new LinkedHashMap<String, String>();
+    for (var o : options.split(" ")) {
+      if (o.matches("[A-Z_]+=.*")) {
+        env.put(o.substring(0, o.indexOf('=')), o.substring(o.indexOf('=') + 1));
+      } else if (!o.isBlank()) {
+        jvm.add(o);
+      }
+    }
+    var name = "variant" + n;
+    put(name, options);
+    try (var operator = cluster.startOperator(jvm, env, cluster.work().resolve(name + ".log"))) {
+      var start = System.nanoTime();
+      RestartRun.awaitReconciled(operator, count, name);
+      put(name + "_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
+      Thread.sleep(10_000);
+      Memory.print("_" + name, operator);
+      operator.terminate(Duration.ofSeconds(20));
+    }
+  }
+}

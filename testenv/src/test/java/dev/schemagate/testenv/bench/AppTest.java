@@ -1,0 +1,37 @@
+package dev.schemagate.testenv.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.api.SchemaMigration;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+class AppTest {
+  private final App app = new App("bench-3", "app-0042");
+
+  @Test
+  void theSchemaMigrationNamesItsConfigMapAndDeployment() {
+    var manifests = app.manifests();
+
+    assertThat(manifests)
+        .extracting(HasMetadata::getClass)
+        .containsExactly(ConfigMap.class, Deployment.class, SchemaMigration.class);
+    assertThat(manifests)
+        .allSatisfy(m -> assertThat(m.getMetadata().getNamespace()).isEqualTo("bench-3"));
+    var migration = app.schemaMigration();
+    assertThat(migration.getSpec().getTarget().getDeployment())
+        .isEqualTo(app.deployment().getMetadata().getName());
+    assertThat(migration.getSpec().getFlyway().getConfigMapRef().getName())
+        .isEqualTo(app.migrations().getMetadata().getName());
+    assertThat(app.migrations().getData())
+        .containsOnlyKeys("V1__init.sql")
+        .containsValue("create table app_0042 (id int primary key);");
+  }
+
+  @Test
+  void theDeploymentSaysItsReplicas() {
+    assertThat(app.deployment().getSpec().getReplicas()).isEqualTo(1);
+  }
+}
