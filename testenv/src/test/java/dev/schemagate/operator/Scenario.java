@@ -259,11 +259,6 @@ final class Scenario implements AutoCloseable {
 
   /** Waits for the migration Job of this image and returns it. */
   Job awaitJobFor(String image) {
-    return awaitJobFor(image, 1);
-  }
-
-  /** Waits for the {@code nth} migration Job of this image (by creation) and returns it. */
-  Job awaitJobFor(String image, int nth) {
     return await()
         .atMost(TIMEOUT)
         .until(
@@ -275,8 +270,6 @@ final class Scenario implements AutoCloseable {
                                 j.getMetadata()
                                     .getAnnotations()
                                     .get(MigrationJob.IMAGE_ANNOTATION)))
-                    .sorted(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()))
-                    .skip(nth - 1)
                     .findFirst(),
             Optional::isPresent)
         .orElseThrow();
