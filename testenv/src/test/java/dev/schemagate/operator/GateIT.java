@@ -173,8 +173,12 @@ class GateIT {
     s.succeed(firstEdit);
 
     var newest = s.awaitJob(MigrationJob.name(Scenario.APP, s.expectedRevision(last)));
-    assertThat(s.jobs()).as("the first edit's Job, then only the newest").hasSize(3);
-    s.succeed(newest);
+    // The first edit's Job, then only the newest (unless the first Job already was the newest).
+    assertThat(s.jobs()).hasSizeBetween(2, 3);
+    if (!newest.getMetadata().getName().equals(firstEdit.getMetadata().getName())) {
+      assertThat(s.jobs()).hasSize(3);
+      s.succeed(newest);
+    }
     s.awaitTrue("Ready", "Migrated");
     assertThat(s.migration().getStatus().getRevision()).isEqualTo(s.expectedRevision(last));
     // The image never stopped being migrated: no pod was held for a change of scripts.
