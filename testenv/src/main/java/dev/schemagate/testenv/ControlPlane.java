@@ -134,9 +134,8 @@ public final class ControlPlane implements AutoCloseable {
                   "--etcd-servers=http://127.0.0.1:" + etcdPort,
                   "--bind-address=127.0.0.1",
                   "--advertise-address=127.0.0.1",
-                  // No Endpoints for the kubernetes Service: a loopback address there is an error
-                  // every
-                  // 10 s.
+                  // No Endpoints for the kubernetes Service: a loopback address there is an
+                  // error every 10 s.
                   "--endpoint-reconciler-type=none",
                   "--secure-port=" + apiPort,
                   "--cert-dir=" + dir.resolve("pki"),
