@@ -63,7 +63,7 @@ public final class BasketballExample {
   }
 
   public static Path dir() {
-    return Binaries.testenvDir().resolveSibling("examples/basketball-api");
+    return Binaries.repoRoot().resolve("examples/basketball-api");
   }
 
   /** 008 as it crashed basketball-api in #85: CREATE TYPE division, a second time. */

@@ -31,7 +31,7 @@ public final class Demo {
   static final Duration ACT = Duration.ofMinutes(3);
 
   private final Instant begin = Instant.now();
-  private final Path root = Binaries.testenvDir().getParent();
+  private final Path root = Binaries.repoRoot();
 
   public static void main(String[] args) throws Exception {
     System.exit(new Demo().run(List.of(args).contains("--exit")));
@@ -42,8 +42,8 @@ public final class Demo {
     say("starting PostgreSQL");
     var url = LocalPostgres.shared().createDatabase("basketball");
     say(
-        "starting the control plane: etcd, kube-apiserver, kube-controller-manager (built once from"
-            + " Go modules)");
+        "starting the control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler"
+            + " (built once from Go modules)");
     var plane = ControlPlane.start(state.resolve("run"));
     var client = plane.client();
     LocalNode node = null;

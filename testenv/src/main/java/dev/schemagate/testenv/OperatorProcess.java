@@ -1,8 +1,6 @@
 package dev.schemagate.testenv;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +41,7 @@ public final class OperatorProcess implements AutoCloseable {
    * operator/target/schemagate-*-all.jar of this checkout (built by `mvn -pl operator package`).
    */
   public static Path jar() {
-    var target = Binaries.testenvDir().getParent().resolve("operator/target");
+    var target = Binaries.repoRoot().resolve("operator/target");
     try (var files = Files.list(target)) {
       return files
           .filter(p -> p.getFileName().toString().matches("schemagate-.*-all\\.jar"))
@@ -70,7 +68,7 @@ public final class OperatorProcess implements AutoCloseable {
       Map<String, String> env,
       Path log)
       throws IOException {
-    var port = freePort();
+    var port = Ports.freeLoopbackPort();
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -208,14 +206,6 @@ public final class OperatorProcess implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -823,7 +823,7 @@ public final class Bench {
    */
   record ChartRun(List<String> args, Map<String, String> env, List<String> jvm) {
     static ChartRun render() {
-      var chart = Binaries.testenvDir().getParent().resolve("charts/schemagate");
+      var chart = Binaries.repoRoot().resolve("charts/schemagate");
       try {
         var helm =
             new ProcessBuilder(
