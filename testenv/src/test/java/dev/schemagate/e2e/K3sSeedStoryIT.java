@@ -120,7 +120,7 @@ class K3sSeedStoryIT {
                     @Override
                     public void onClose(WatcherException cause) {}
                   })) {
-        var broken = BasketballExample.brokenV8().get(BasketballExample.V8);
+        var broken = BasketballExample.brokenV8();
         var fixed =
             read(BasketballExample.dir().resolve("migrations").resolve(BasketballExample.V8));
 
