@@ -15,16 +15,17 @@ import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -360,32 +361,10 @@ class ChartInstallIT {
       client.resource(migration(ns)).create();
       // The operator has seen it (no Deployment yet): so has the admission policies' informer.
       await().atMost(TIMEOUT).until(() -> migrationOf(ns).getStatus() != null);
-      var labels = Map.of("app.kubernetes.io/name", "app");
       client
           .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName("app")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withReplicas(2)
-                  .withNewSelector()
-                  .withMatchLabels(labels)
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .withLabels(labels)
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("app")
-                  .withImage("app:1")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
+              AppDeployment.of(
+                  ns, "app", 2, new ContainerBuilder().withName("app").withImage("app:1").build()))
           .create();
 
       var job =

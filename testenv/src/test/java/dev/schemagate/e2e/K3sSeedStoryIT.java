@@ -8,10 +8,11 @@ import dev.schemagate.api.CommandSource;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.ControlPlane;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -310,46 +311,23 @@ class K3sSeedStoryIT {
    * would), else stays up and Ready. Zero-downtime rollout: maxUnavailable 0.
    */
   static Deployment app(String image, String table) {
-    var labels = Map.of("app.kubernetes.io/name", APP);
     var deployment =
-        new DeploymentBuilder()
-            .withNewMetadata()
-            .withName(APP)
-            .withNamespace(NS)
-            .endMetadata()
-            .withNewSpec()
-            .withReplicas(REPLICAS)
-            .withNewStrategy()
-            .withType("RollingUpdate")
-            .withNewRollingUpdate()
-            .withMaxUnavailable(new IntOrString(0))
-            .withMaxSurge(new IntOrString(1))
-            .endRollingUpdate()
-            .endStrategy()
-            .withNewSelector()
-            .withMatchLabels(labels)
-            .endSelector()
-            .withNewTemplate()
-            .withNewMetadata()
-            .withLabels(labels)
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("api")
-            .addNewEnv()
-            .withName("DATABASE_URL")
-            .withNewValueFrom()
-            .withNewSecretKeyRef()
-            .withName("basketball-db")
-            .withKey("url")
-            .endSecretKeyRef()
-            .endValueFrom()
-            .endEnv()
-            .endContainer()
-            .endSpec()
-            .endTemplate()
-            .endSpec()
-            .build();
+        AppDeployment.of(
+            NS,
+            APP,
+            REPLICAS,
+            new ContainerBuilder()
+                .withName("api")
+                .addNewEnv()
+                .withName("DATABASE_URL")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName("basketball-db")
+                .withKey("url")
+                .endSecretKeyRef()
+                .endValueFrom()
+                .endEnv()
+                .build());
     return version(deployment, image, table);
   }
 

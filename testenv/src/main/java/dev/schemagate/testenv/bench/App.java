@@ -7,11 +7,12 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
+import dev.schemagate.testenv.AppDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -38,35 +39,13 @@ record App(String namespace, String name) {
         .build();
   }
 
-  /**
-   * One replica, the app's once released: SchemaGate holds it at 0 until the migration has
-   * succeeded. No pod ever runs; the bench only watches spec.replicas.
-   */
+  /** One replica of bench-app:1, held until its migration has succeeded (no node runs it). */
   Deployment deployment() {
-    var labels = Map.of("app.kubernetes.io/name", name);
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewSelector()
-        .withMatchLabels(labels)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage("bench-app:1")
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return AppDeployment.of(
+        namespace,
+        name,
+        1,
+        new ContainerBuilder().withName("app").withImage("bench-app:1").build());
   }
 
   SchemaMigration schemaMigration() {
