@@ -72,7 +72,8 @@ public final class Demo {
       node = LocalNode.builder(client).dir(state.resolve("node")).start();
       operator =
           SchemaGateOperator.start(
-              client,
+              // A client of its own: the operator closes it when it stops.
+              plane.client(),
               new SimpleMeterRegistry(),
               new SchemaGateOperator.Settings(Set.of(), "schemagate:demo", null));
       say(
