@@ -10,6 +10,7 @@ import dev.schemagate.api.Target;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
@@ -19,7 +20,19 @@ import java.util.Map;
  * One app of the bench: a ConfigMap with one migration, a Deployment, and the SchemaMigration that
  * gates it. Everything the bench creates in the cluster for an app is built here.
  */
-record App(String namespace, String name) {
+record App(String namespace, String name, int replicas) {
+  /** The image every app is created with. */
+  static final String IMAGE = "bench-app:1";
+
+  /** The app container, the target's default (the first and only one). */
+  static final String CONTAINER = "app";
+
+  static final String NAME_LABEL = "app.kubernetes.io/name";
+
+  App(String namespace, String name) {
+    this(namespace, name, 1);
+  }
+
   /** In creation order: what the SchemaMigration names exists before it. */
   List<HasMetadata> manifests() {
     return List.of(migrations(), deployment(), schemaMigration());
@@ -39,18 +52,26 @@ record App(String namespace, String name) {
   }
 
   /**
-   * One replica, the app's once released: SchemaGate holds it at 0 until the migration has
-   * succeeded. No pod ever runs; the bench only watches spec.replicas.
+   * A rolling update that keeps every old pod until a new one is Ready (maxUnavailable 0, maxSurge
+   * 1), as an app that must not lose capacity during a hold. No pod ever runs (no kubelet): the
+   * bench only watches them being created, held and released.
    */
   Deployment deployment() {
-    var labels = Map.of("app.kubernetes.io/name", name);
+    var labels = Map.of(NAME_LABEL, name);
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(namespace)
         .endMetadata()
         .withNewSpec()
-        .withReplicas(1)
+        .withReplicas(replicas)
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
         .withNewSelector()
         .withMatchLabels(labels)
         .endSelector()
@@ -60,13 +81,21 @@ record App(String namespace, String name) {
         .endMetadata()
         .withNewSpec()
         .addNewContainer()
-        .withName("app")
-        .withImage("bench-app:1")
+        .withName(CONTAINER)
+        .withImage(IMAGE)
         .endContainer()
         .endSpec()
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** A strategic-merge patch of the Deployment that sets the app container's image. */
+  static String imagePatch(String image) {
+    return """
+    {"spec":{"template":{"spec":{"containers":[{"name":"%s","image":"%s"}]}}}}\
+    """
+        .formatted(CONTAINER, image);
   }
 
   SchemaMigration schemaMigration() {

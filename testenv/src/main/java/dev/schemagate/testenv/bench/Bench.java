@@ -14,13 +14,16 @@ import java.util.ArrayList;
  *   <li>{@link ColdStartRun}: N SchemaMigrations exist before the operator starts; time to all N
  *       Ready, CPU, memory, API requests per reconcile, exit on SIGTERM.
  *   <li>{@link RestartRun}: a new operator over the N Ready: time to ready, what a restart costs.
- *   <li>{@link LatencyRun}, with that operator holding the N: from the Job Complete to the
- *       Deployment's spec.replicas set, one migration at a time.
+ *   <li>{@link LatencyRun}, with that operator holding the N: upgrades of apps one at a time, from
+ *       the migration pod's Succeeded and the Job's Complete to the first held pod of the new image
+ *       released (figures {@code release_latency_*} and {@code pod_succeeded_to_release_*}, and all
+ *       of them as {@code gate_*}).
  *   <li>{@link VariantRun}, for each --variants entry: memory with other JVM options.
  * </ol>
  *
- * <p>{@link Watch} times what the cluster does; {@link Cpu}, {@link Memory}, {@link RequestLog},
- * {@link Metrics} and {@link Percentiles} are the measurements.
+ * <p>{@link Watch} times what the cluster does ({@link Rollouts}: the apps' pods); {@link Cpu},
+ * {@link Memory}, {@link RequestLog}, {@link Metrics}, {@link Percentiles} and {@link
+ * LatencyFigures} are the measurements.
  */
 public final class Bench {
   private Bench() {}
