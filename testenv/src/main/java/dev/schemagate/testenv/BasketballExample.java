@@ -64,7 +64,7 @@ public final class BasketballExample {
   }
 
   public static Path dir() {
-    return Binaries.testenvDir().resolveSibling("examples/basketball-api");
+    return Binaries.repoRoot().resolve("examples/basketball-api");
   }
 
   /**

@@ -36,6 +36,11 @@ public final class Binaries {
         : Path.of(System.getProperty("user.home"), ".cache", "schemagate");
   }
 
+  /** The root of this checkout: the parent of {@link #testenvDir()}. */
+  public static Path repoRoot() {
+    return testenvDir().getParent();
+  }
+
   /** testenv/ of this checkout, found from the working directory (the repo root or a module). */
   public static Path testenvDir() {
     for (var d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

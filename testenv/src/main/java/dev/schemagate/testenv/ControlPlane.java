@@ -1,16 +1,21 @@
 package dev.schemagate.testenv;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -22,22 +27,62 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager
- * (Deployments make ReplicaSets make Pods, Jobs make Pods, owners' children are garbage-collected).
- * No kubelet and no scheduler: pods stay Pending unless a test or the local node acts on them.
- * SchemaGate's CRDs and pod admission policy are installed at start. Clients authenticate with a
- * static token in system:masters; ports are picked free at start.
+ * A real Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager
+ * (Deployments make ReplicaSets make Pods, Jobs make Pods, owners' children are garbage-collected)
+ * and kube-scheduler, which binds pods to schedulable Nodes. No kubelet: a pod is bound only once a
+ * Node is registered (the local node, {@code node.LocalNode}), and runs only if that node runs it;
+ * without one, pods stay Pending (PodScheduled=False) unless a test plays the kubelet. SchemaGate's
+ * CRDs and pod admission policy are installed at start. Clients authenticate with a static token in
+ * system:masters; ports are picked free at start. Each component logs to {@code <dir>/<name>.log}.
+ *
+ * <p>By default the API server serves what Kubernetes 1.37 serves by default,
+ * MutatingAdmissionPolicy included; {@link Options#withoutMutatingAdmissionPolicy()} starts one
+ * that does not serve it, as a cluster before 1.36 or with the API switched off.
  */
 public final class ControlPlane implements AutoCloseable {
   static final String CONTROLLERS =
       "deployment,replicaset,job,garbagecollector,namespace,serviceaccount";
   private static final Duration STARTUP = Duration.ofSeconds(90);
+
+  /** The kind that the chart's MutatingAdmissionPolicy is guarded by, as helm names it. */
+  static final String MUTATING_ADMISSION_POLICY_API =
+      "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy";
+
+  /** How this control plane differs from a default Kubernetes 1.37 cluster. */
+  public record Options(boolean mutatingAdmissionPolicy) {
+    /** As Kubernetes 1.37 by default: MutatingAdmissionPolicy is served and admits. */
+    public static Options defaults() {
+      return new Options(true);
+    }
+
+    /**
+     * No MutatingAdmissionPolicy: neither its resources nor its admission plugin, as on a cluster
+     * before 1.36 (where the API was alpha or beta and off by default) or one that switched it off.
+     */
+    public static Options withoutMutatingAdmissionPolicy() {
+      return new Options(false);
+    }
+
+    List<String> apiserverFlags() {
+      if (mutatingAdmissionPolicy) {
+        return List.of();
+      }
+      // The feature gate only turns the admission plugin off; the resources are served by
+      // --runtime-config alone. v1beta1 and v1alpha1 are off by default. Both are needed: the
+      // plugin without its resources would refuse every request as "not yet ready".
+      return List.of(
+          "--feature-gates=MutatingAdmissionPolicy=false",
+          "--runtime-config=admissionregistration.k8s.io/v1/mutatingadmissionpolicies=false,"
+              + "admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings=false");
+    }
+  }
 
   private final Path dir;
   private final String server;
@@ -52,11 +97,19 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Starts a control plane whose state and logs live in a new directory under {@code parent}. */
   public static ControlPlane start(Path parent) throws IOException, InterruptedException {
+    return start(parent, Options.defaults());
+  }
+
+  /** As {@link #start(Path)}, with the API server configured by {@code options}. */
+  public static ControlPlane start(Path parent, Options options)
+      throws IOException, InterruptedException {
     var bin = Binaries.dir();
     Files.createDirectories(parent);
     var dir = Files.createTempDirectory(parent, "control-plane-");
     var token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    int etcdPort = freePort(), peerPort = freePort(), apiPort = freePort();
+    int etcdPort = Ports.freeLoopbackPort();
+    int peerPort = Ports.freeLoopbackPort();
+    int apiPort = Ports.freeLoopbackPort();
     var plane = new ControlPlane(dir, "https://127.0.0.1:" + apiPort, token);
     try {
       plane.writeCredentials();
@@ -74,28 +127,30 @@ public final class ControlPlane implements AutoCloseable {
               // Test data: losing it on a crash is fine, waiting for fsync is not.
               "--unsafe-no-fsync",
               "--log-level=warn"));
-      plane.run(
-          "kube-apiserver",
-          List.of(
-              bin.resolve("kube-apiserver").toString(),
-              "--etcd-servers=http://127.0.0.1:" + etcdPort,
-              "--bind-address=127.0.0.1",
-              "--advertise-address=127.0.0.1",
-              // No Endpoints for the kubernetes Service: a loopback address there is an error every
-              // 10 s.
-              "--endpoint-reconciler-type=none",
-              "--secure-port=" + apiPort,
-              "--cert-dir=" + dir.resolve("pki"),
-              "--token-auth-file=" + dir.resolve("tokens.csv"),
-              "--authorization-mode=RBAC",
-              "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-              "--service-account-key-file=" + dir.resolve("sa.key"),
-              "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-              "--service-cluster-ip-range=10.0.0.0/24",
-              // Pods need no token Secret: nothing here runs in-cluster clients.
-              "--disable-admission-plugins=ServiceAccount",
-              "--allow-privileged=true",
-              "--enable-priority-and-fairness=false"));
+      var apiserver =
+          new ArrayList<>(
+              List.of(
+                  bin.resolve("kube-apiserver").toString(),
+                  "--etcd-servers=http://127.0.0.1:" + etcdPort,
+                  "--bind-address=127.0.0.1",
+                  "--advertise-address=127.0.0.1",
+                  // No Endpoints for the kubernetes Service: a loopback address there is an
+                  // error every 10 s.
+                  "--endpoint-reconciler-type=none",
+                  "--secure-port=" + apiPort,
+                  "--cert-dir=" + dir.resolve("pki"),
+                  "--token-auth-file=" + dir.resolve("tokens.csv"),
+                  "--authorization-mode=RBAC",
+                  "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                  "--service-account-key-file=" + dir.resolve("sa.key"),
+                  "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+                  "--service-cluster-ip-range=10.0.0.0/24",
+                  // Pods need no token Secret: nothing here runs in-cluster clients.
+                  "--disable-admission-plugins=ServiceAccount",
+                  "--allow-privileged=true",
+                  "--enable-priority-and-fairness=false"));
+      apiserver.addAll(options.apiserverFlags());
+      plane.run("kube-apiserver", apiserver);
       plane.awaitReady();
       // Before the controller manager: its garbage collector looks for new resource types only
       // every 30 s, and must know SchemaMigrations to collect their Jobs.
@@ -111,15 +166,20 @@ public final class ControlPlane implements AutoCloseable {
               "--leader-elect=false",
               "--secure-port=0",
               "--use-service-account-credentials=false"));
+      plane.run(
+          "kube-scheduler",
+          List.of(
+              bin.resolve("kube-scheduler").toString(),
+              "--kubeconfig=" + plane.kubeconfig(),
+              "--leader-elect=false",
+              // No serving port (no healthz or metrics): nothing reads them, and the default
+              // *:10259 would clash between parallel runs.
+              "--secure-port=0"));
       return plane;
     } catch (IOException | InterruptedException | RuntimeException e) {
       plane.close();
       throw e;
     }
-  }
-
-  public String server() {
-    return server;
   }
 
   public Path dir() {
@@ -146,11 +206,12 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * Installs SchemaGate's cluster-wide parts into any cluster as the chart does: the committed CRDs
-   * of this checkout (crds/), waiting until they are served, and the chart's pod admission policy.
+   * of this checkout (crds/), waiting until they are served, and the chart's pod admission policy,
+   * rendered for what the cluster serves (the MutatingAdmissionPolicy part only where that API is).
    */
   public static void installSchemaGate(KubernetesClient client)
       throws IOException, InterruptedException {
-    var root = Binaries.testenvDir().getParent();
+    var root = Binaries.repoRoot();
     try (var files = Files.list(root.resolve("crds"))) {
       for (var file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {
@@ -165,21 +226,82 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
     }
-    var policy =
-        new ProcessBuilder(
+    var yaml =
+        renderPodAdmissionPolicy(
+            root.resolve("charts/schemagate"), servesMutatingAdmissionPolicy(client));
+    if (!yaml.isBlank()) {
+      client
+          .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+          .serverSideApply();
+    }
+  }
+
+  /**
+   * Whether the API server serves MutatingAdmissionPolicy in admissionregistration.k8s.io/v1, the
+   * version the chart's policy is written in.
+   */
+  public static boolean servesMutatingAdmissionPolicy(KubernetesClient client) {
+    APIResourceList resources;
+    try {
+      resources = client.getApiResources("admissionregistration.k8s.io/v1");
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+    return resources != null
+        && resources.getResources().stream()
+            .anyMatch(r -> r.getName().equals("mutatingadmissionpolicies"));
+  }
+
+  /**
+   * The chart's templates/pod-admission-policy.yaml as `helm template` renders it for a cluster
+   * that does or does not serve MutatingAdmissionPolicy: helm without a cluster knows group
+   * versions, not kinds, so the kind the chart checks for is passed with --api-versions when it is
+   * served. Empty when the template renders nothing.
+   */
+  static String renderPodAdmissionPolicy(Path chart, boolean mutatingAdmissionPolicy)
+      throws IOException, InterruptedException {
+    var template = "templates/pod-admission-policy.yaml";
+    var command =
+        new ArrayList<>(
+            List.of(
                 Binaries.of("helm").toString(),
                 "template",
                 "schemagate",
-                root.resolve("charts/schemagate").toString(),
+                chart.toString(),
                 "--show-only",
-                "templates/pod-admission-policy.yaml")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    var yaml = policy.getInputStream().readAllBytes();
-    if (policy.waitFor() != 0) {
-      throw new IllegalStateException("helm template of the pod admission policy failed");
+                template));
+    if (mutatingAdmissionPolicy) {
+      command.add("--api-versions=" + MUTATING_ADMISSION_POLICY_API);
     }
-    client.load(new java.io.ByteArrayInputStream(yaml)).serverSideApply();
+    var helm = new ProcessBuilder(command).start();
+    helm.getOutputStream().close();
+    var err = CompletableFuture.supplyAsync(() -> readAll(helm.getErrorStream()));
+    var out = readAll(helm.getInputStream());
+    if (helm.waitFor() == 0) {
+      return out;
+    }
+    // helm's --show-only fails on a template that renders to nothing (e.g. everything in it is
+    // switched off by values or capabilities); that is an empty render, not an error.
+    if (Files.isRegularFile(chart.resolve(template))
+        && err.join().contains("could not find template " + template)) {
+      return "";
+    }
+    throw new IllegalStateException(
+        "helm template of the pod admission policy failed: "
+            + String.join(" ", command)
+            + "\n"
+            + err.join());
+  }
+
+  private static String readAll(InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static boolean established(CustomResourceDefinition crd) {
@@ -290,12 +412,6 @@ public final class ControlPlane implements AutoCloseable {
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

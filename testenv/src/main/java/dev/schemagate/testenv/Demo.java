@@ -32,7 +32,7 @@ public final class Demo {
   static final Duration ACT = Duration.ofMinutes(3);
 
   private final Instant begin = Instant.now();
-  private final Path root = Binaries.testenvDir().getParent();
+  private final Path root = Binaries.repoRoot();
 
   public static void main(String[] args) throws Exception {
     System.exit(new Demo().run(List.of(args).contains("--exit")));

@@ -3,8 +3,6 @@ package dev.schemagate.testenv;
 import dev.schemagate.runner.DatabaseUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -87,7 +85,7 @@ public final class LocalPostgres {
           "--locale=C",
           "--no-sync",
           "--no-instructions");
-      int port = freePort();
+      int port = Ports.freeLoopbackPort();
       Path log = dir.resolve("server.log");
       try {
         // -w: return once the server accepts connections. Durability off: the data dies with this
@@ -187,14 +185,6 @@ public final class LocalPostgres {
         return Files.readString(file);
       } catch (IOException e) {
         return "(" + e + ")";
-      }
-    }
-
-    private static int freePort() {
-      try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return socket.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
     }
 

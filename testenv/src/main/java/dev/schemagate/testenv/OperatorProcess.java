@@ -1,9 +1,6 @@
 package dev.schemagate.testenv;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +36,7 @@ public final class OperatorProcess implements AutoCloseable {
    * operator/target/schemagate-*-all.jar of this checkout (built by `mvn -pl operator package`).
    */
   public static Path jar() {
-    var target = Binaries.testenvDir().getParent().resolve("operator/target");
+    var target = Binaries.repoRoot().resolve("operator/target");
     try (var files = Files.list(target)) {
       return files
           .filter(p -> p.getFileName().toString().matches("schemagate-.*-all\\.jar"))
@@ -66,7 +63,7 @@ public final class OperatorProcess implements AutoCloseable {
       Map<String, String> env,
       Path log)
       throws IOException {
-    var port = freePort();
+    var port = Ports.freeLoopbackPort();
     var command = new ArrayList<String>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -159,13 +156,5 @@ public final class OperatorProcess implements AutoCloseable {
       }
     }
     process.close();
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -25,7 +25,7 @@ public final class PythonVenv {
    * The Alembic project of the example: alembic.ini (1.8.1) and alembic-1.8.0.ini (the broken 008).
    */
   public static Path alembicProject() {
-    return Binaries.testenvDir().resolveSibling("examples/basketball-api/alembic");
+    return Binaries.repoRoot().resolve("examples/basketball-api/alembic");
   }
 
   /** The virtualenv's bin directory, holding `alembic`; built on first use. */

@@ -6,7 +6,7 @@ import static dev.schemagate.chart.Cli.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Main;
-import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Binaries;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -134,7 +134,7 @@ class ChartTemplateIT {
 
   @Test
   void theChartsCrdIsTheGeneratedOne() throws IOException {
-    var generated = Cluster.repoRoot().resolve("crds/schemamigrations.schemagate.dev-v1.yml");
+    var generated = Binaries.repoRoot().resolve("crds/schemamigrations.schemagate.dev-v1.yml");
     var inChart = CHART.resolve("crds/schemamigrations.schemagate.dev-v1.yml");
     assertThat(Files.readString(inChart)).isEqualTo(Files.readString(generated));
     try (var chartCrds = Files.list(CHART.resolve("crds"))) {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * target/, so nothing in the user's home is read or written.
  */
 final class Cli {
-  static final Path CHART = Cluster.repoRoot().resolve("charts/schemagate");
+  static final Path CHART = Binaries.repoRoot().resolve("charts/schemagate");
 
   /**
    * The cluster's version: helm template and lint otherwise assume the version of helm's client-go.

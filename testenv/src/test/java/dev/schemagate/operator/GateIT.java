@@ -12,6 +12,7 @@ import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.job.MigrationJob;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -149,12 +150,22 @@ class GateIT {
   @Test
   void quickEditsRunOneJobAtATimeAndTheNewestWins(Scenario s) {
     install(s);
+    var installed = s.jobs().get(0).getMetadata().getName();
     // Five edits of the migrations within a second or so, while the first of them migrates.
     for (var i = 1; i <= 5; i++) {
       s.putMigrations(Map.of("V1__init.sql", "create table t" + i + " (id int);"));
     }
     var last = Map.of("V1__init.sql", "create table t5 (id int);");
-    var firstEdit = s.awaitJobFor(APP_IMAGE, 2);
+    var firstEdit =
+        await()
+            .atMost(Scenario.TIMEOUT)
+            .until(
+                () ->
+                    s.jobs().stream()
+                        .filter(j -> !j.getMetadata().getName().equals(installed))
+                        .findFirst(),
+                Optional::isPresent)
+            .orElseThrow();
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
@@ -162,8 +173,12 @@ class GateIT {
     s.succeed(firstEdit);
 
     var newest = s.awaitJob(MigrationJob.name(Scenario.APP, s.expectedRevision(last)));
-    assertThat(s.jobs()).as("the first edit's Job, then only the newest").hasSize(3);
-    s.succeed(newest);
+    // The first edit's Job, then only the newest (unless the first Job already was the newest).
+    assertThat(s.jobs()).hasSizeBetween(2, 3);
+    if (!newest.getMetadata().getName().equals(firstEdit.getMetadata().getName())) {
+      assertThat(s.jobs()).hasSize(3);
+      s.succeed(newest);
+    }
     s.awaitTrue("Ready", "Migrated");
     assertThat(s.migration().getStatus().getRevision()).isEqualTo(s.expectedRevision(last));
     // The image never stopped being migrated: no pod was held for a change of scripts.

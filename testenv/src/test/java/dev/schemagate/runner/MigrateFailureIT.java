@@ -3,9 +3,8 @@ package dev.schemagate.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.testenv.LocalPostgres;
+import dev.schemagate.testenv.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +29,7 @@ class MigrateFailureIT {
 
   @Test
   void closedPortCannotConnectAndFailsFast() throws IOException {
-    int closedPort;
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Ports.freeLoopbackPort();
     long started = System.nanoTime();
 
     Migrate run =

@@ -15,23 +15,43 @@ public final class Cluster {
   private static final AtomicInteger namespaces = new AtomicInteger();
   private static ControlPlane plane;
   private static KubernetesClient client;
+  private static ControlPlane withoutMutatingAdmissionPolicy;
 
   private Cluster() {}
 
   public static synchronized ControlPlane plane() {
     if (plane == null) {
-      try {
-        plane = ControlPlane.start(Path.of("target/testenv"));
-        Runtime.getRuntime().addShutdownHook(new Thread(plane::close));
-        client = plane.client();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      plane = start("target/testenv", ControlPlane.Options.defaults());
+      client = plane.client();
     }
     return plane;
+  }
+
+  /**
+   * A second control plane, started on first use and shared like {@link #plane()}, whose API server
+   * does not serve MutatingAdmissionPolicy (as a cluster before Kubernetes 1.36). Only for tests of
+   * that difference: it costs a second etcd, apiserver, controller manager and scheduler.
+   */
+  public static synchronized ControlPlane withoutMutatingAdmissionPolicy() {
+    if (withoutMutatingAdmissionPolicy == null) {
+      withoutMutatingAdmissionPolicy =
+          start(
+              "target/testenv-without-map", ControlPlane.Options.withoutMutatingAdmissionPolicy());
+    }
+    return withoutMutatingAdmissionPolicy;
+  }
+
+  private static ControlPlane start(String parent, ControlPlane.Options options) {
+    try {
+      var started = ControlPlane.start(Path.of(parent), options);
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+      return started;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** An admin client (system:masters). */
@@ -50,9 +70,5 @@ public final class Cluster {
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     return name;
-  }
-
-  public static Path repoRoot() {
-    return Binaries.testenvDir().getParent();
   }
 }

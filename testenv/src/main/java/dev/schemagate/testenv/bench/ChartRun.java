@@ -21,7 +21,7 @@ import java.util.Map;
  */
 record ChartRun(List<String> args, Map<String, String> env, List<String> jvm) {
   static ChartRun render() {
-    var chart = Binaries.testenvDir().getParent().resolve("charts/schemagate");
+    var chart = Binaries.repoRoot().resolve("charts/schemagate");
     try {
       var helm =
           new ProcessBuilder(

@@ -1,11 +1,8 @@
 package dev.schemagate.testenv.node;
 
+import dev.schemagate.testenv.Ports;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +18,7 @@ record HostPorts(Map<Integer, Integer> byNumber, Map<String, Integer> byName) {
     var byNumber = new LinkedHashMap<Integer, Integer>();
     var byName = new LinkedHashMap<String, Integer>();
     for (var port : container.getPorts()) {
-      int host = byNumber.computeIfAbsent(port.getContainerPort(), p -> freePort());
+      int host = byNumber.computeIfAbsent(port.getContainerPort(), p -> Ports.freeLoopbackPort());
       if (port.getName() != null) {
         byName.put(port.getName(), host);
       }
@@ -47,13 +44,5 @@ record HostPorts(Map<Integer, Integer> byNumber, Map<String, Integer> byName) {
       return Optional.ofNullable(byName.get(port.getStrVal()));
     }
     return Optional.of(byNumber.getOrDefault(port.getIntVal(), port.getIntVal()));
-  }
-
-  private static int freePort() {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
   }
 }

@@ -30,10 +30,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
- * A kubelet stand-in for the local control plane: registers a Node (Ready, Lease renewed every 10
- * s), binds the pods no scheduler places to itself through pods/binding, and runs them as local
+ * A kubelet stand-in for the local control plane: registers a Node that kube-scheduler binds pods
+ * to (Ready, Lease renewed every 10 s), and runs the pods bound to it (spec.nodeName) as local
  * processes, reporting through pods/status what a kubelet would: phases, restarts, exit codes,
- * termination messages, readiness.
+ * termination messages, readiness. It never binds a pod itself: a pod with scheduling gates stays
+ * Pending, unbound, until they are removed. On {@link #close()} the Node is marked as the node
+ * lifecycle controller marks a stopped kubelet's, so no more pods are bound to it.
  *
  * <p>Images map to local commands (testenv/images.yaml, which documents the format, plus
  * $SCHEMAGATE_IMAGES and {@link Builder#image}). All pods share 127.0.0.1: each declared
@@ -72,6 +74,7 @@ public final class LocalNode implements AutoCloseable {
   private final Services services;
   private final ScheduledExecutorService timers;
   private final ContainerProcesses processes;
+  private final NodeRegistration registration;
   private final List<SharedIndexInformer<Pod>> informers = new ArrayList<>();
 
   /** Pods being run, by uid. */
@@ -99,6 +102,7 @@ public final class LocalNode implements AutoCloseable {
               return t;
             });
     this.processes = new ContainerProcesses(dir.resolve("runs"));
+    this.registration = new NodeRegistration(client, name);
     var images =
         ImageMap.load(Binaries.testenvDir().resolve("images.yaml"), ImageMap.userFile(), b.images);
     this.services =
@@ -157,7 +161,6 @@ public final class LocalNode implements AutoCloseable {
   }
 
   private LocalNode start(List<String> namespaces) {
-    var registration = new NodeRegistration(client, name);
     registration.register();
     timers.scheduleWithFixedDelay(
         () -> {
@@ -192,25 +195,27 @@ public final class LocalNode implements AutoCloseable {
             }
           }
         };
+    // As a kubelet watches: only the pods bound to this node.
     if (namespaces.isEmpty()) {
-      informers.add(client.pods().inAnyNamespace().inform(handler, 0));
+      informers.add(
+          client.pods().inAnyNamespace().withField("spec.nodeName", name).inform(handler, 0));
     } else {
-      namespaces.forEach(ns -> informers.add(client.pods().inNamespace(ns).inform(handler, 0)));
+      namespaces.forEach(
+          ns ->
+              informers.add(
+                  client
+                      .pods()
+                      .inNamespace(ns)
+                      .withField("spec.nodeName", name)
+                      .inform(handler, 0)));
     }
     return this;
   }
 
-  /** The scheduler's part (bind) and the kubelet's (run, stop) for one pod event. */
+  /** The kubelet's part (run, stop) for one pod event. */
   private void sync(Pod pod) {
     var meta = pod.getMetadata();
-    var node = pod.getSpec().getNodeName();
-    if (node == null || node.isEmpty()) {
-      if (meta.getDeletionTimestamp() == null) {
-        bind(pod);
-      }
-      return;
-    }
-    if (!node.equals(name)) {
+    if (!name.equals(pod.getSpec().getNodeName())) {
       return;
     }
     var worker = workers.get(meta.getUid());
@@ -237,44 +242,20 @@ public final class LocalNode implements AutoCloseable {
     worker.start();
   }
 
-  private void bind(Pod pod) {
-    var meta = pod.getMetadata();
-    var binding =
-        Map.of(
-            "apiVersion",
-            "v1",
-            "kind",
-            "Binding",
-            "metadata",
-            Map.of("name", meta.getName(), "namespace", meta.getNamespace(), "uid", meta.getUid()),
-            "target",
-            Map.of("apiVersion", "v1", "kind", "Node", "name", name));
-    try {
-      client.raw(
-          "/api/v1/namespaces/" + meta.getNamespace() + "/pods/" + meta.getName() + "/binding",
-          "POST",
-          binding);
-    } catch (KubernetesClientException e) {
-      // 409: already bound (another node, or an earlier event); 404: deleted meanwhile.
-      if (e.getCode() != 409 && e.getCode() != 404) {
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "cannot bind pod "
-                + meta.getNamespace()
-                + "/"
-                + meta.getName()
-                + ": "
-                + e.getMessage());
-      }
-    }
-  }
-
   /**
    * Stops every process (SIGTERM, SIGKILL after a few seconds) and the node's watches and timers.
-   * The Node object stays, as a stopped kubelet's does; its pods are left as they were reported.
+   * The Node object stays, as a stopped kubelet's does, Ready=Unknown and tainted
+   * node.kubernetes.io/unreachable:NoSchedule; its pods are left as they were reported.
    */
   @Override
   public void close() {
+    try {
+      registration.stopped();
+    } catch (KubernetesClientException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot mark node " + name + " as stopped: " + e.getMessage());
+    }
     informers.forEach(SharedIndexInformer::close);
     var running = new ArrayList<ContainerProcess>();
     workers.values().forEach(w -> running.addAll(w.shutdown()));
@@ -319,7 +300,11 @@ public final class LocalNode implements AutoCloseable {
       return this;
     }
 
-    /** Only these namespaces' pods (default: all). */
+    /**
+     * Only these namespaces' pods (default: all). The scheduler may still bind other namespaces'
+     * pods to this Node; they stay Pending, as on a node whose kubelet does not run them. Pods of
+     * these namespaces land here only when no other schedulable Node is there to take them.
+     */
     public Builder namespaces(String... namespaces) {
       this.namespaces.addAll(List.of(namespaces));
       return this;

@@ -48,6 +48,8 @@ final class PodStatuses {
               "containers with unready status: [" + String.join(" ", unready) + "]");
     }
     var containersReady = new PodConditionBuilder(ready).withType("ContainersReady").build();
+    // Before the first report the status is the scheduler's: PodScheduled keeps its time.
+    var since = previous != null ? previous : pod.getStatus();
     var conditions = new ArrayList<PodCondition>();
     for (var c :
         List.of(
@@ -55,7 +57,7 @@ final class PodStatuses {
             condition("Initialized", "True", null, null),
             containersReady,
             ready)) {
-      conditions.add(keepTransitionTime(c, previous));
+      conditions.add(keepTransitionTime(c, since));
     }
     List<ContainerStatus> containers = slots.stream().map(ContainerSlot::status).toList();
     return new PodStatusBuilder()
@@ -120,7 +122,7 @@ final class PodStatuses {
 
   private static PodCondition keepTransitionTime(PodCondition c, PodStatus previous) {
     var since =
-        previous == null
+        previous == null || previous.getConditions() == null
             ? null
             : previous.getConditions().stream()
                 .filter(p -> p.getType().equals(c.getType()) && p.getStatus().equals(c.getStatus()))

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodSchedulingGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,6 +19,8 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -35,7 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The local node against the real control plane: pods are bound, run as processes, and reported.
+ * The local node against the real control plane: pods are bound by kube-scheduler, run as
+ * processes, and reported.
  */
 class LocalNodeIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -410,9 +415,83 @@ class LocalNodeIT {
     assertThat(registered.getStatus().getNodeInfo().getKubeletVersion())
         .isEqualTo(client.getKubernetesVersion().getGitVersion());
     assertThat(registered.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
+    assertThat(registered.getStatus().getAllocatable().get("pods").getAmount()).isEqualTo("500");
+    assertThat(registered.getSpec().getTaints()).isEmpty();
+    assertThat(registered.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+    assertThat(registered.getMetadata().getLabels())
+        .containsEntry("kubernetes.io/hostname", node.name())
+        .containsEntry("kubernetes.io/os", "linux")
+        .containsKey("kubernetes.io/arch");
     var lease = client.leases().inNamespace("kube-node-lease").withName(node.name()).get();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node.name());
     assertThat(lease.getSpec().getRenewTime()).isNotNull();
+  }
+
+  @Test
+  void stoppedNodeIsTaintedAndGetsNoMorePods() {
+    var other =
+        LocalNode.builder(client)
+            .name("stopped-" + ns)
+            .namespaces(ns)
+            .dir(Cluster.plane().dir().resolve("nodes").resolve("stopped-" + ns))
+            .start();
+    other.close();
+
+    var stopped = client.nodes().withName(other.name()).get();
+    assertThat(stopped.getSpec().getTaints())
+        .anySatisfy(
+            t -> {
+              assertThat(t.getKey()).isEqualTo("node.kubernetes.io/unreachable");
+              assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            });
+    assertThat(stopped.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("Unknown"));
+
+    create(pod("after", "Never", shell("c", "echo ran").build()));
+
+    var pod = awaitPod("after", p -> "Succeeded".equals(p.getStatus().getPhase()));
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
+  }
+
+  @Test
+  void gatedPodStaysUnboundUntilItsGateIsRemoved() {
+    var gate = "schemagate.dev/migrated";
+    var gated = pod("gated", "Always", shell("c", "exec sleep 300").build());
+    gated.getSpec().getSchedulingGates().add(new PodSchedulingGate(gate));
+    create(gated);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> client.pods().inNamespace(ns).withName("gated").get(),
+            p -> "SchedulingGated".equals(conditionReason(p, "PodScheduled")));
+    // Long enough for the scheduler and the node to have acted on an ungated pod many times over.
+    await()
+        .during(Duration.ofSeconds(4))
+        .atMost(WAIT)
+        .until(
+            () -> client.pods().inNamespace(ns).withName("gated").get(),
+            p ->
+                p.getSpec().getNodeName() == null
+                    && "Pending".equals(p.getStatus().getPhase())
+                    && "False".equals(condition(p, "PodScheduled"))
+                    && "SchedulingGated".equals(conditionReason(p, "PodScheduled")));
+    assertThat(node.starts(ns, "c")).isZero();
+
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName("gated")
+        .patch(
+            PatchContext.of(PatchType.STRATEGIC_MERGE),
+            "{\"spec\":{\"schedulingGates\":[{\"$patch\":\"delete\",\"name\":\"" + gate + "\"}]}}");
+
+    var pod = awaitPod("gated", p -> "True".equals(condition(p, "Ready")));
+    assertThat(pod.getSpec().getSchedulingGates()).isEmpty();
+    assertThat(pod.getSpec().getNodeName()).isEqualTo(node.name());
+    assertThat(condition(pod, "PodScheduled")).isEqualTo("True");
+    assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(node.starts(ns, "c")).isEqualTo(1);
   }
 
   @Test
@@ -601,6 +680,17 @@ class LocalNodeIT {
         .findFirst()
         .orElseThrow()
         .getStatus();
+  }
+
+  private static String conditionReason(Pod pod, String type) {
+    if (pod == null || pod.getStatus() == null) {
+      return null;
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .map(PodCondition::getReason)
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean listening(int port) {
