@@ -2,6 +2,7 @@ package dev.schemagate.testenv.bench;
 
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.testenv.ControlPlane;
 import java.util.ArrayList;
 
 /**
@@ -49,7 +50,9 @@ public final class Bench {
     var jvm = new ArrayList<>(chart.jvm());
     jvm.addAll(options.jvm());
     Machine.print(chart, options.operatorArgs(), jvm);
-    try (var cluster = BenchCluster.start(options.work(), chart, options.operatorArgs());
+    try (var cluster =
+            BenchCluster.start(
+                options.work(), chart, options.operatorArgs(), ControlPlane.Options.defaults());
         var watch = new Watch(cluster.client)) {
       put("kubernetes_version", cluster.client.getKubernetesVersion().getGitVersion());
       var apps = ColdStartRun.run(cluster, watch, options, jvm);
@@ -57,6 +60,10 @@ public final class Bench {
       for (int v = 0; v < options.variants().size(); v++) {
         VariantRun.run(cluster, v, options.variants().get(v), chart.jvm(), apps.size());
       }
+    }
+    // After the first plane has stopped: the two would share the machine's cores.
+    if (options.latencySamples() > 0) {
+      LatencyRun.withoutMutatingAdmissionPolicy(options, chart, jvm);
     }
   }
 }

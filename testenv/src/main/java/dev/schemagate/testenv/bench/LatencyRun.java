@@ -6,12 +6,15 @@ import static dev.schemagate.testenv.bench.Output.put;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Release latency of upgrades, one at a time. Each sample is an app of its own, Ready at {@link
@@ -35,6 +38,28 @@ final class LatencyRun {
   private static final String NAMESPACE = "bench-latency";
 
   private LatencyRun() {}
+
+  /**
+   * Mode AdmissionPolicy, on a control plane of its own whose API server serves no
+   * MutatingAdmissionPolicy (as before Kubernetes 1.36), with an operator as the chart runs it.
+   */
+  static void withoutMutatingAdmissionPolicy(Options options, ChartRun chart, List<String> jvm)
+      throws Exception {
+    try (var cluster =
+            BenchCluster.start(
+                options.work(),
+                chart,
+                options.operatorArgs(),
+                ControlPlane.Options.withoutMutatingAdmissionPolicy());
+        var watch = new Watch(cluster.client);
+        var operator =
+            cluster.startOperator(
+                jvm, Map.of(), cluster.work().resolve("operator-without-map.log"))) {
+      operator.awaitReady(Duration.ofMinutes(2));
+      run(cluster, watch, operator, options.latencySamples(), HoldMechanism.AdmissionPolicy);
+      operator.terminate(Duration.ofSeconds(20));
+    }
+  }
 
   static void run(
       BenchCluster cluster,

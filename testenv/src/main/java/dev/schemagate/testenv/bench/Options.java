@@ -29,7 +29,7 @@ record Options(
       """
           .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES);
 
-  /** --quick: a run of well under two minutes on 2 cores, every phase still measured. */
+  /** --quick: a run of under two minutes on 2 cores, every phase still measured. */
   static final class Quick {
     static final int MIGRATIONS = 100;
     static final int LATENCY_SAMPLES = 5;
