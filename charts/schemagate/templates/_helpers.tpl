@@ -122,6 +122,7 @@ the database URL through a secretKeyRef, the operator never reads it.
 {{/*
 True for a pod of the target Deployment (params) whose app container's image has not been
 migrated: the pod admission policies hold it. Expects the pod-template-hash label (checked first).
+A pod without the named container is held too (exists, not all: an empty list is not migrated).
 */}}
 {{- define "schemagate.heldImage" -}}
 has(object.metadata.ownerReferences)
@@ -131,7 +132,7 @@ has(object.metadata.ownerReferences)
   && (has(params.spec.target.container)
       ? object.spec.containers.filter(c, c.name == params.spec.target.container)
       : [object.spec.containers[0]]
-    ).all(c, params.status.migrated.exists(m, m.image == c.image)))
+    ).exists(c, params.status.migrated.exists(m, m.image == c.image)))
 {{- end }}
 {{- define "schemagate.paramRef" -}}
 paramRef:

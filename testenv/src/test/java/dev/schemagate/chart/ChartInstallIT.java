@@ -14,15 +14,18 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
+import dev.schemagate.gate.PodGate;
+import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +83,12 @@ class ChartInstallIT {
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
-            "Deployment");
+            "Deployment",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+            // helm install reads the cluster's capabilities: this control plane serves it.
+            "MutatingAdmissionPolicy",
+            "MutatingAdmissionPolicyBinding");
 
     assertAuthorized(
         sa,
@@ -94,6 +102,11 @@ class ChartInstallIT {
             allowed("watch", "deployments.apps", null),
             allowed("get", "configmaps", app),
             allowed("list", "pods", app),
+            // Releasing held pods (their scheduling gate) and nudging refused ReplicaSets.
+            allowed("patch", "pods", app),
+            allowed("watch", "pods", null),
+            allowed("list", "replicasets.apps", app),
+            allowed("patch", "replicasets.apps", app),
             allowed("create", "events", app),
             allowed("create", "events.events.k8s.io", app),
             allowed("patch", "schemamigrations.schemagate.dev", app, "status"),
@@ -116,7 +129,16 @@ class ChartInstallIT {
             denied("update", "deployments.apps", app),
             denied("delete", "deployments.apps", app),
             denied("create", "pods", app),
+            denied("update", "pods", app),
+            denied("delete", "pods", app),
+            denied("patch", "pods", app, "status"),
+            denied("create", "pods", app, "binding"),
             denied("create", "pods", namespace, "exec"),
+            denied("create", "pods", app, "eviction"),
+            denied("create", "replicasets.apps", app),
+            denied("update", "replicasets.apps", app),
+            denied("delete", "replicasets.apps", app),
+            denied("patch", "replicasets.apps", app, "scale"),
             denied("delete", "schemamigrations.schemagate.dev", app),
             denied("create", "schemamigrations.schemagate.dev", app),
             denied("update", "configmaps", app),
@@ -168,6 +190,11 @@ class ChartInstallIT {
               allowed("patch", "deployments.apps", ns),
               allowed("get", "configmaps", ns),
               allowed("list", "pods", ns),
+              allowed("patch", "pods", ns),
+              allowed("list", "replicasets.apps", ns),
+              allowed("patch", "replicasets.apps", ns),
+              denied("create", "pods", ns),
+              denied("delete", "pods", ns),
               allowed("create", "events", ns),
               allowed("patch", "schemamigrations.schemagate.dev", ns, "status"),
               denied("get", "secrets", ns),
@@ -181,6 +208,8 @@ class ChartInstallIT {
             denied("list", "jobs.batch", null),
             denied("watch", "schemamigrations.schemagate.dev", null),
             denied("patch", "deployments.apps", other),
+            denied("patch", "pods", other),
+            denied("patch", "replicasets.apps", other),
             denied("get", "configmaps", other),
             allowed("update", "leases.coordination.k8s.io/schemagate-leader", namespace),
             denied("get", "secrets", null),
@@ -318,32 +347,7 @@ class ChartInstallIT {
             log)) {
       operator.awaitReady(Duration.ofSeconds(60));
 
-      var labels = Map.of("app.kubernetes.io/name", "app");
-      client
-          .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName("app")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withNewSelector()
-                  .withMatchLabels(labels)
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .withLabels(labels)
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("app")
-                  .withImage("app:1")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
-          .create();
+      // In `kubectl apply` order, the gate first: the app's first pods are held.
       client
           .resource(
               new ConfigMapBuilder()
@@ -355,6 +359,13 @@ class ChartInstallIT {
                   .build())
           .create();
       client.resource(migration(ns)).create();
+      // The operator has seen it (no Deployment yet): so has the admission policies' informer.
+      await().atMost(TIMEOUT).until(() -> migrationOf(ns).getStatus() != null);
+      client
+          .resource(
+              AppDeployment.of(
+                  ns, "app", 2, new ContainerBuilder().withName("app").withImage("app:1").build()))
+          .create();
 
       var job =
           await()
@@ -363,7 +374,9 @@ class ChartInstallIT {
                   () -> client.batch().v1().jobs().inNamespace(ns).list().getItems(),
                   jobs -> jobs.size() == 1)
               .get(0);
-      await().atMost(TIMEOUT).until(() -> replicas(ns) != null && replicas(ns) == 0);
+      await().atMost(TIMEOUT).until(() -> appPods(ns), pods -> pods.size() == 2);
+      assertThat(appPods(ns))
+          .allSatisfy(p -> assertThat(held(p)).as(p.getMetadata().getName()).isTrue());
       var pod =
           await()
               .atMost(TIMEOUT)
@@ -378,8 +391,15 @@ class ChartInstallIT {
                   pods -> !pods.isEmpty())
               .get(0);
       PodTermination.write(client, pod, 0, null);
-      await().atMost(TIMEOUT).until(() -> replicas(ns) != null && replicas(ns) == 2);
+      // Released by a pod patch, which only the chart's rights allow it.
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () -> appPods(ns),
+              pods -> pods.size() == 2 && pods.stream().noneMatch(ChartInstallIT::held));
       await().atMost(TIMEOUT).until(() -> ready(ns));
+      // SchemaGate owns no field of the Deployment.
+      assertThat(replicas(ns)).isEqualTo(2);
       var lease =
           client
               .leases()
@@ -399,10 +419,7 @@ class ChartInstallIT {
 
   private static SchemaMigration migration(String ns) {
     var spec = new SchemaMigrationSpec();
-    var target = new Target();
-    target.setDeployment("app");
-    target.setReplicas(2);
-    spec.setTarget(target);
+    spec.setTarget(new Target("app"));
     var database = new Database();
     database.setUrlSecretRef(new SecretKeyRef("app-db", "url"));
     spec.setDatabase(database);
@@ -421,8 +438,31 @@ class ChartInstallIT {
     return d == null ? null : d.getSpec().getReplicas();
   }
 
+  private List<Pod> appPods(String ns) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/name", "app")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  /** Gated at creation by the chart's MutatingAdmissionPolicy, and labelled with its holder. */
+  private static boolean held(Pod pod) {
+    return pod.getSpec().getSchedulingGates().stream()
+            .anyMatch(g -> PodGate.GATE.equals(g.getName()))
+        && "app".equals(pod.getMetadata().getLabels().get(PodGate.HELD_BY));
+  }
+
+  private SchemaMigration migrationOf(String ns) {
+    return client.resources(SchemaMigration.class).inNamespace(ns).withName("app").get();
+  }
+
   private boolean ready(String ns) {
-    var m = client.resources(SchemaMigration.class).inNamespace(ns).withName("app").get();
+    var m = migrationOf(ns);
     return m != null
         && m.getStatus() != null
         && m.getStatus().getConditions() != null

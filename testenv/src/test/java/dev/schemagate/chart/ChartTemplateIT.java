@@ -5,7 +5,9 @@ import static dev.schemagate.chart.Cli.KUBE_VERSION;
 import static dev.schemagate.chart.Cli.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.schemagate.Main;
+import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.Binaries;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,6 +24,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -31,19 +35,55 @@ import picocli.CommandLine;
  */
 class ChartTemplateIT {
   static final String RELEASE = "sg";
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   static final String NAMESPACE = "schemagate-system";
   static final java.util.Set<String> CLUSTER_SCOPED =
       java.util.Set.of(
           "ClusterRole",
           "ClusterRoleBinding",
+          "MutatingAdmissionPolicy",
+          "MutatingAdmissionPolicyBinding",
           "ValidatingAdmissionPolicy",
           "ValidatingAdmissionPolicyBinding");
 
+  /**
+   * What helm must be told to render the MutatingAdmissionPolicy offline: the kind the chart checks
+   * for, which helm install learns from the cluster's discovery.
+   */
+  static final String WITH_MAP =
+      "--api-versions=admissionregistration.k8s.io/v1/MutatingAdmissionPolicy";
+
+  /**
+   * The operator's rights, resource to verbs, the same in both modes: what reconciling, holding and
+   * releasing need, nothing more.
+   */
+  static final Map<String, List<String>> RULES =
+      Map.ofEntries(
+          Map.entry(
+              "schemagate.dev/schemamigrations",
+              List.of("get", "list", "watch", "patch", "update")),
+          Map.entry("schemagate.dev/schemamigrations/status", List.of("get", "patch", "update")),
+          Map.entry("schemagate.dev/schemamigrations/finalizers", List.of("update")),
+          Map.entry("batch/jobs", List.of("get", "list", "watch", "create", "delete")),
+          Map.entry("apps/deployments", List.of("get", "list", "watch", "patch")),
+          // The nudge of a ReplicaSet whose pods the admission policy refused.
+          Map.entry("apps/replicasets", List.of("list", "patch")),
+          // Releasing a held pod removes its scheduling gate: a patch. Never create.
+          Map.entry("/pods", List.of("get", "list", "watch", "patch")),
+          Map.entry("/configmaps", List.of("get", "list", "watch")),
+          Map.entry("/events", List.of("create", "patch")),
+          Map.entry("events.k8s.io/events", List.of("create", "patch")));
+
   static List<HasMetadata> render(String... set) {
+    return render(List.of(), set);
+  }
+
+  static List<HasMetadata> render(List<String> flags, String... set) {
     var args =
         new ArrayList<>(
             List.of(
                 "template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION));
+    args.addAll(flags);
     for (var s : set) {
       args.add("--set");
       args.add(s);
@@ -105,6 +145,7 @@ class ChartTemplateIT {
     assertThat(Cli.ofKind(objects, ServiceAccount.class).get(0).getMetadata().getName())
         .isEqualTo(deployment(objects).getSpec().getTemplate().getSpec().getServiceAccountName());
     assertNothingOnSecrets(Cli.ofKind(objects, ClusterRole.class).get(0).getRules());
+    assertThat(rights(Cli.ofKind(objects, ClusterRole.class).get(0).getRules())).isEqualTo(RULES);
     assertThat(operatorContainer(deployment(objects)).getArgs())
         .noneMatch(a -> a.startsWith("--namespaces"));
   }
@@ -123,6 +164,7 @@ class ChartTemplateIT {
         .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder("a", "b");
     roles.forEach(r -> assertNothingOnSecrets(r.getRules()));
+    assertThat(roles).allSatisfy(r -> assertThat(rights(r.getRules())).isEqualTo(RULES));
     assertThat(Cli.ofKind(objects, RoleBinding.class))
         .extracting(b -> b.getMetadata().getNamespace() + "/" + b.getMetadata().getName())
         .containsExactlyInAnyOrder(
@@ -130,6 +172,58 @@ class ChartTemplateIT {
     var operator = parseOperatorArgs(operatorContainer(deployment(objects)).getArgs());
     assertThat(operator.<List<String>>matchedOptionValue("--namespaces", List.of()))
         .containsExactly("a", "b");
+  }
+
+  /**
+   * The MutatingAdmissionPolicy only where the cluster serves it (helm's capabilities), the
+   * ValidatingAdmissionPolicy always; both hold what the operator releases.
+   */
+  @Test
+  void rendersTheMutatingPolicyOnlyWhereItsApiIsServed() {
+    assertThat(render())
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding")
+        .contains("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+
+    var objects = render(List.of(WITH_MAP));
+    assertThat(objects)
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .contains(
+            "MutatingAdmissionPolicy/sg-schemagate-gate-pods",
+            "MutatingAdmissionPolicyBinding/sg-schemagate-gate-pods",
+            "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods");
+    for (var o : objects) {
+      if (o.getKind().startsWith("MutatingAdmissionPolicy")) {
+        assertThat(o.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
+        assertThat(o.getMetadata().getLabels())
+            .containsEntry("app.kubernetes.io/instance", RELEASE);
+        assertThat(o.getMetadata().getNamespace()).isNull();
+      }
+    }
+    var policy = spec(objects, "MutatingAdmissionPolicy");
+    assertThat(policy.path("failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(policy.path("paramKind").path("kind").asText()).isEqualTo("SchemaMigration");
+    assertThat(policy.path("matchConstraints").toString()).contains("\"CREATE\"", "\"pods\"");
+    // The gate and label the operator's PodGate removes on release.
+    assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
+    var binding = spec(objects, "MutatingAdmissionPolicyBinding");
+    assertThat(binding.path("policyName").asText()).isEqualTo("sg-schemagate-gate-pods");
+    assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
+        .isEqualTo("Allow");
+    assertThat(binding.has("matchResources")).isFalse();
+    var validating = spec(objects, "ValidatingAdmissionPolicy");
+    assertThat(validating.path("matchConditions").toString()).contains(PodGate.GATE);
+    assertThat(validating.path("validations").toString())
+        .contains("SchemaGate holds this image of Deployment");
+
+    // watchNamespaces: both bindings only there.
+    var scoped = render(List.of(WITH_MAP), "watchNamespaces={a,b}");
+    for (var kind : List.of("MutatingAdmissionPolicyBinding", "ValidatingAdmissionPolicyBinding")) {
+      assertThat(spec(scoped, kind).path("matchResources").path("namespaceSelector").toString())
+          .as(kind)
+          .contains("kubernetes.io/metadata.name", "\"a\"", "\"b\"");
+    }
   }
 
   @Test
@@ -304,5 +398,27 @@ class ChartTemplateIT {
       assertThat(rule.getVerbs()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");
     }
+  }
+
+  /** The rules as "group/resource" to verbs (one rule per resource, as the chart writes them). */
+  static Map<String, List<String>> rights(List<PolicyRule> rules) {
+    var rights = new TreeMap<String, List<String>>();
+    for (var rule : rules) {
+      for (var group : rule.getApiGroups()) {
+        for (var resource : rule.getResources()) {
+          assertThat(rights.put(group + "/" + resource, rule.getVerbs()))
+              .as("a second rule for %s/%s", group, resource)
+              .isNull();
+        }
+      }
+    }
+    return rights;
+  }
+
+  /** The spec of the one object of this kind, as a tree (fabric8 may have no model class). */
+  static JsonNode spec(List<HasMetadata> objects, String kind) {
+    var ofKind = objects.stream().filter(o -> o.getKind().equals(kind)).toList();
+    assertThat(ofKind).as(kind).hasSize(1);
+    return SERIALIZATION.convertValue(ofKind.get(0), JsonNode.class).path("spec");
   }
 }

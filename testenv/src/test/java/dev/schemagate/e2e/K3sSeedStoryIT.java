@@ -7,11 +7,15 @@ import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.CommandSource;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.ControlPlane;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,8 +34,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
@@ -42,13 +46,29 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The seed's story on a real k3s (kubelet, scheduler, containerd): runs where a Docker engine
  * exists and is reported as skipped where none does. PostgreSQL runs in the cluster; the migration
- * is the `command` source with psql from the stock postgres image (any tool in any image), fed the
- * example's SQL; the app is a postgres-image container that exits when the teams table is missing.
+ * is the `command` source with psql, fed the example's SQL, in the app's own image (a command
+ * without image runs in the target container's image); the app is a postgres-image container that
+ * exits when the table its version needs is missing.
+ *
+ * <p>k3s before Kubernetes 1.36 serves no MutatingAdmissionPolicy: there the gate is the
+ * ValidatingAdmissionPolicy, which refuses the held image's pods; on a newer k3s they are created
+ * scheduling-gated. Either way no pod of the held image runs while the old version keeps serving.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class K3sSeedStoryIT {
   static final String NS = "basketball";
+  static final String APP = "basketball-api";
   static final String POSTGRES = "postgres:16-alpine";
+
+  /**
+   * The app's two versions: the same image under two names, so that k3s pulls nothing more while
+   * SchemaGate, which tells versions apart by the image reference, sees a new version.
+   */
+  static final String V17 = POSTGRES;
+
+  static final String V18 = "docker.io/library/postgres:16-alpine";
+
+  static final int REPLICAS = 3;
   static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   @Container
@@ -56,7 +76,7 @@ class K3sSeedStoryIT {
       new K3sContainer(DockerImageName.parse("rancher/k3s:v1.34.4-k3s1"));
 
   @Test
-  void brokenMigrationHoldsTheAppAndTheFixReleasesIt() throws Exception {
+  void brokenMigrationHoldsTheNewVersionAndTheFixReleasesIt() throws Exception {
     try (var client = client();
         var operatorClient = client()) {
       ControlPlane.installSchemaGate(client);
@@ -81,74 +101,78 @@ class K3sSeedStoryIT {
               new SimpleMeterRegistry(),
               new SchemaGateOperator.Settings(
                   Set.of(NS), "unused: command migrations run their own image", null));
-      var appPods = new AtomicInteger();
+      // Pods of 1.8 that a kubelet was given to run.
+      var startedV18 = ConcurrentHashMap.<String>newKeySet();
       try (var watch =
           client
               .pods()
               .inNamespace(NS)
-              .withLabel("app.kubernetes.io/name", "basketball-api")
+              .withLabel("app.kubernetes.io/name", APP)
               .watch(
                   new Watcher<Pod>() {
                     @Override
                     public void eventReceived(Action action, Pod pod) {
-                      if (action == Action.ADDED) {
-                        appPods.incrementAndGet();
+                      if (pod.getSpec().getNodeName() != null
+                          && V18.equals(pod.getSpec().getContainers().get(0).getImage())) {
+                        startedV18.add(pod.getMetadata().getUid());
                       }
                     }
 
                     @Override
                     public void onClose(WatcherException cause) {}
                   })) {
-        // The database at 007, then release 1.8.0 with the broken 008, then 1.8.1 with the fix.
-        var broken = BasketballExample.brokenV8().get(BasketballExample.V8);
+        var broken = BasketballExample.brokenV8();
         var fixed =
             read(BasketballExample.dir().resolve("migrations").resolve(BasketballExample.V8));
+
+        // Release 1.7: the database at 007, as the issue found it, and the app that needs it.
         client.resource(migration(upToV7())).create();
-        await().atMost(TIMEOUT).until(() -> isTrue(client, "Ready"));
-        // Release 1.8.0 applies the new migration and the app that needs it together.
+        client.resource(app(V17, "tenants")).create();
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> isTrue(client, "Ready") && readyPods(client, V17) == REPLICAS);
+        assertThat(migration(client).getStatus().getHoldMechanism())
+            .isEqualTo(HoldMechanism.of(client).name());
+
+        // Release 1.8.0: its migration (the broken 008) and its image, applied together.
         client
             .resources(SchemaMigration.class)
             .inNamespace(NS)
-            .withName("basketball-api")
+            .withName(APP)
             .edit(m -> withScripts(m, broken));
-        client.resource(app()).create();
-        await().atMost(TIMEOUT).until(() -> isTrue(client, "Stalled"));
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName(APP)
+            .edit(d -> version(d, V18, "teams"));
+        await()
+            .atMost(TIMEOUT)
+            .until(
+                () ->
+                    isTrue(client, "Stalled")
+                        && V18.equals(migration(client).getStatus().getImage())
+                        && condition(client, "Stalled").getMessage().contains("Job \"" + APP));
         assertThat(condition(client, "Stalled").getMessage())
             .contains("type \"division\" already exists");
-        assertThat(
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(NS)
-                    .withName("basketball-api")
-                    .get()
-                    .getSpec()
-                    .getReplicas())
-            .isZero();
-        assertThat(appPods).as("app pods created while a migration was pending").hasValue(0);
+        // 1.7 keeps serving (maxUnavailable 0), and no pod of 1.8 ever ran.
+        assertThat(readyPods(client, V17)).isEqualTo(REPLICAS);
+        assertThat(startedV18).as("pods of 1.8 started while its migration failed").isEmpty();
 
-        // Release 1.8.1: the fixed 008.
+        // Release 1.8.1: the fixed 008, same image. The held image's pods start and roll out.
         client
             .resources(SchemaMigration.class)
             .inNamespace(NS)
-            .withName("basketball-api")
+            .withName(APP)
             .edit(m -> withScripts(m, fixed));
         await()
             .atMost(TIMEOUT)
             .until(
                 () ->
                     isTrue(client, "Ready")
-                        && Integer.valueOf(3)
-                            .equals(
-                                client
-                                    .apps()
-                                    .deployments()
-                                    .inNamespace(NS)
-                                    .withName("basketball-api")
-                                    .get()
-                                    .getStatus()
-                                    .getReadyReplicas()));
-        assertThat(appPods).hasValue(3);
+                        && readyPods(client, V18) == REPLICAS
+                        && readyPods(client, V17) == 0);
+        assertThat(startedV18).hasSize(REPLICAS);
       } finally {
         operator.stop();
       }
@@ -253,7 +277,7 @@ class K3sSeedStoryIT {
   }
 
   static SchemaMigration migration(String script) {
-    var m = BasketballExample.migration(NS, "basketball-api", "unused", 3);
+    var m = BasketballExample.migration(NS, APP, "unused");
     m.getSpec().setFlyway(null);
     var job = new JobSettings();
     job.setBackoffLimit(0);
@@ -262,12 +286,11 @@ class K3sSeedStoryIT {
   }
 
   /**
-   * psql in the postgres image is the migration tool; the script is its input, so a new script is a
-   * new revision.
+   * psql of the app's (postgres) image is the migration tool; the script is its input, so a new
+   * script is a new revision.
    */
   static SchemaMigration withScripts(SchemaMigration m, String script) {
     var command = new CommandSource();
-    command.setImage(POSTGRES);
     command.setCommand(List.of("psql"));
     // Kubernetes expands $(VAR) in args and reads $$ as $: escape the SQL's own dollars (DO $$ ...
     // $$).
@@ -284,54 +307,65 @@ class K3sSeedStoryIT {
   }
 
   /**
-   * The app: exits non-zero without the teams table (as basketball-api would), else stays up and
-   * Ready.
+   * The app at a version: exits non-zero without the table that version needs (as basketball-api
+   * would), else stays up and Ready. Zero-downtime rollout: maxUnavailable 0.
    */
-  static Deployment app() {
-    var labels = Map.of("app.kubernetes.io/name", "basketball-api");
-    var check = "psql \"$DATABASE_URL\" -tAc 'select 1 from teams limit 1' >/dev/null";
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName("basketball-api")
-        .withNamespace(NS)
-        .endMetadata()
-        .withNewSpec()
-        .withNewSelector()
-        .withMatchLabels(labels)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("api")
-        .withImage(POSTGRES)
-        .withCommand("sh", "-c", check + " && exec sleep infinity")
-        .addNewEnv()
-        .withName("DATABASE_URL")
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName("basketball-db")
-        .withKey("url")
-        .endSecretKeyRef()
-        .endValueFrom()
-        .endEnv()
-        .withNewReadinessProbe()
-        .withNewExec()
-        .withCommand("sh", "-c", check)
-        .endExec()
-        .endReadinessProbe()
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+  static Deployment app(String image, String table) {
+    var deployment =
+        AppDeployment.of(
+            NS,
+            APP,
+            REPLICAS,
+            new ContainerBuilder()
+                .withName("api")
+                .addNewEnv()
+                .withName("DATABASE_URL")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName("basketball-db")
+                .withKey("url")
+                .endSecretKeyRef()
+                .endValueFrom()
+                .endEnv()
+                .build());
+    return version(deployment, image, table);
+  }
+
+  /** A new version of the app, as a release changes it: its image and what it needs. */
+  static Deployment version(Deployment deployment, String image, String table) {
+    var check = "psql \"$DATABASE_URL\" -tAc 'select 1 from " + table + " limit 1' >/dev/null";
+    var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    container.setImage(image);
+    container.setCommand(List.of("sh", "-c", check + " && exec sleep infinity"));
+    container.setReadinessProbe(
+        new ProbeBuilder().withNewExec().withCommand("sh", "-c", check).endExec().build());
+    return deployment;
+  }
+
+  /** Ready pods of the app with this image. */
+  static long readyPods(KubernetesClient client, String image) {
+    return client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("app.kubernetes.io/name", APP)
+        .list()
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getMetadata().getDeletionTimestamp() == null
+                    && image.equals(p.getSpec().getContainers().get(0).getImage())
+                    && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .count();
+  }
+
+  static SchemaMigration migration(KubernetesClient client) {
+    return client.resources(SchemaMigration.class).inNamespace(NS).withName(APP).get();
   }
 
   static Condition condition(KubernetesClient client, String type) {
-    var m =
-        client.resources(SchemaMigration.class).inNamespace(NS).withName("basketball-api").get();
+    var m = migration(client);
     return m == null || m.getStatus() == null
         ? null
         : m.getStatus().getConditions().stream()

@@ -76,9 +76,12 @@ class UpgradeStoryIT {
       System.out.printf(
           "e2e_upgrade min_ready_pods=%d samples=%d%n", ready.minimum(), ready.samples());
       assertThat(story.tableExists("teams")).isTrue();
+      // With Flyway the fixed scripts may first run with 1.8 still deployed (the ConfigMap comes
+      // first): then 1.8 is migrated too.
       assertThat(story.migration().getStatus().getMigrated())
           .extracting(m -> m.getImage())
-          .containsExactly(Release.V1_8_1.image, Release.V1_7.image);
+          .startsWith(Release.V1_8_1.image)
+          .endsWith(Release.V1_7.image);
     }
   }
 }

@@ -3,9 +3,10 @@ package dev.schemagate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.schemagate.testenv.AppDeployment;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -31,37 +32,21 @@ class WithoutSchemaGateIT {
     var images = Map.of(IMAGE, AlembicSeedStoryIT.release("alembic-1.8.0.ini", cmd, "teams"));
     try (var story = new Story("without-schemagate", images)) {
       AlembicSeedStoryIT.alembic(story.url, "alembic.ini", "upgrade", "007");
-      var labels = Map.of("app.kubernetes.io/name", Story.APP);
       story
           .client
           .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName(Story.APP)
-                  .withNamespace(story.namespace)
-                  .endMetadata()
-                  .withNewSpec()
-                  .withReplicas(2)
-                  .withNewSelector()
-                  .withMatchLabels(labels)
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .withLabels(labels)
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("api")
-                  .withImage(IMAGE)
-                  .addNewEnv()
-                  .withName("DATABASE_URL")
-                  .withValue(story.url)
-                  .endEnv()
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
+              AppDeployment.of(
+                  story.namespace,
+                  Story.APP,
+                  2,
+                  new ContainerBuilder()
+                      .withName("api")
+                      .withImage(IMAGE)
+                      .addNewEnv()
+                      .withName("DATABASE_URL")
+                      .withValue(story.url)
+                      .endEnv()
+                      .build()))
           .create();
 
       await()

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.Strategy;
 import dev.schemagate.testenv.Cluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,20 +58,41 @@ class CrdValidationIT {
             EXACTLY_ONE),
         bad("neither flyway nor command", r -> spec(r).remove("flyway"), "spec", EXACTLY_ONE),
         bad(
-            "target.replicas -1",
-            r -> obj(r, "spec", "target").put("replicas", -1),
-            "spec.target.replicas",
-            "spec.target.replicas in body should be greater than or equal to 0"),
+            "strategy not one of the enum",
+            r -> spec(r).put("strategy", "Sometimes"),
+            "spec.strategy",
+            "Unsupported value: \"Sometimes\": supported values: \"HoldNewPods\","
+                + " \"StopOldPods\""),
         bad(
-            "target.replicas 10001",
-            r -> obj(r, "spec", "target").put("replicas", 10001),
-            "spec.target.replicas",
-            "spec.target.replicas in body should be less than or equal to 10000"),
+            "strategy in lower case",
+            r -> spec(r).put("strategy", "holdNewPods"),
+            "spec.strategy",
+            "Unsupported value: \"holdNewPods\""),
         bad(
-            "target.replicas not a number",
-            r -> obj(r, "spec", "target").put("replicas", "three"),
-            "spec.target.replicas",
-            "spec.target.replicas in body must be of type integer"),
+            "target.container with upper case",
+            r -> obj(r, "spec", "target").put("container", "API"),
+            "spec.target.container",
+            "target.container " + DNS_LABEL),
+        bad(
+            "target.container with underscore",
+            r -> obj(r, "spec", "target").put("container", "app_server"),
+            "spec.target.container",
+            "target.container " + DNS_LABEL),
+        bad(
+            "target.container ending with '-'",
+            r -> obj(r, "spec", "target").put("container", "app-"),
+            "spec.target.container",
+            "target.container " + DNS_LABEL),
+        bad(
+            "target.container of 64 characters",
+            r -> obj(r, "spec", "target").put("container", "c".repeat(64)),
+            "spec.target.container",
+            "Too long: may not be more than 63 bytes"),
+        bad(
+            "target.container empty",
+            r -> obj(r, "spec", "target").put("container", ""),
+            "spec.target.container",
+            "spec.target.container in body should be at least 1 chars long"),
         bad(
             "target.deployment with upper case",
             r -> obj(r, "spec", "target").put("deployment", "Basketball-API"),
@@ -165,11 +189,6 @@ class CrdValidationIT {
             "spec.command.image",
             IMAGE),
         bad(
-            "command without image",
-            r -> commandInsteadOfFlyway(r).remove("image"),
-            "spec.command.image",
-            "Required value"),
-        bad(
             "job.backoffLimit -1",
             r -> obj(r, "spec", "job").put("backoffLimit", -1),
             "spec.job.backoffLimit",
@@ -229,17 +248,67 @@ class CrdValidationIT {
   }
 
   @Test
-  void acceptsAValidSpecAndDefaultsReplicasToOne() {
+  void acceptsAValidSpecAndDefaultsStrategyToHoldNewPods() {
     var resource = validResource();
-    obj(resource, "spec", "target").remove("replicas");
+    // The Java model has the same default: leave the field out of the JSON to see the server's.
+    spec(resource).remove("strategy");
     obj(resource, "metadata").put("name", "defaults");
 
     client.resource(generic(resource)).create();
 
+    assertThat(storedSpec("defaults").get("strategy")).isEqualTo("HoldNewPods");
     var stored =
         client.resources(SchemaMigration.class).inNamespace(namespace).withName("defaults").get();
-    assertThat(stored.getSpec().getTarget().getReplicas()).isEqualTo(1);
+    assertThat(stored.getSpec().getStrategy()).isEqualTo(Strategy.HoldNewPods);
     assertThat(stored.getSpec().getTarget().getDeployment()).isEqualTo(Scenario.APP);
+    assertThat(stored.getSpec().getTarget().getContainer()).isNull();
+  }
+
+  @Test
+  void acceptsStopOldPodsAndANamedContainer() {
+    var resource = validResource();
+    spec(resource).put("strategy", "StopOldPods");
+    obj(resource, "spec", "target").put("container", "api-2");
+    obj(resource, "metadata").put("name", "stop-old-pods");
+
+    client.resource(generic(resource)).create();
+
+    var stored =
+        client
+            .resources(SchemaMigration.class)
+            .inNamespace(namespace)
+            .withName("stop-old-pods")
+            .get();
+    assertThat(stored.getSpec().getStrategy()).isEqualTo(Strategy.StopOldPods);
+    assertThat(stored.getSpec().getTarget().getContainer()).isEqualTo("api-2");
+  }
+
+  /** Without command.image the migration runs in the target container's image. */
+  @Test
+  void acceptsACommandWithoutImage() {
+    var resource = validResource();
+    commandInsteadOfFlyway(resource).remove("image");
+    obj(resource, "spec", "command").putArray("command").add("alembic");
+    obj(resource, "spec", "command").putArray("args").add("upgrade").add("head");
+    obj(resource, "metadata").put("name", "command-without-image");
+
+    client.resource(generic(resource)).create();
+
+    @SuppressWarnings("unchecked")
+    var command = (Map<String, Object>) storedSpec("command-without-image").get("command");
+    assertThat(command).doesNotContainKey("image").containsEntry("command", List.of("alembic"));
+  }
+
+  /** The spec as the API server stored it, defaults included, untouched by the Java model. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> storedSpec(String name) {
+    var stored =
+        client
+            .genericKubernetesResources(API_VERSION, "SchemaMigration")
+            .inNamespace(namespace)
+            .withName(name)
+            .get();
+    return (Map<String, Object>) stored.getAdditionalProperties().get("spec");
   }
 
   static Arguments bad(
@@ -255,7 +324,7 @@ class CrdValidationIT {
     var json =
         client
             .getKubernetesSerialization()
-            .convertValue(Scenario.migration(namespace, 3), ObjectNode.class);
+            .convertValue(Scenario.migrationFor(namespace), ObjectNode.class);
     json.put("apiVersion", API_VERSION).put("kind", "SchemaMigration");
     return (ObjectNode) withoutNulls(json);
   }

@@ -140,13 +140,13 @@ class FailureIT {
    */
   static Job failAtV8(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(BROKEN_V8);
     var migration = Scenario.migrationFor(s.namespace);
     var limits = new JobSettings();
     limits.setBackoffLimit(0);
     migration.getSpec().setJob(limits);
     s.createMigration(migration);
+    s.createDeployment();
 
     var job = s.awaitOnlyJob();
     assertThat(job.getSpec().getBackoffLimit()).isZero();

@@ -31,8 +31,8 @@ class GateWithoutMutatingPolicyIT {
     try (var s = new Scenario(plane, client, namespace)) {
       s.startOperator();
       s.putMigrations(Scenario.V1);
-      s.createDeployment();
       s.createMigration();
+      s.createDeployment();
 
       var job = s.awaitJobFor(APP_IMAGE);
       var running = s.awaitTrue("Reconciling", "MigrationRunning");

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JobSpecIT {
   @Test
   void createsExactlyOneJobForTheRevisionAndHoldsThePodsOfItsImage(Scenario s) {
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     var migration = s.createMigration();
+    s.createDeployment();
     s.startOperator();
 
     var job = s.awaitOnlyJob();

@@ -16,8 +16,8 @@ class MissingResourcesIT {
   @Test
   void missingConfigMapStallsWithoutAnyJobUntilItIsCreated(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.createMigration();
+    s.createDeployment();
 
     var stalled = s.awaitTrue("Stalled", "ConfigMapNotFound");
     assertThat(stalled.getMessage())

@@ -3,9 +3,15 @@ package dev.schemagate.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.ControlPlane;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -13,137 +19,295 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's ValidatingAdmissionPolicy on the real API server, with no operator running: the gate
- * is closed from the moment the SchemaMigration exists, before any reconcile, and no pod of the
- * held Deployment is ever created.
+ * The chart's pod admission policies on the real API server, with no operator running: from the
+ * moment a SchemaMigration exists, a pod of its target whose app image is not in status.migrated is
+ * held, and a pod of a migrated image is not. Status is written by hand, as the operator would.
+ *
+ * <p>Where MutatingAdmissionPolicy is served (the default control plane) such a pod is created with
+ * the scheduling gate and the held-by label; where it is not, the ValidatingAdmissionPolicy refuses
+ * it. The policies see a new SchemaMigration or status through an informer, a moment later than the
+ * write: every first check waits for them with dry-run creates, which run admission and store
+ * nothing.
  */
 class PodAdmissionPolicyIT {
-  final KubernetesClient client = Cluster.client();
+  static final String APP = Scenario.APP;
+  static final String MIGRATED = "basketball-api:1.7";
+  static final String NEW = "basketball-api:1.8";
+  static final String HASH = "7d9f8c6b5d";
+  static final Duration POLICY_SEES_IT = Duration.ofSeconds(20);
+  static final String REFUSAL =
+      "SchemaGate holds this image of Deployment basketball-api until its migration has succeeded"
+          + " (kubectl get schemamigration basketball-api)";
 
-  List<Pod> pods(String namespace, String app) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel("app.kubernetes.io/name", app)
-        .list()
-        .getItems();
+  // --- where MutatingAdmissionPolicy is served: scheduling gates ----------------------------
+
+  @Test
+  void podsOfAnUnmigratedImageAreGatedAndLabelledAndThoseOfAMigratedImageAreNot() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-gate");
+    client.resource(Scenario.migrationFor(ns)).create();
+
+    // No status yet: nothing is migrated, every image of the target is held.
+    var first = awaitAdmitted(client, pod(ns, "first", MIGRATED), PodAdmissionPolicyIT::held);
+    assertThat(first.getMetadata().getLabels()).containsEntry(PodGate.HELD_BY, APP);
+    assertThat(first.getSpec().getSchedulingGates())
+        .extracting(g -> g.getName())
+        .containsExactly(PodGate.GATE);
+
+    writeMigrated(client, ns, MIGRATED);
+
+    var migrated = awaitAdmitted(client, pod(ns, "migrated", MIGRATED), p -> !held(p));
+    assertThat(migrated.getSpec().getSchedulingGates()).isEmpty();
+    assertThat(migrated.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
+    var unmigrated = create(client, pod(ns, "unmigrated", NEW));
+    assertThat(held(unmigrated)).as("pod of %s", NEW).isTrue();
+    // Gates of the pod's own are kept beside SchemaGate's.
+    var withItsOwnGate =
+        create(
+            client,
+            new PodBuilder(pod(ns, "own-gate", NEW))
+                .editSpec()
+                .addNewSchedulingGate("example.com/quota")
+                .endSpec()
+                .build());
+    assertThat(withItsOwnGate.getSpec().getSchedulingGates())
+        .extracting(g -> g.getName())
+        .containsExactlyInAnyOrder("example.com/quota", PodGate.GATE);
+    // The app container is the first one by default: the image of a second container is not
+    // checked.
+    var sidecar =
+        create(
+            client,
+            new PodBuilder(pod(ns, "sidecar", MIGRATED))
+                .editSpec()
+                .addToContainers(container("proxy", "proxy:unmigrated"))
+                .endSpec()
+                .build());
+    assertThat(held(sidecar)).isFalse();
+  }
+
+  /** spec.target.container names the app container, wherever it is in the pod's list. */
+  @Test
+  void theNamedContainersImageDecides() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-container");
+    var migration = Scenario.migrationFor(ns);
+    migration.getSpec().getTarget().setContainer("api");
+    client.resource(migration).create();
+    writeMigrated(client, ns, MIGRATED);
+
+    var migrated =
+        awaitAdmitted(
+            client,
+            pod(ns, "migrated", container("proxy", "proxy:1"), container("api", MIGRATED)),
+            p -> !held(p));
+    assertThat(migrated.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
+    var unmigrated =
+        create(client, pod(ns, "unmigrated", container("proxy", MIGRATED), container("api", NEW)));
+    assertThat(held(unmigrated)).isTrue();
+  }
+
+  /** Real pods of a real ReplicaSet: their names are generated, so only owner and label match. */
+  @Test
+  void aDeploymentCreatedAfterItsSchemaMigrationGetsGatedPods() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-deployment");
+    client.resource(Scenario.migrationFor(ns)).create();
+    awaitAdmitted(client, pod(ns, "probe", NEW), PodAdmissionPolicyIT::held);
+
+    client.resource(Scenario.appDeployment(ns, APP, NEW, 2)).create();
+
+    var pods =
+        await().atMost(Scenario.TIMEOUT).until(() -> appPods(client, ns), p -> p.size() == 2);
+    assertThat(pods)
+        .allSatisfy(
+            p -> {
+              assertThat(p.getMetadata().getGenerateName()).startsWith(APP + "-");
+              assertThat(held(p)).as(p.getMetadata().getName()).isTrue();
+            });
   }
 
   @Test
-  void podsOfAHeldDeploymentAreRefusedUntilTheRevisionIsApplied() {
-    var ns = Cluster.newNamespace("admission-hold");
-    client.resource(Scenario.migration(ns, 2)).create();
-    // Created in the same breath as its SchemaMigration, at Kubernetes' default of 1 replica.
-    client.resource(Scenario.appDeployment(ns)).create();
+  void podsOfOtherDeploymentsBarePodsAndOtherNamespacesAreNotConcerned() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-other");
+    var elsewhere = Cluster.newNamespace("admission-elsewhere");
+    client.resource(Scenario.migrationFor(ns)).create();
+    // The policies are in force here: a pod of the target is held.
+    awaitAdmitted(client, pod(ns, "target", NEW), PodAdmissionPolicyIT::held);
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> {
-              var sets = client.apps().replicaSets().inNamespace(ns).list().getItems();
-              assertThat(sets)
-                  .singleElement()
-                  .satisfies(
-                      rs ->
-                          assertThat(failure(rs))
-                              .contains(
-                                  "SchemaGate holds Deployment basketball-api until SchemaMigration"
-                                      + " basketball-api has migrated"));
+    // Another Deployment whose name merely starts the same. (The garbage collector removes these
+    // pods soon after, since their ReplicaSets do not exist.)
+    var other =
+        create(client, pod(ns, "worker", "basketball-api-worker-6c5b", "6c5b", List.of(app(NEW))));
+    var bare =
+        create(
+            client,
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("bare")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .addToContainers(app(NEW))
+                .endSpec()
+                .build());
+    // A pod that looks like the target's but sits in a namespace with no SchemaMigration.
+    var otherNamespace = create(client, pod(elsewhere, "target", NEW));
+    assertThat(List.of(other, bare, otherNamespace))
+        .allSatisfy(
+            p -> {
+              assertThat(p.getMetadata().getUid()).isNotBlank();
+              assertThat(p.getSpec().getSchedulingGates()).as(p.getMetadata().getName()).isEmpty();
+              assertThat(p.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
             });
-    assertThat(pods(ns, Scenario.APP)).isEmpty();
+  }
 
-    // What the operator writes when the migration's Job has succeeded.
+  // --- where it is not served: the ValidatingAdmissionPolicy alone --------------------------
+
+  @Test
+  void withoutMutatingAdmissionPolicyPodsOfAnUnmigratedImageAreRefused() {
+    var plane = Cluster.withoutMutatingAdmissionPolicy();
+    var client = plane.client();
+    assertThat(ControlPlane.servesMutatingAdmissionPolicy(client)).isFalse();
+    var ns = newNamespace(client, "admission-no-map");
+    try {
+      client.resource(Scenario.migrationFor(ns)).create();
+
+      assertThat(awaitRefused(client, pod(ns, "first", MIGRATED))).contains(REFUSAL);
+
+      writeMigrated(client, ns, MIGRATED);
+
+      var migrated = awaitAdmitted(client, pod(ns, "migrated", MIGRATED), p -> true);
+      assertThat(migrated.getSpec().getSchedulingGates()).isEmpty();
+      assertThat(migrated.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
+      assertThat(refused(client, pod(ns, "unmigrated", NEW))).contains(REFUSAL);
+      // A pod that carries the gate already cannot start until it is removed: it is let through,
+      // as the mutating policy's pods are where that policy is served.
+      var gated =
+          create(
+              client,
+              new PodBuilder(pod(ns, "gated", NEW))
+                  .editSpec()
+                  .addNewSchedulingGate(PodGate.GATE)
+                  .endSpec()
+                  .build());
+      assertThat(gated.getMetadata().getUid()).isNotBlank();
+
+      // Through a real Deployment: its ReplicaSet records the refusal, no pod exists.
+      client.resource(Scenario.appDeployment(ns, APP, NEW, 2)).create();
+      await()
+          .atMost(Scenario.TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(client.apps().replicaSets().inNamespace(ns).list().getItems())
+                      .singleElement()
+                      .satisfies(rs -> assertThat(failure(rs)).contains(REFUSAL)));
+      assertThat(appPods(client, ns)).isEmpty();
+    } finally {
+      client.namespaces().withName(ns).delete();
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  static boolean held(Pod pod) {
+    return Scenario.gated(pod)
+        && APP.equals(
+            Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.<String, String>of())
+                .get(PodGate.HELD_BY));
+  }
+
+  /** What the operator writes once the Job for {@code image} has succeeded. */
+  static void writeMigrated(KubernetesClient client, String ns, String image) {
     var status = new SchemaMigrationStatus();
     status.setObservedGeneration(1L);
     status.setRevision("5c1f0a9e2b");
     status.setAppliedRevision("5c1f0a9e2b");
+    status.setImage(image);
+    status.setMigrated(List.of(new MigratedImage(image, "5c1f0a9e2b")));
     client
         .resources(SchemaMigration.class)
         .inNamespace(ns)
-        .withName(Scenario.APP)
+        .withName(APP)
         .editStatus(
             m -> {
               m.setStatus(status);
               return m;
             });
+  }
 
+  /**
+   * Waits until a dry-run create of {@code pod} is admitted as {@code expected} says (the policies
+   * have caught up), then creates it and returns the pod the API server stored.
+   */
+  static Pod awaitAdmitted(KubernetesClient client, Pod pod, Predicate<Pod> expected) {
     await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(pods(ns, Scenario.APP)).hasSize(1));
-
-    // A new release edits the spec: refused at once, before the operator has even looked at it.
-    client
-        .resources(SchemaMigration.class)
-        .inNamespace(ns)
-        .withName(Scenario.APP)
-        .edit(
-            m -> {
-              m.getSpec().getFlyway().getConfigMapRef().setName("basketball-migrations-1-8-1");
-              return m;
-            });
-    var hash = pods(ns, Scenario.APP).get(0).getMetadata().getLabels().get("pod-template-hash");
-    assertThat(
-            assertRefused(
-                pod(ns, "basketball-api-" + hash + "-x2", "basketball-api-" + hash, hash)))
-        .contains("SchemaGate holds Deployment basketball-api");
+        .atMost(POLICY_SEES_IT)
+        .ignoreException(KubernetesClientException.class)
+        .until(() -> client.resource(pod).dryRun().create(), expected);
+    var created = create(client, pod);
+    assertThat(created).matches(expected, "admitted as the dry run was");
+    return created;
   }
 
-  @Test
-  void aNewRevisionClosesTheGateAgainAndOtherPodsAreNotConcerned() {
-    var ns = Cluster.newNamespace("admission-other");
-    var migration = Scenario.migration(ns, 1);
-    var status = new SchemaMigrationStatus();
-    status.setRevision("bbbbbbbbbb");
-    status.setAppliedRevision("aaaaaaaaaa");
-    client.resource(migration).create();
-    client
-        .resources(SchemaMigration.class)
-        .inNamespace(ns)
-        .withName(Scenario.APP)
-        .editStatus(
-            m -> {
-              m.setStatus(status);
-              return m;
-            });
-
-    var held = pod(ns, "basketball-api-7d9f8c6b5d-x1", "basketball-api-7d9f8c6b5d", "7d9f8c6b5d");
-    assertThat(assertRefused(held)).contains("SchemaGate holds Deployment basketball-api");
-    // Another Deployment whose name merely starts the same, and a bare pod: admitted. (The garbage
-    // collector removes the first soon after, since its ReplicaSet does not exist.)
-    var other =
-        client
-            .resource(
-                pod(ns, "basketball-api-worker-6c5b-x1", "basketball-api-worker-6c5b", "6c5b"))
-            .create();
-    var bare =
-        client
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("bare")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("c")
-                    .withImage("busybox")
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    assertThat(List.of(other, bare))
-        .allSatisfy(p -> assertThat(p.getMetadata().getUid()).isNotBlank());
+  /** Waits until a dry-run create of {@code pod} is refused, and returns the refusal. */
+  static String awaitRefused(KubernetesClient client, Pod pod) {
+    return await().atMost(POLICY_SEES_IT).until(() -> refusal(client, pod, true), Objects::nonNull);
   }
 
-  static Pod pod(String namespace, String name, String replicaSet, String hash) {
+  /** Creates {@code pod}, which must be refused, and returns the refusal. */
+  static String refused(KubernetesClient client, Pod pod) {
+    var refusal = refusal(client, pod, false);
+    if (refusal == null) {
+      throw new AssertionError("pod " + pod.getMetadata().getName() + " was admitted");
+    }
+    return refusal;
+  }
+
+  /** The API server's 403 message, or null when it admitted (and, unless dry run, stored) it. */
+  static String refusal(KubernetesClient client, Pod pod, boolean dryRun) {
+    try {
+      if (dryRun) {
+        client.resource(pod).dryRun().create();
+      } else {
+        client.resource(pod).create();
+      }
+      return null;
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
+      return e.getMessage();
+    }
+  }
+
+  static Pod create(KubernetesClient client, Pod pod) {
+    return client.resource(pod).create();
+  }
+
+  /** A pod of the target Deployment's ReplicaSet, as the ReplicaSet controller would make it. */
+  static Pod pod(String namespace, String suffix, String image) {
+    return pod(namespace, suffix, app(image));
+  }
+
+  static Pod pod(String namespace, String suffix, Container... containers) {
+    return pod(
+        namespace, APP + "-" + HASH + "-" + suffix, APP + "-" + HASH, HASH, List.of(containers));
+  }
+
+  static Pod pod(
+      String namespace, String name, String replicaSet, String hash, List<Container> containers) {
     return new PodBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(namespace)
         .addToLabels("pod-template-hash", hash)
+        .addToLabels("app.kubernetes.io/name", APP)
         .addNewOwnerReference()
         .withApiVersion("apps/v1")
         .withKind("ReplicaSet")
@@ -153,22 +317,39 @@ class PodAdmissionPolicyIT {
         .endOwnerReference()
         .endMetadata()
         .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage("basketball-api:1.8.0")
-        .endContainer()
+        .withContainers(containers)
         .endSpec()
         .build();
   }
 
-  String assertRefused(Pod pod) {
-    try {
-      client.resource(pod).create();
-    } catch (KubernetesClientException e) {
-      assertThat(e.getCode()).isEqualTo(403);
-      return e.getMessage();
-    }
-    throw new AssertionError("pod " + pod.getMetadata().getName() + " was admitted");
+  static Container app(String image) {
+    return container("app", image);
+  }
+
+  static Container container(String name, String image) {
+    return new ContainerBuilder().withName(name).withImage(image).build();
+  }
+
+  /** The pods of the Deployment {@link #APP} (not the hand-made ones, whose owner is fake). */
+  static List<Pod> appPods(KubernetesClient client, String ns) {
+    return client
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/name", APP)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getGenerateName() != null)
+        .toList();
+  }
+
+  static String newNamespace(KubernetesClient client, String prefix) {
+    var name = prefix + "-" + System.nanoTime() % 100000;
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return name;
   }
 
   static String failure(ReplicaSet rs) {

@@ -20,9 +20,9 @@ class RecoveryIT {
   @Test
   void operatorRestartedWhileTheJobRunsKeepsTheOneJobAndReleasesOnSuccess(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    s.createDeployment();
     var job = s.awaitOnlyJob();
     s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.awaitTrue("Reconciling", "MigrationRunning");
@@ -59,9 +59,9 @@ class RecoveryIT {
   @Test
   void jobDeletedWhileRunningIsCreatedAgainUnderTheSameName(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    s.createDeployment();
     var first = s.awaitOnlyJob();
     s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
 
@@ -97,9 +97,9 @@ class RecoveryIT {
   @Test
   void deploymentRecreatedWhileMigratingIsHeldAgain(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    s.createDeployment();
     s.awaitOnlyJob();
     s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
 
@@ -114,9 +114,9 @@ class RecoveryIT {
   @Test
   void deploymentRecreatedAfterMigrationRunsUngated(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    s.createDeployment();
     s.succeed(s.awaitOnlyJob());
     s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     s.awaitTrue("Ready", "Migrated");
@@ -136,9 +136,9 @@ class RecoveryIT {
   @Test
   void deletedSchemaMigrationHasItsJobsGarbageCollected(Scenario s) {
     s.startOperator();
-    s.createDeployment();
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    s.createDeployment();
     s.succeed(s.awaitOnlyJob());
     s.awaitTrue("Ready", "Migrated");
     // A second revision: two Jobs owned by the one SchemaMigration.

@@ -30,10 +30,10 @@ class ReleaseIT {
   void releasesHeldPodsWithinOneSecondOfTheMigrationPodsSuccessAndOwnsNoDeploymentField(Scenario s)
       throws InterruptedException {
     s.startOperator();
-    // The user's manifest, applied as most users do: client-side kubectl apply, replicas in it.
-    s.kubectl(manifest(s, Scenario.APP_IMAGE, "1"), "apply", "--server-side=false", "-f", "-");
     s.putMigrations(Scenario.V1);
     s.createMigration();
+    // The user's manifest, applied as most users do: client-side kubectl apply, replicas in it.
+    s.kubectl(manifest(s, Scenario.APP_IMAGE, "1"), "apply", "--server-side=false", "-f", "-");
     var job = s.awaitOnlyJob();
     var held = s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
     var pod = s.awaitPod(job);

@@ -8,6 +8,7 @@ import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
+import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
@@ -17,11 +18,10 @@ import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -151,37 +151,8 @@ final class Scenario implements AutoCloseable {
 
   /** The app as a zero-downtime Deployment: maxUnavailable 0, so a hold costs no old pod. */
   static Deployment appDeployment(String namespace, String name, String image, int replicas) {
-    var labels = Map.of("app.kubernetes.io/name", name);
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxUnavailable(new IntOrString(0))
-        .withMaxSurge(new IntOrString(1))
-        .endRollingUpdate()
-        .endStrategy()
-        .withNewSelector()
-        .withMatchLabels(labels)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return AppDeployment.of(
+        namespace, name, replicas, new ContainerBuilder().withName("app").withImage(image).build());
   }
 
   Deployment createDeployment() {

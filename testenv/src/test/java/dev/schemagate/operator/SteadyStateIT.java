@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.PodGate;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(Scenario.PerTest.class)
 class SteadyStateIT {
   static final int APPS = 5;
-  static final int REPLICAS = 2;
+  static final int REPLICAS = Scenario.APP_REPLICAS;
   static final Duration WINDOW = Duration.ofSeconds(30);
   static final Duration QUIET_BEFORE = Duration.ofSeconds(2);
 
@@ -40,11 +41,12 @@ class SteadyStateIT {
     s.startOperator();
     var apps = IntStream.rangeClosed(1, APPS).mapToObj(i -> "app-" + i).toList();
     for (var app : apps) {
-      s.createDeployment(app);
       s.putMigrations(
           app + "-migrations",
           Map.of("V1__init.sql", "create table " + app.replace('-', '_') + " (id int);"));
-      s.createMigration(Scenario.migration(s.namespace, app, app + "-migrations", REPLICAS));
+      // In `kubectl apply` order: the gate before the app, so the app's first pods are held.
+      s.createMigration(Scenario.migrationFor(s.namespace, app, app + "-migrations"));
+      s.createDeployment(app);
     }
     for (var app : apps) {
       s.succeed(
@@ -54,9 +56,7 @@ class SteadyStateIT {
               .get(0));
     }
     for (var app : apps) {
-      await()
-          .atMost(Scenario.TIMEOUT)
-          .until(() -> Integer.valueOf(REPLICAS).equals(s.replicas(app)));
+      awaitReleased(s, app);
       s.awaitTrue(app, "Ready", "Migrated");
     }
     // Let the controllers finish their own bookkeeping: Deployment status, Job completion.
@@ -64,7 +64,8 @@ class SteadyStateIT {
     awaitQuiet(s);
 
     var before = versions(s);
-    assertThat(before).hasSize(3 * APPS);
+    // Per app: its SchemaMigration, Deployment, ReplicaSet, pods, Job and the Job's pod.
+    assertThat(before).hasSize((5 + REPLICAS) * APPS);
     var seen = new ConcurrentLinkedQueue<String>();
     var schemagateEvents = new ConcurrentLinkedQueue<String>();
     var watches = new ArrayList<Watch>();
@@ -75,6 +76,9 @@ class SteadyStateIT {
       watches.add(watch(s.client.resources(SchemaMigration.class).inNamespace(s.namespace), seen));
       watches.add(watch(s.client.apps().deployments().inNamespace(s.namespace), seen));
       watches.add(watch(s.client.batch().v1().jobs().inNamespace(s.namespace), seen));
+      // The operator patches these too (releasing held pods, nudging refused ReplicaSets).
+      watches.add(watch(s.client.apps().replicaSets().inNamespace(s.namespace), seen));
+      watches.add(watch(s.client.pods().inNamespace(s.namespace), seen));
       var events = s.client.v1().events().inNamespace(s.namespace);
       watches.add(
           events.watch(
@@ -119,12 +123,40 @@ class SteadyStateIT {
 
     var modified = inWindow.stream().filter(e -> e.startsWith("MODIFIED")).count();
     System.out.printf(
-        "[steady state] %d SchemaMigrations, %d Deployments, %d Jobs watched for %d s: %d"
-            + " resourceVersion changes (%d MODIFIED), %d Events from schemagate%n",
-        APPS, APPS, APPS, WINDOW.toSeconds(), inWindow.size(), modified, eventsInWindow.size());
+        "[steady state] %d SchemaMigrations, Deployments, ReplicaSets and Jobs, %d pods watched for"
+            + " %d s: %d resourceVersion changes (%d MODIFIED), %d Events from schemagate%n",
+        APPS,
+        before.size() - 4 * APPS,
+        WINDOW.toSeconds(),
+        inWindow.size(),
+        modified,
+        eventsInWindow.size());
     assertThat(inWindow).as("watch events in steady state").isEmpty();
     assertThat(eventsInWindow).as("Events recorded by schemagate in steady state").isEmpty();
     assertThat(after).as("resourceVersions after %s", WINDOW).isEqualTo(before);
+  }
+
+  /** Waits until {@code app}'s pods exist, none of them gated or labelled held. */
+  static void awaitReleased(Scenario s, String app) {
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .until(
+            () ->
+                s.client
+                    .pods()
+                    .inNamespace(s.namespace)
+                    .withLabel("app.kubernetes.io/name", app)
+                    .list()
+                    .getItems(),
+            pods ->
+                pods.size() == REPLICAS
+                    && pods.stream()
+                        .allMatch(
+                            p ->
+                                Scenario.APP_IMAGE.equals(
+                                        p.getSpec().getContainers().get(0).getImage())
+                                    && !Scenario.gated(p)
+                                    && !p.getMetadata().getLabels().containsKey(PodGate.HELD_BY)));
   }
 
   /**
@@ -177,7 +209,10 @@ class SteadyStateIT {
             });
   }
 
-  /** kind/name -> resourceVersion of every SchemaMigration, Deployment and Job in the namespace. */
+  /**
+   * kind/name -> resourceVersion of every SchemaMigration, Deployment, ReplicaSet, Job and pod in
+   * the namespace.
+   */
   static Map<String, String> versions(Scenario s) {
     var versions = new TreeMap<String, String>();
     List<HasMetadata> all = new ArrayList<>();
@@ -185,6 +220,8 @@ class SteadyStateIT {
         s.client.resources(SchemaMigration.class).inNamespace(s.namespace).list().getItems());
     all.addAll(s.client.apps().deployments().inNamespace(s.namespace).list().getItems());
     all.addAll(s.client.batch().v1().jobs().inNamespace(s.namespace).list().getItems());
+    all.addAll(s.client.apps().replicaSets().inNamespace(s.namespace).list().getItems());
+    all.addAll(s.client.pods().inNamespace(s.namespace).list().getItems());
     all.forEach(
         r ->
             versions.put(

@@ -7,12 +7,12 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Target;
+import dev.schemagate.testenv.AppDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,7 @@ record App(String namespace, String name, int replicas) {
   /** The app container, the target's default (the first and only one). */
   static final String CONTAINER = "app";
 
-  static final String NAME_LABEL = "app.kubernetes.io/name";
+  static final String NAME_LABEL = AppDeployment.NAME_LABEL;
 
   App(String namespace, String name) {
     this(namespace, name, 1);
@@ -52,42 +52,16 @@ record App(String namespace, String name, int replicas) {
   }
 
   /**
-   * A rolling update that keeps every old pod until a new one is Ready (maxUnavailable 0, maxSurge
-   * 1), as an app that must not lose capacity during a hold. No pod ever runs (no kubelet): the
-   * bench only watches them being created, held and released.
+   * maxUnavailable 0 and maxSurge 1 (AppDeployment's): an upgrade holds one surge pod and keeps
+   * every old one. No pod ever runs (no node): the bench only watches them being created, held and
+   * released.
    */
   Deployment deployment() {
-    var labels = Map.of(NAME_LABEL, name);
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(replicas)
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxUnavailable(new IntOrString(0))
-        .withMaxSurge(new IntOrString(1))
-        .endRollingUpdate()
-        .endStrategy()
-        .withNewSelector()
-        .withMatchLabels(labels)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(CONTAINER)
-        .withImage(IMAGE)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    return AppDeployment.of(
+        namespace,
+        name,
+        replicas,
+        new ContainerBuilder().withName(CONTAINER).withImage(IMAGE).build());
   }
 
   /** A strategic-merge patch of the Deployment that sets the app container's image. */
