@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.List;
  * nodes this is what lets the real Job controller see a migration pod succeed or fail.
  */
 public final class PodTermination {
+  private static final int MAX_ATTEMPTS = 5;
+
   private PodTermination() {}
 
   /**
@@ -27,16 +31,27 @@ public final class PodTermination {
         pod.getSpec().getContainers().stream()
             .map(c -> terminated(c.getName(), c.getImage(), exitCode, message, now))
             .toList();
-    return client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .editStatus(
+    var resource =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName());
+    // editStatus reads the pod and writes it back at that resourceVersion; kube-scheduler updating
+    // the pod (PodScheduled=False: no node) in between makes the write a conflict: read again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return resource.editStatus(
             p -> {
               p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
               p.getStatus().setContainerStatuses(List.copyOf(statuses));
               return p;
             });
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static ContainerStatus terminated(

@@ -20,7 +20,19 @@ import java.util.Map;
  * One app of the bench: a ConfigMap with one migration, a Deployment, and the SchemaMigration that
  * gates it. Everything the bench creates in the cluster for an app is built here.
  */
-record App(String namespace, String name) {
+record App(String namespace, String name, int replicas) {
+  /** The image every app is created with. */
+  static final String IMAGE = "bench-app:1";
+
+  /** The app container, the target's default (the first and only one). */
+  static final String CONTAINER = "app";
+
+  static final String NAME_LABEL = AppDeployment.NAME_LABEL;
+
+  App(String namespace, String name) {
+    this(namespace, name, 1);
+  }
+
   /** In creation order: what the SchemaMigration names exists before it. */
   List<HasMetadata> manifests() {
     return List.of(migrations(), deployment(), schemaMigration());
@@ -39,13 +51,25 @@ record App(String namespace, String name) {
         .build();
   }
 
-  /** One replica of bench-app:1, held until its migration has succeeded (no node runs it). */
+  /**
+   * maxUnavailable 0 and maxSurge 1 (AppDeployment's): an upgrade holds one surge pod and keeps
+   * every old one. No pod ever runs (no node): the bench only watches them being created, held and
+   * released.
+   */
   Deployment deployment() {
     return AppDeployment.of(
         namespace,
         name,
-        1,
-        new ContainerBuilder().withName("app").withImage("bench-app:1").build());
+        replicas,
+        new ContainerBuilder().withName(CONTAINER).withImage(IMAGE).build());
+  }
+
+  /** A strategic-merge patch of the Deployment that sets the app container's image. */
+  static String imagePatch(String image) {
+    return """
+    {"spec":{"template":{"spec":{"containers":[{"name":"%s","image":"%s"}]}}}}\
+    """
+        .formatted(CONTAINER, image);
   }
 
   SchemaMigration schemaMigration() {

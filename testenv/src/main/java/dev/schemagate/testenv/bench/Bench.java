@@ -2,6 +2,7 @@ package dev.schemagate.testenv.bench;
 
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.testenv.ControlPlane;
 import java.util.ArrayList;
 
 /**
@@ -14,13 +15,16 @@ import java.util.ArrayList;
  *   <li>{@link ColdStartRun}: N SchemaMigrations exist before the operator starts; time to all N
  *       Ready, CPU, memory, API requests per reconcile, exit on SIGTERM.
  *   <li>{@link RestartRun}: a new operator over the N Ready: time to ready, what a restart costs.
- *   <li>{@link LatencyRun}, with that operator holding the N: from the Job Complete to the
- *       Deployment's spec.replicas set, one migration at a time.
+ *   <li>{@link LatencyRun}, with that operator holding the N: upgrades of apps one at a time, from
+ *       the migration pod's Succeeded and the Job's Complete to the first held pod of the new image
+ *       released (figures {@code release_latency_*} and {@code pod_succeeded_to_release_*}, and all
+ *       of them as {@code gate_*}).
  *   <li>{@link VariantRun}, for each --variants entry: memory with other JVM options.
  * </ol>
  *
- * <p>{@link Watch} times what the cluster does; {@link Cpu}, {@link Memory}, {@link RequestLog},
- * {@link Metrics} and {@link Percentiles} are the measurements.
+ * <p>{@link Watch} times what the cluster does ({@link Rollouts}: the apps' pods); {@link Cpu},
+ * {@link Memory}, {@link RequestLog}, {@link Metrics}, {@link Percentiles} and {@link
+ * LatencyFigures} are the measurements.
  */
 public final class Bench {
   private Bench() {}
@@ -46,7 +50,9 @@ public final class Bench {
     var jvm = new ArrayList<>(chart.jvm());
     jvm.addAll(options.jvm());
     Machine.print(chart, options.operatorArgs(), jvm);
-    try (var cluster = BenchCluster.start(options.work(), chart, options.operatorArgs());
+    try (var cluster =
+            BenchCluster.start(
+                options.work(), chart, options.operatorArgs(), ControlPlane.Options.defaults());
         var watch = new Watch(cluster.client)) {
       put("kubernetes_version", cluster.client.getKubernetesVersion().getGitVersion());
       var apps = ColdStartRun.run(cluster, watch, options, jvm);
@@ -54,6 +60,10 @@ public final class Bench {
       for (int v = 0; v < options.variants().size(); v++) {
         VariantRun.run(cluster, v, options.variants().get(v), chart.jvm(), apps.size());
       }
+    }
+    // After the first plane has stopped: the two would share the machine's cores.
+    if (options.latencySamples() > 0) {
+      LatencyRun.withoutMutatingAdmissionPolicy(options, chart, jvm);
     }
   }
 }

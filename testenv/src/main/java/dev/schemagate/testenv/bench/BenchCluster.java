@@ -41,10 +41,12 @@ final class BenchCluster implements AutoCloseable {
     this.work = work;
   }
 
-  static BenchCluster start(Path work, ChartRun chart, List<String> operatorArgs) throws Exception {
+  static BenchCluster start(
+      Path work, ChartRun chart, List<String> operatorArgs, ControlPlane.Options options)
+      throws Exception {
     Files.createDirectories(work);
-    Output.progress("starting the control plane in " + work);
-    var cluster = new BenchCluster(ControlPlane.start(work), chart, operatorArgs, work);
+    Output.progress("starting the control plane in " + work + " (" + options + ")");
+    var cluster = new BenchCluster(ControlPlane.start(work, options), chart, operatorArgs, work);
     try {
       // Established is not quite served: the first list may still answer 404 for a moment.
       await(

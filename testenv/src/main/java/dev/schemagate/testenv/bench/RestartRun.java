@@ -4,6 +4,7 @@ import static dev.schemagate.testenv.bench.BenchCluster.await;
 import static dev.schemagate.testenv.bench.BenchCluster.seconds;
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.testenv.OperatorProcess;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,8 @@ final class RestartRun {
       put("restart_reconciles", "%.0f".formatted(Metrics.reconciles(operator.metrics())));
       Memory.print("_restart", operator);
       if (options.latencySamples() > 0) {
-        LatencyRun.run(cluster, watch, operator, options.latencySamples());
+        LatencyRun.run(
+            cluster, watch, operator, options.latencySamples(), HoldMechanism.SchedulingGate);
         Memory.print("_after_latency", operator);
       }
       operator.terminate(Duration.ofSeconds(20));

@@ -3,8 +3,8 @@ package dev.schemagate.testenv.bench;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.testenv.PodTermination;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -20,19 +20,23 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Informers on Jobs, migration pods, Deployments and SchemaMigrations in every namespace. Handlers
- * stamp System.nanoTime() when they see a Job Complete, a Deployment's replicas set, a
- * SchemaMigration Ready; with completion on, they play the kubelet for each new migration pod.
+ * Informers on Jobs, migration pods and SchemaMigrations in every namespace, and on request on the
+ * apps' pods and ReplicaSets in one namespace ({@link Rollouts}). Handlers stamp System.nanoTime()
+ * when they see a migration pod Succeeded, a Job Complete, a SchemaMigration Ready, an app's pod
+ * created, held or released; with completion on, they play the kubelet for each new migration pod.
  */
 final class Watch implements AutoCloseable {
   private final KubernetesClient client;
   private final ExecutorService kubelet = Executors.newFixedThreadPool(4);
+  // Per Job ("namespace/job"): an app migrates once per image, each time in a Job of its own.
+  private final Map<String, Long> podSucceeded = new ConcurrentHashMap<>();
   private final Map<String, Long> jobComplete = new ConcurrentHashMap<>();
-  private final Map<String, Long> released = new ConcurrentHashMap<>();
-  private final Map<String, Integer> replicas = new ConcurrentHashMap<>();
+  private final Map<String, Pod> pending = new ConcurrentHashMap<>();
+  // "namespace/instance/image" -> Job name, from the image annotation the operator gives its Jobs.
+  private final Map<String, String> jobs = new ConcurrentHashMap<>();
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
   private final Set<String> completed = ConcurrentHashMap.newKeySet();
-  private final Map<String, Pod> pending = new ConcurrentHashMap<>();
+  private final Rollouts rollouts = new Rollouts();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile boolean complete;
   private volatile long allReadyAt;
@@ -54,7 +58,6 @@ final class Watch implements AutoCloseable {
             .inAnyNamespace()
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
             .inform(handler(this::onPod)));
-    informers.add(client.apps().deployments().inAnyNamespace().inform(handler(this::onDeployment)));
     informers.add(
         client
             .resources(SchemaMigration.class)
@@ -85,22 +88,38 @@ final class Watch implements AutoCloseable {
 
   private void onJob(Job job) {
     var now = System.nanoTime();
+    var meta = job.getMetadata();
+    var instance = meta.getLabels().get(MigrationJob.INSTANCE_LABEL);
+    var image =
+        meta.getAnnotations() == null
+            ? null
+            : meta.getAnnotations().get(MigrationJob.IMAGE_ANNOTATION);
+    if (instance != null && image != null) {
+      jobs.putIfAbsent(meta.getNamespace() + "/" + instance + "/" + image, meta.getName());
+    }
     var done =
         job.getStatus() != null
             && job.getStatus().getConditions() != null
             && job.getStatus().getConditions().stream()
                 .anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
     if (done) {
-      var instance = job.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL);
-      jobComplete.putIfAbsent(key(job.getMetadata().getNamespace(), instance), now);
+      jobComplete.putIfAbsent(key(meta.getNamespace(), meta.getName()), now);
     }
   }
 
   private void onPod(Pod pod) {
-    var instance = pod.getMetadata().getLabels().get(MigrationJob.INSTANCE_LABEL);
-    var key = key(pod.getMetadata().getNamespace(), instance);
+    var now = System.nanoTime();
+    var job = jobName(pod);
+    if (job == null) {
+      return;
+    }
+    var key = key(pod.getMetadata().getNamespace(), job);
     var phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase)) {
+      podSucceeded.putIfAbsent(key, now);
+    }
     if (!"Pending".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null) {
+      pending.remove(key);
       return;
     }
     pending.put(key, pod);
@@ -118,14 +137,13 @@ final class Watch implements AutoCloseable {
     }
   }
 
-  private void onDeployment(Deployment d) {
-    var now = System.nanoTime();
-    var key = key(d.getMetadata().getNamespace(), d.getMetadata().getName());
-    var r = d.getSpec().getReplicas();
-    var previous = r == null ? null : replicas.put(key, r);
-    if (r != null && r > 0 && previous != null && previous == 0) {
-      released.putIfAbsent(key, now);
-    }
+  /** The Job that owns a migration pod. */
+  private static String jobName(Pod pod) {
+    return pod.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "Job".equals(o.getKind()))
+        .map(OwnerReference::getName)
+        .findFirst()
+        .orElse(null);
   }
 
   private void onMigration(SchemaMigration m) {
@@ -171,21 +189,63 @@ final class Watch implements AutoCloseable {
     return allReadyAt;
   }
 
-  Pod pendingPod(App app) {
-    return pending.get(key(app.namespace(), app.name()));
+  /**
+   * Also informs on the apps' own pods (those of a Deployment's ReplicaSet) and their ReplicaSets
+   * in {@code namespace}, into {@link #rollouts()}. Once per namespace, before its apps exist.
+   */
+  void watchRollouts(String namespace) {
+    informers.add(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel("pod-template-hash")
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    rollouts.podAdded(pod, System.nanoTime());
+                  }
+
+                  @Override
+                  public void onUpdate(Pod oldPod, Pod pod) {
+                    rollouts.podUpdated(pod, System.nanoTime());
+                  }
+
+                  @Override
+                  public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {}
+                }));
+    informers.add(
+        client
+            .apps()
+            .replicaSets()
+            .inNamespace(namespace)
+            .inform(handler(rs -> rollouts.replicaSet(rs, System.nanoTime()))));
   }
 
-  boolean heldAtZero(App app) {
-    var r = replicas.get(key(app.namespace(), app.name()));
-    return r != null && r == 0;
+  Rollouts rollouts() {
+    return rollouts;
   }
 
-  Long jobComplete(App app) {
-    return jobComplete.get(key(app.namespace(), app.name()));
+  boolean ready(App app) {
+    return ready.contains(key(app.namespace(), app.name()));
   }
 
-  Long released(App app) {
-    return released.get(key(app.namespace(), app.name()));
+  /** The name of the Job that migrates {@code image} for this app, once the watch has seen it. */
+  String job(App app, String image) {
+    return jobs.get(app.namespace() + "/" + app.name() + "/" + image);
+  }
+
+  /** The Job's pod while it is Pending, as last seen. */
+  Pod pendingPod(String namespace, String job) {
+    return pending.get(key(namespace, job));
+  }
+
+  Long podSucceeded(String namespace, String job) {
+    return podSucceeded.get(key(namespace, job));
+  }
+
+  Long jobComplete(String namespace, String job) {
+    return jobComplete.get(key(namespace, job));
   }
 
   @Override

@@ -33,5 +33,27 @@ class AppTest {
   @Test
   void theDeploymentSaysItsReplicas() {
     assertThat(app.deployment().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(new App("bench-3", "app-0042", 2).deployment().getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void theDeploymentKeepsEveryOldPodUntilANewOneIsReady() {
+    var strategy = app.deployment().getSpec().getStrategy();
+
+    assertThat(strategy.getType()).isEqualTo("RollingUpdate");
+    assertThat(strategy.getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+    assertThat(strategy.getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+  }
+
+  @Test
+  void theImagePatchNamesTheAppContainer() {
+    var container = app.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(container.getName()).isEqualTo(App.CONTAINER);
+    assertThat(container.getImage()).isEqualTo(App.IMAGE);
+    assertThat(App.imagePatch("bench-app:2"))
+        .isEqualTo(
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                + "[{\"name\":\"app\",\"image\":\"bench-app:2\"}]}}}}");
   }
 }

@@ -1,0 +1,40 @@
+package dev.schemagate.testenv.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+  @Test
+  void defaultsAreTheFullRun() {
+    var options = Options.parse(new String[0]);
+
+    assertThat(options.migrations()).isEqualTo(1000);
+    assertThat(options.namespaces()).isEqualTo(10);
+    assertThat(options.latencySamples()).isEqualTo(100);
+  }
+
+  @Test
+  void quickIsAShortRunOfEveryPhase() {
+    var options = Options.parse(new String[] {"--quick"});
+
+    assertThat(options.migrations()).isEqualTo(100);
+    assertThat(options.latencySamples()).isEqualTo(5);
+    assertThat(options.namespaces()).isEqualTo(10);
+  }
+
+  @Test
+  void optionsGivenWinOverQuick() {
+    var options =
+        Options.parse(new String[] {"--latency-samples=20", "--quick", "--migrations=50"});
+
+    assertThat(options.migrations()).isEqualTo(50);
+    assertThat(options.latencySamples()).isEqualTo(20);
+  }
+
+  @Test
+  void theUsageNamesQuicksFigures() {
+    assertThat(Options.USAGE)
+        .contains("--quick is a short run for CI: --migrations=100 --latency-samples=5");
+  }
+}
