@@ -22,6 +22,9 @@ public class SchemaMigrationStatus {
   @JsonPropertyDescription("The app image the wanted revision migrates (the Deployment's, now).")
   private String image;
 
+  @JsonPropertyDescription("When the wanted revision was first seen.")
+  private String revisionSince;
+
   @JsonPropertyDescription(
       "Images whose migration has succeeded, newest first: their pods are admitted, pods of any"
           + " other image of the target are held.")
@@ -83,6 +86,14 @@ public class SchemaMigrationStatus {
     this.image = image;
   }
 
+  public String getRevisionSince() {
+    return revisionSince;
+  }
+
+  public void setRevisionSince(String revisionSince) {
+    this.revisionSince = revisionSince;
+  }
+
   public List<MigratedImage> getMigrated() {
     return migrated;
   }
@@ -131,6 +142,7 @@ public class SchemaMigrationStatus {
         && Objects.equals(appliedRevision, s.appliedRevision)
         && Objects.equals(job, s.job)
         && Objects.equals(image, s.image)
+        && Objects.equals(revisionSince, s.revisionSince)
         && Objects.equals(migrated, s.migrated)
         && Objects.equals(heldPods, s.heldPods)
         && Objects.equals(holdMechanism, s.holdMechanism)
@@ -146,6 +158,7 @@ public class SchemaMigrationStatus {
         appliedRevision,
         job,
         image,
+        revisionSince,
         migrated,
         heldPods,
         holdMechanism,

@@ -15,7 +15,9 @@ import dev.schemagate.reconcile.Conditions.Verdict;
 import dev.schemagate.reconcile.Plan.Event;
 import dev.schemagate.reconcile.Plan.Nudge;
 import dev.schemagate.reconcile.Plan.Scale;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +37,13 @@ public final class Decision {
   /** How many migrated images status keeps (the Deployment's own revision history is 10). */
   static final int MIGRATED_KEPT = 10;
 
+  /**
+   * How long a change of migrations alone waits before its Job starts. A release usually changes
+   * the migrations' ConfigMap and the Deployment's image in one apply, ConfigMap first: waiting for
+   * the image runs one Job (for the new image) instead of two.
+   */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
   private Decision() {}
 
   public static Plan decide(Observation observed, Instant now) {
@@ -47,6 +56,7 @@ public final class Decision {
     status.setObservedGeneration(migration.getMetadata().getGeneration());
     status.setRevision(previous.getRevision());
     status.setImage(previous.getImage());
+    status.setRevisionSince(previous.getRevisionSince());
     status.setJob(previous.getJob());
     status.setAppliedRevision(appliedRevision(migrated, previous));
     status.setMigrated(migrated);
@@ -63,6 +73,7 @@ public final class Decision {
     status.setHeldPods(stillHeld == 0 ? null : stillHeld);
 
     var createJob = false;
+    Optional<Duration> requeue = Optional.empty();
     Verdict verdict;
     Optional<Scale> scale = Optional.empty();
     if (observed.source() instanceof MigrationSource.Invalid invalid) {
@@ -77,6 +88,10 @@ public final class Decision {
       var jobName = MigrationJob.name(migration.getMetadata().getName(), wanted.revision());
       status.setRevision(wanted.revision());
       status.setImage(wanted.image());
+      status.setRevisionSince(
+          wanted.revision().equals(previous.getRevision()) && previous.getRevisionSince() != null
+              ? previous.getRevisionSince()
+              : now.truncatedTo(ChronoUnit.MILLIS).toString());
       var done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
       var hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
       if (done) {
@@ -129,6 +144,15 @@ public final class Decision {
                     Reasons.MIGRATION_FAILED,
                     "Job %s failed: %s".formatted(jobName, failed.message())));
           }
+        } else if (outcome instanceof JobOutcome.Absent
+            && images.contains(wanted.image())
+            && settling(status, now).isPresent()) {
+          requeue = settling(status, now);
+          verdict =
+              Verdict.reconciling(
+                  Reasons.MIGRATION_RUNNING,
+                  "%s: the migrations changed; waiting %d s for a new image that may come with them"
+                      .formatted(hold.summary(), SETTLE.toSeconds()));
         } else {
           status.setJob(jobName);
           createJob = outcome instanceof JobOutcome.Absent;
@@ -176,7 +200,14 @@ public final class Decision {
         nudge,
         scale,
         status.equals(previous) ? Optional.empty() : Optional.of(status),
-        List.copyOf(events));
+        List.copyOf(events),
+        requeue);
+  }
+
+  /** The time left before a new revision's Job may start, if any. */
+  private static Optional<Duration> settling(SchemaMigrationStatus status, Instant now) {
+    var left = Duration.between(now, Instant.parse(status.getRevisionSince()).plus(SETTLE));
+    return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
   }
 
   /**
@@ -190,6 +221,7 @@ public final class Decision {
     status.setObservedGeneration(previous.getObservedGeneration());
     status.setRevision(previous.getRevision());
     status.setImage(previous.getImage());
+    status.setRevisionSince(previous.getRevisionSince());
     status.setJob(previous.getJob());
     status.setAppliedRevision(previous.getAppliedRevision());
     status.setMigrated(previous.getMigrated());

@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.SchemaMigrationStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,7 @@ import java.util.Set;
  * @param scale strategy StopOldPods: set the Deployment's spec.replicas
  * @param status the new status, empty when it is unchanged
  * @param events what happened, beside the events of the actions themselves
+ * @param requeue decide again after this long, though nothing changed
  */
 public record Plan(
     boolean createJob,
@@ -21,7 +23,8 @@ public record Plan(
     Optional<Nudge> nudge,
     Optional<Scale> scale,
     Optional<SchemaMigrationStatus> status,
-    List<Event> events) {
+    List<Event> events,
+    Optional<Duration> requeue) {
 
   /** {@code token} identifies the refusal, so that each is answered once. */
   public record Nudge(Set<String> images, String token) {}

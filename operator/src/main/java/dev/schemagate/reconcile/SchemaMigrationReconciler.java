@@ -109,7 +109,9 @@ public class SchemaMigrationReconciler
               events.record(migration, scale.event());
             });
     plan.events().forEach(e -> events.record(migration, e));
-    return UpdateControl.noUpdate();
+    return plan.requeue()
+        .map(d -> UpdateControl.<SchemaMigration>noUpdate().rescheduleAfter(d))
+        .orElseGet(UpdateControl::noUpdate);
   }
 
   /**

@@ -142,6 +142,7 @@ class DecisionTest {
     assertThat(plan.scale()).isEmpty();
     assertThat(plan.status()).isEmpty();
     assertThat(plan.events()).isEmpty();
+    assertThat(plan.requeue()).isEmpty();
   }
 
   @Test
@@ -377,21 +378,49 @@ class DecisionTest {
   }
 
   @Test
-  void aChangedMigrationForTheRunningImageRunsWithoutHoldingAnything() {
+  void aChangedMigrationForTheRunningImageWaitsBrieflyThenRunsWithoutHoldingAnything() {
     installed();
-    configMap =
-        Fixtures.migrations(
-            Map.of(
-                "V7__create_rosters.sql", Fixtures.V7,
-                "V8__add_team_model.sql", Fixtures.FIXED_V8,
-                "R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;"));
+    configMap = withViews();
 
-    var plan = decide();
+    var waiting = decide();
 
+    assertThat(waiting.createJob()).isFalse();
+    assertThat(waiting.requeue()).contains(Decision.SETTLE);
+    assertThat(message())
+        .startsWith("3 pods of " + V17 + " serving (nothing held): the migrations");
+    var plan = decide(T0.plus(Decision.SETTLE));
     assertThat(plan.createJob()).isTrue();
+    assertThat(plan.requeue()).isEmpty();
     assertThat(plan.scale()).isEmpty();
     assertThat(migratedImages()).containsExactly(V17);
     assertThat(message()).startsWith("3 pods of " + V17 + " serving (nothing held): Job");
+  }
+
+  @Test
+  void aReleaseOfMigrationsAndImageInOneApplyRunsOneJob() {
+    installed();
+    // The ConfigMap reaches the API server (and the cache) before the Deployment.
+    configMap = withViews();
+    assertThat(decide().createJob()).isFalse();
+    rollOut(V18);
+    podsCreated(1);
+
+    var plan = decide(T0.plus(Duration.ofMillis(50)));
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(jobs.values()).extracting(MigrationRun::image).containsExactly(V17, V18);
+    jobEnds(new JobOutcome.Succeeded());
+    decide(T0.plus(Duration.ofSeconds(5)));
+    assertThat(migratedImages()).containsExactly(V18, V17);
+    assertThat(jobs).hasSize(2);
+  }
+
+  ConfigMap withViews() {
+    return Fixtures.migrations(
+        Map.of(
+            "V7__create_rosters.sql", Fixtures.V7,
+            "V8__add_team_model.sql", Fixtures.FIXED_V8,
+            "R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;"));
   }
 
   @Test
