@@ -44,7 +44,7 @@ import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The seed's story on a real k3s (kubelet, scheduler, containerd): runs where a Docker engine
+ * The basketball-api story on a real k3s (kubelet, scheduler, containerd): runs where a Docker engine
  * exists and is reported as skipped where none does. PostgreSQL runs in the cluster; the migration
  * is the `command` source with psql, fed the example's SQL, in the app's own image (a command
  * without image runs in the target container's image); the app is a postgres-image container that
