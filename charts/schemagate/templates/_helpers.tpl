@@ -102,11 +102,13 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["apps"]
   resources: ["replicasets"]
   verbs: ["list", "patch"]
-# Migration pods (a failed run's termination message), and held pods: patch removes the
-# scheduling gate once their image is migrated.
+# Migration pods (a failed run's termination message), and the target's pods: patch removes
+# the scheduling gate once their image is migrated; delete removes a not-yet-Ready pod of an
+# unmigrated image that started before its SchemaMigration existed (its ReplicaSet makes a held
+# one).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "patch"]
+  verbs: ["get", "list", "watch", "patch", "delete"]
 # The flyway ConfigMaps: their data is part of the revision hash.
 - apiGroups: [""]
   resources: ["configmaps"]

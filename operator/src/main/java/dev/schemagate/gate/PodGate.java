@@ -1,5 +1,6 @@
 package dev.schemagate.gate;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +51,30 @@ public final class PodGate {
       }
       throw e;
     }
+  }
+
+  /** Deletes a pod that should have been held; its ReplicaSet replaces it, held this time. */
+  public void evict(String namespace, String pod) {
+    client.pods().inNamespace(namespace).withName(pod).delete();
+  }
+
+  /**
+   * A pod of {@code image} that runs though it should be held: no gate, not terminating, not Ready.
+   * A Ready one serves (an app adopting SchemaGate): it is left alone.
+   */
+  public static boolean stray(Pod pod, String container, String image) {
+    var status = pod.getStatus();
+    var ready =
+        status != null
+            && status.getConditions() != null
+            && status.getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getMetadata().getDeletionTimestamp() == null
+        && !ready
+        && pod.getSpec().getSchedulingGates().stream().noneMatch(g -> GATE.equals(g.getName()))
+        && TargetDeployment.appImage(pod.getSpec().getContainers(), container)
+            .filter(image::equals)
+            .isPresent();
   }
 
   /**

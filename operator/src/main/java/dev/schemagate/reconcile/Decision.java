@@ -69,6 +69,25 @@ public final class Decision {
             .filter(p -> images.contains(p.image()))
             .map(HeldPod::name)
             .toList();
+    var evict =
+        observed.strayPods().stream()
+            .filter(p -> !images.contains(p.image()))
+            .map(HeldPod::name)
+            .toList();
+    if (!evict.isEmpty()) {
+      events.add(
+          Event.warning(
+              Reasons.EVICTED,
+              ("Deleted %d pod(s) of unmigrated image(s) %s that started before they could be"
+                      + " held; their ReplicaSet makes held ones")
+                  .formatted(
+                      evict.size(),
+                      heldImages(
+                          observed.strayPods(),
+                          observed.strayPods().stream()
+                              .map(HeldPod::image)
+                              .collect(Collectors.toSet())))));
+    }
     var stillHeld = observed.heldPods().size() - release.size();
     status.setHeldPods(stillHeld == 0 ? null : stillHeld);
 
@@ -197,6 +216,7 @@ public final class Decision {
     return new Plan(
         createJob,
         release,
+        evict,
         nudge,
         scale,
         status.equals(previous) ? Optional.empty() : Optional.of(status),

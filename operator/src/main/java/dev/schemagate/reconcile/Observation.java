@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param runs the SchemaMigration's migration Jobs, in any order
  * @param deployment the target Deployment, empty when it does not exist
  * @param heldPods the target's pods that admission gated
+ * @param strayPods the target's pods of the wanted image that run ungated and are not Ready yet:
+ *     created before admission could hold them (a Deployment applied before its SchemaMigration)
  * @param mechanism how this cluster holds pods
  */
 public record Observation(
@@ -22,4 +24,5 @@ public record Observation(
     List<MigrationRun> runs,
     Optional<TargetDeployment> deployment,
     List<HeldPod> heldPods,
+    List<HeldPod> strayPods,
     HoldMechanism mechanism) {}

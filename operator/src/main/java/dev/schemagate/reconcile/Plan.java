@@ -11,6 +11,8 @@ import java.util.Set;
  *
  * @param createJob create the Job of status.revision for status.image
  * @param release held pods to release: their image has been migrated
+ * @param evict ungated pods of an unmigrated image to delete, so that their ReplicaSet makes held
+ *     ones
  * @param nudge make the target's refused ReplicaSets of these images try again
  * @param scale strategy StopOldPods: set the Deployment's spec.replicas
  * @param status the new status, empty when it is unchanged
@@ -20,6 +22,7 @@ import java.util.Set;
 public record Plan(
     boolean createJob,
     List<String> release,
+    List<String> evict,
     Optional<Nudge> nudge,
     Optional<Scale> scale,
     Optional<SchemaMigrationStatus> status,

@@ -13,6 +13,7 @@ public final class Reasons {
   public static final String WAITING_FOR_JOB = "WaitingForJob";
   public static final String HOLD_COSTS_CAPACITY = "HoldCostsCapacity";
   public static final String RELEASED = "Released";
+  public static final String EVICTED = "Evicted";
   public static final String HELD = "Held";
   public static final String RECONCILE_ERROR = "ReconcileError";
 

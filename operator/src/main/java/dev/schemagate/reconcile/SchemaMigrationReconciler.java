@@ -92,6 +92,7 @@ public class SchemaMigrationReconciler
     }
     var gate = new PodGate(client);
     plan.release().forEach(pod -> gate.release(namespace, pod));
+    plan.evict().forEach(pod -> gate.evict(namespace, pod));
     plan.nudge()
         .ifPresent(
             n ->
@@ -158,13 +159,46 @@ public class SchemaMigrationReconciler
                         TargetDeployment.appImage(p.getSpec().getContainers(), container)
                             .orElse("")))
             .toList();
+    var source = MigrationSource.resolve(migration, configMap, target);
     return new Observation(
         migration,
-        MigrationSource.resolve(migration, configMap, target),
+        source,
         runs,
         target,
         held,
+        strayPods(migration, context, deployment, source),
         mechanism);
+  }
+
+  /**
+   * Pods of the wanted, unmigrated image that admission did not hold, because they were created
+   * before their SchemaMigration existed (kubectl and GitOps apply custom resources last). Read
+   * with one LIST, and only while that image waits for its migration: no cache of every pod.
+   */
+  private static List<HeldPod> strayPods(
+      SchemaMigration migration,
+      Context<SchemaMigration> context,
+      Optional<Deployment> deployment,
+      MigrationSource source) {
+    if (deployment.isEmpty()
+        || !(source instanceof MigrationSource.Valid valid)
+        || (migration.getStatus() != null
+            && migration.getStatus().getMigrated().stream()
+                .anyMatch(m -> m.getImage().equals(valid.image())))) {
+      return List.of();
+    }
+    var container = migration.getSpec().getTarget().getContainer();
+    return context
+        .getClient()
+        .pods()
+        .inNamespace(migration.getMetadata().getNamespace())
+        .withLabels(deployment.get().getSpec().getSelector().getMatchLabels())
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> PodGate.stray(p, container, valid.image()))
+        .map(p -> new HeldPod(p.getMetadata().getName(), valid.image()))
+        .toList();
   }
 
   private static Map<String, String> labels(Pod pod) {

@@ -46,6 +46,7 @@ class DecisionTest {
   Optional<TargetDeployment> deployment = Optional.of(Fixtures.target(V17, 3, 3));
   final Map<String, MigrationRun> jobs = new LinkedHashMap<>();
   final List<HeldPod> held = new ArrayList<>();
+  final List<HeldPod> stray = new ArrayList<>();
   HoldMechanism mechanism = HoldMechanism.SchedulingGate;
   Plan last;
 
@@ -64,6 +65,7 @@ class DecisionTest {
                 List.copyOf(jobs.values()),
                 deployment,
                 List.copyOf(held),
+                List.copyOf(stray),
                 mechanism),
             now);
     last.status().ifPresent(migration::setStatus);
@@ -78,6 +80,7 @@ class DecisionTest {
               new JobOutcome.Running(Optional.empty())));
     }
     held.removeIf(p -> last.release().contains(p.name()));
+    stray.removeIf(p -> last.evict().contains(p.name()));
     return last;
   }
 
@@ -138,6 +141,7 @@ class DecisionTest {
   void assertNothingToDo(Plan plan) {
     assertThat(plan.createJob()).isFalse();
     assertThat(plan.release()).isEmpty();
+    assertThat(plan.evict()).isEmpty();
     assertThat(plan.nudge()).isEmpty();
     assertThat(plan.scale()).isEmpty();
     assertThat(plan.status()).isEmpty();
@@ -655,5 +659,23 @@ class DecisionTest {
     assertThat(reconciling.getReason()).isEqualTo(Reasons.RECONCILE_ERROR);
     assertThat(reconciling.getMessage()).isEqualTo("Retrying after error: connection refused");
     assertThat(reconciling.getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void podsThatStartedBeforeTheirSchemaMigrationExistedAreDeletedToBeHeld() {
+    // kubectl apply -k: the Deployment first, the SchemaMigration (a custom resource) last.
+    deployment = Optional.of(Fixtures.target(V17, 2, 0));
+    stray.add(new HeldPod("basketball-api-early-1", V17));
+    stray.add(new HeldPod("basketball-api-early-2", V17));
+
+    var plan = decide();
+
+    assertThat(plan.evict()).containsExactly("basketball-api-early-1", "basketball-api-early-2");
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.events())
+        .filteredOn(e -> e.reason().equals(Reasons.EVICTED))
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).startsWith("Deleted 2 pod(s) of unmigrated"));
+    assertNothingToDo(decide());
   }
 }

@@ -69,7 +69,7 @@ class ChartTemplateIT {
           // The nudge of a ReplicaSet whose pods the admission policy refused.
           Map.entry("apps/replicasets", List.of("list", "patch")),
           // Releasing a held pod removes its scheduling gate: a patch. Never create.
-          Map.entry("/pods", List.of("get", "list", "watch", "patch")),
+          Map.entry("/pods", List.of("get", "list", "watch", "patch", "delete")),
           Map.entry("/configmaps", List.of("get", "list", "watch")),
           Map.entry("/events", List.of("create", "patch")),
           Map.entry("events.k8s.io/events", List.of("create", "patch")));

@@ -44,11 +44,11 @@ import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The basketball-api story on a real k3s (kubelet, scheduler, containerd): runs where a Docker engine
- * exists and is reported as skipped where none does. PostgreSQL runs in the cluster; the migration
- * is the `command` source with psql, fed the example's SQL, in the app's own image (a command
- * without image runs in the target container's image); the app is a postgres-image container that
- * exits when the table its version needs is missing.
+ * The basketball-api story on a real k3s (kubelet, scheduler, containerd): runs where a Docker
+ * engine exists and is reported as skipped where none does. PostgreSQL runs in the cluster; the
+ * migration is the `command` source with psql, fed the example's SQL, in the app's own image (a
+ * command without image runs in the target container's image); the app is a postgres-image
+ * container that exits when the table its version needs is missing.
  *
  * <p>k3s before Kubernetes 1.36 serves no MutatingAdmissionPolicy: there the gate is the
  * ValidatingAdmissionPolicy, which refuses the held image's pods; on a newer k3s they are created

@@ -218,4 +218,23 @@ class GateIT {
     s.awaitTrue("Ready", "Migrated");
     assertThat(s.migration().getStatus().getStoppedReplicas()).isNull();
   }
+
+  @Test
+  void podsCreatedBeforeTheirSchemaMigrationAreReplacedByHeldOnes(Scenario s) {
+    // The order kubectl apply -k and GitOps tools use: the Deployment, then the custom resource.
+    s.startOperator();
+    s.putMigrations(Scenario.V1);
+    s.createDeployment();
+    await().atMost(Scenario.TIMEOUT).until(() -> s.appPods().size() == APP_REPLICAS);
+    var early = s.appPods().stream().map(p -> p.getMetadata().getUid()).toList();
+    assertThat(s.appPods()).noneMatch(Scenario::gated);
+    s.createMigration();
+
+    var held = s.awaitHeld(APP_IMAGE, APP_REPLICAS);
+    assertThat(held).noneMatch(p -> early.contains(p.getMetadata().getUid()));
+    assertThat(s.events("Evicted")).hasSize(1);
+    s.succeed(s.awaitJobFor(APP_IMAGE));
+    s.awaitReleased(APP_IMAGE, APP_REPLICAS);
+    s.awaitTrue("Ready", "Migrated");
+  }
 }

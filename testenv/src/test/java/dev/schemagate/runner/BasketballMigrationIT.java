@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The basketball-api migrations on a real PostgreSQL: the database is at 007 and 008 comes along. */
+/**
+ * The basketball-api migrations on a real PostgreSQL: the database is at 007 and 008 comes along.
+ */
 class BasketballMigrationIT {
   private static final String HISTORY =
       "SELECT installed_rank, version, type, script, checksum, installed_on, success"
