@@ -22,8 +22,10 @@ public class SchemaMigrationStatus {
   @JsonPropertyDescription("The app image the wanted revision migrates (the Deployment's, now).")
   private String image;
 
-  @JsonPropertyDescription("When the wanted revision was first seen.")
-  private String revisionSince;
+  @JsonPropertyDescription(
+      "When a new revision for the image already wanted (changed migrations, a retry) was first"
+          + " seen: its Job waits a moment for a new image that may come in the same apply.")
+  private String settlingSince;
 
   @JsonPropertyDescription(
       "Images whose migration has succeeded, newest first: their pods are admitted, pods of any"
@@ -86,12 +88,12 @@ public class SchemaMigrationStatus {
     this.image = image;
   }
 
-  public String getRevisionSince() {
-    return revisionSince;
+  public String getSettlingSince() {
+    return settlingSince;
   }
 
-  public void setRevisionSince(String revisionSince) {
-    this.revisionSince = revisionSince;
+  public void setSettlingSince(String settlingSince) {
+    this.settlingSince = settlingSince;
   }
 
   public List<MigratedImage> getMigrated() {
@@ -142,7 +144,7 @@ public class SchemaMigrationStatus {
         && Objects.equals(appliedRevision, s.appliedRevision)
         && Objects.equals(job, s.job)
         && Objects.equals(image, s.image)
-        && Objects.equals(revisionSince, s.revisionSince)
+        && Objects.equals(settlingSince, s.settlingSince)
         && Objects.equals(migrated, s.migrated)
         && Objects.equals(heldPods, s.heldPods)
         && Objects.equals(holdMechanism, s.holdMechanism)
@@ -158,7 +160,7 @@ public class SchemaMigrationStatus {
         appliedRevision,
         job,
         image,
-        revisionSince,
+        settlingSince,
         migrated,
         heldPods,
         holdMechanism,

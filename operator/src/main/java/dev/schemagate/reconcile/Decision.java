@@ -56,7 +56,7 @@ public final class Decision {
     status.setObservedGeneration(migration.getMetadata().getGeneration());
     status.setRevision(previous.getRevision());
     status.setImage(previous.getImage());
-    status.setRevisionSince(previous.getRevisionSince());
+    status.setSettlingSince(previous.getSettlingSince());
     status.setJob(previous.getJob());
     status.setAppliedRevision(appliedRevision(migrated, previous));
     status.setMigrated(migrated);
@@ -107,10 +107,13 @@ public final class Decision {
       var jobName = MigrationJob.name(migration.getMetadata().getName(), wanted.revision());
       status.setRevision(wanted.revision());
       status.setImage(wanted.image());
-      status.setRevisionSince(
-          wanted.revision().equals(previous.getRevision()) && previous.getRevisionSince() != null
-              ? previous.getRevisionSince()
-              : now.truncatedTo(ChronoUnit.MILLIS).toString());
+      if (!wanted.revision().equals(previous.getRevision())) {
+        // Only a new revision for the same image settles: a new image is the release itself.
+        status.setSettlingSince(
+            wanted.image().equals(previous.getImage())
+                ? now.truncatedTo(ChronoUnit.MILLIS).toString()
+                : null);
+      }
       var done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
       var hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
       if (done) {
@@ -164,7 +167,7 @@ public final class Decision {
                     "Job %s failed: %s".formatted(jobName, failed.message())));
           }
         } else if (outcome instanceof JobOutcome.Absent
-            && images.contains(wanted.image())
+            && !jobName.equals(previous.getJob())
             && settling(status, now).isPresent()) {
           requeue = settling(status, now);
           verdict =
@@ -226,7 +229,10 @@ public final class Decision {
 
   /** The time left before a new revision's Job may start, if any. */
   private static Optional<Duration> settling(SchemaMigrationStatus status, Instant now) {
-    var left = Duration.between(now, Instant.parse(status.getRevisionSince()).plus(SETTLE));
+    if (status.getSettlingSince() == null) {
+      return Optional.empty();
+    }
+    var left = Duration.between(now, Instant.parse(status.getSettlingSince()).plus(SETTLE));
     return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
   }
 
@@ -241,7 +247,7 @@ public final class Decision {
     status.setObservedGeneration(previous.getObservedGeneration());
     status.setRevision(previous.getRevision());
     status.setImage(previous.getImage());
-    status.setRevisionSince(previous.getRevisionSince());
+    status.setSettlingSince(previous.getSettlingSince());
     status.setJob(previous.getJob());
     status.setAppliedRevision(previous.getAppliedRevision());
     status.setMigrated(previous.getMigrated());

@@ -401,6 +401,24 @@ class DecisionTest {
   }
 
   @Test
+  void aFixOfMigrationsAndImageAfterAFailureRunsOneJob() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(FAILED);
+    decide();
+    configMap = withViews(); // the fixed migrations, then the fixed image
+    assertThat(decide().createJob()).isFalse();
+    rollOut(V19);
+
+    var plan = decide(T0.plus(Duration.ofMillis(50)));
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(jobs.values()).extracting(MigrationRun::image).containsExactly(V17, V18, V19);
+  }
+
+  @Test
   void aReleaseOfMigrationsAndImageInOneApplyRunsOneJob() {
     installed();
     // The ConfigMap reaches the API server (and the cache) before the Deployment.
@@ -546,7 +564,8 @@ class DecisionTest {
     var failed = migration.getStatus().getRevision();
     migration.getMetadata().setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "1"));
 
-    var plan = decide();
+    assertThat(decide().createJob()).as("settling").isFalse();
+    var plan = decide(T0.plus(Decision.SETTLE));
 
     assertThat(plan.createJob()).isTrue();
     assertThat(migration.getStatus().getRevision()).isNotEqualTo(failed);
