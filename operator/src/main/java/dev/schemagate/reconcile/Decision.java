@@ -38,9 +38,10 @@ public final class Decision {
   static final int MIGRATED_KEPT = 10;
 
   /**
-   * How long a change of migrations alone waits before its Job starts. A release usually changes
-   * the migrations' ConfigMap and the Deployment's image in one apply, ConfigMap first: waiting for
-   * the image runs one Job (for the new image) instead of two.
+   * How long a new revision for the image already wanted (changed migrations, a retry) waits before
+   * its Job starts. A release usually changes the migrations' ConfigMap and the Deployment's image
+   * in one apply, ConfigMap first: waiting for the image runs one Job (for the new image) instead
+   * of two.
    */
   static final Duration SETTLE = Duration.ofSeconds(2);
 
@@ -82,11 +83,9 @@ public final class Decision {
                       + " held; their ReplicaSet makes held ones")
                   .formatted(
                       evict.size(),
-                      heldImages(
-                          observed.strayPods(),
-                          observed.strayPods().stream()
-                              .map(HeldPod::image)
-                              .collect(Collectors.toSet())))));
+                      observed.strayPods().stream()
+                          .map(HeldPod::image)
+                          .collect(Collectors.toCollection(LinkedHashSet::new)))));
     }
     var stillHeld = observed.heldPods().size() - release.size();
     status.setHeldPods(stillHeld == 0 ? null : stillHeld);
@@ -173,7 +172,7 @@ public final class Decision {
           verdict =
               Verdict.reconciling(
                   Reasons.MIGRATION_RUNNING,
-                  "%s: the migrations changed; waiting %d s for a new image that may come with them"
+                  "%s: the migration changed; waiting %d s for a new image that may come with it"
                       .formatted(hold.summary(), SETTLE.toSeconds()));
         } else {
           status.setJob(jobName);

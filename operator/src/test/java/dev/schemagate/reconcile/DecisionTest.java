@@ -391,7 +391,7 @@ class DecisionTest {
     assertThat(waiting.createJob()).isFalse();
     assertThat(waiting.requeue()).contains(Decision.SETTLE);
     assertThat(message())
-        .startsWith("3 pods of " + V17 + " serving (nothing held): the migrations");
+        .startsWith("3 pods of " + V17 + " serving (nothing held): the migration changed");
     var plan = decide(T0.plus(Decision.SETTLE));
     assertThat(plan.createJob()).isTrue();
     assertThat(plan.requeue()).isEmpty();
