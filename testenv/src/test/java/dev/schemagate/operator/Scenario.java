@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -199,33 +200,22 @@ final class Scenario implements AutoCloseable {
 
   /** Waits until {@code count} pods of {@code image} exist, all held by the scheduling gate. */
   List<Pod> awaitHeld(String image, int count) {
-    return await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> appPods(image),
-            pods ->
-                pods.size() == count
-                    && pods.stream()
-                        .allMatch(
-                            p ->
-                                gated(p)
-                                    && APP.equals(
-                                        p.getMetadata().getLabels().get(PodGate.HELD_BY))));
+    return awaitPods(image, count, p -> gated(p) && APP.equals(heldBy(p)));
   }
 
   /** Waits until {@code count} pods of {@code image} exist, none of them gated or labelled held. */
   List<Pod> awaitReleased(String image, int count) {
+    return awaitPods(image, count, p -> !gated(p) && heldBy(p) == null);
+  }
+
+  private List<Pod> awaitPods(String image, int count, Predicate<Pod> each) {
     return await()
         .atMost(TIMEOUT)
-        .until(
-            () -> appPods(image),
-            pods ->
-                pods.size() == count
-                    && pods.stream()
-                        .noneMatch(
-                            p ->
-                                gated(p)
-                                    || p.getMetadata().getLabels().containsKey(PodGate.HELD_BY)));
+        .until(() -> appPods(image), pods -> pods.size() == count && pods.stream().allMatch(each));
+  }
+
+  private static String heldBy(Pod pod) {
+    return pod.getMetadata().getLabels().get(PodGate.HELD_BY);
   }
 
   /** Waits for the migration Job of this image and returns it. */
