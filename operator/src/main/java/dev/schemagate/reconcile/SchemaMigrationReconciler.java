@@ -166,22 +166,26 @@ public class SchemaMigrationReconciler
         runs,
         target,
         held,
-        strayPods(migration, context, deployment, source),
+        strayPods(migration, context, deployment, source, held),
         mechanism);
   }
 
   /**
    * Pods of the wanted, unmigrated image that admission did not hold, because they were created
    * before their SchemaMigration existed (kubectl and GitOps apply custom resources last). Read
-   * with one LIST, and only while that image waits for its migration: no cache of every pod.
+   * with one LIST, and only while that image waits for its migration and the Deployment counts more
+   * pods of its template than are held: no cache of every pod.
    */
   private static List<HeldPod> strayPods(
       SchemaMigration migration,
       Context<SchemaMigration> context,
       Optional<Deployment> deployment,
-      MigrationSource source) {
+      MigrationSource source,
+      List<HeldPod> held) {
     if (deployment.isEmpty()
         || !(source instanceof MigrationSource.Valid valid)
+        || updatedReplicas(deployment.get())
+            <= held.stream().filter(p -> p.image().equals(valid.image())).count()
         || (migration.getStatus() != null
             && migration.getStatus().getMigrated().stream()
                 .anyMatch(m -> m.getImage().equals(valid.image())))) {
@@ -199,6 +203,11 @@ public class SchemaMigrationReconciler
         .filter(p -> PodGate.stray(p, container, valid.image()))
         .map(p -> new HeldPod(p.getMetadata().getName(), valid.image()))
         .toList();
+  }
+
+  private static int updatedReplicas(Deployment deployment) {
+    var status = deployment.getStatus();
+    return status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
   }
 
   private static Map<String, String> labels(Pod pod) {
