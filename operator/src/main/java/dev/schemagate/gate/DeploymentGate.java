@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Holds and releases the target Deployment. SchemaGate owns exactly one field of it, spec.replicas,
- * through server-side apply: kubectl and GitOps keep every other field, and as long as their
- * manifests leave replicas out, nobody fights over it.
+ * strategy StopOldPods: scales the target Deployment to 0 while migrating and back afterwards, by
+ * server-side apply of spec.replicas alone. With the default HoldNewPods SchemaGate owns no field
+ * of the Deployment.
  */
 public final class DeploymentGate {
   public static final String FIELD_MANAGER = "schemagate";

@@ -36,20 +36,18 @@ public final class PodGate {
     this.client = client;
   }
 
-  /** False when the pod is gone (deleted by its ReplicaSet in a rollback, say). */
-  public boolean release(String namespace, String pod) {
+  /** A pod already gone (deleted by its ReplicaSet in a rollback, say) needs no release. */
+  public void release(String namespace, String pod) {
     try {
       client
           .pods()
           .inNamespace(namespace)
           .withName(pod)
           .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), RELEASE_PATCH);
-      return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        return false;
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
       }
-      throw e;
     }
   }
 
@@ -81,9 +79,8 @@ public final class PodGate {
    * Makes the Deployment's ReplicaSets of the released images sync now, once per refusal ({@code
    * token}): an update of a ReplicaSet enqueues it at once, skipping the controller's back-off.
    */
-  public int nudge(Deployment deployment, String container, Set<String> images, String token) {
+  public void nudge(Deployment deployment, String container, Set<String> images, String token) {
     var selector = deployment.getSpec().getSelector().getMatchLabels();
-    var nudged = 0;
     for (var rs :
         client
             .apps()
@@ -107,10 +104,8 @@ public final class PodGate {
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"%s\":\"%s\"}}}"
                     .formatted(NUDGE_ANNOTATION, token));
-        nudged++;
       }
     }
-    return nudged;
   }
 
   private static boolean ownedBy(ReplicaSet rs, Deployment deployment) {

@@ -132,6 +132,11 @@ public final class Decision {
                 .filter(r -> !r.job().equals(jobName) && r.outcome() instanceof JobOutcome.Running)
                 .findFirst();
         var outcome = run.map(MigrationRun::outcome).orElseGet(JobOutcome.Absent::new);
+        // A Job not yet started for a new revision of the same image may wait for a new image.
+        var settle =
+            outcome instanceof JobOutcome.Absent && !jobName.equals(previous.getJob())
+                ? settling(status, now)
+                : Optional.<Duration>empty();
         if (outcome instanceof JobOutcome.Absent && blocking.isPresent()) {
           // One migration at a time: the newest image waits for the Job in flight to end.
           status.setJob(blocking.get().job());
@@ -165,10 +170,8 @@ public final class Decision {
                     Reasons.MIGRATION_FAILED,
                     "Job %s failed: %s".formatted(jobName, failed.message())));
           }
-        } else if (outcome instanceof JobOutcome.Absent
-            && !jobName.equals(previous.getJob())
-            && settling(status, now).isPresent()) {
-          requeue = settling(status, now);
+        } else if (settle.isPresent()) {
+          requeue = settle;
           verdict =
               Verdict.reconciling(
                   Reasons.MIGRATION_RUNNING,
