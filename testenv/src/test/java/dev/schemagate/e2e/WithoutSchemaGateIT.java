@@ -46,6 +46,19 @@ class WithoutSchemaGateIT {
                       .withName("DATABASE_URL")
                       .withValue(story.url)
                       .endEnv()
+                      // As in examples/basketball-api: without a readiness probe a pod would
+                      // count Ready for the moment alembic runs before each crash.
+                      .addNewPort()
+                      .withName("http")
+                      .withContainerPort(8000)
+                      .endPort()
+                      .withNewReadinessProbe()
+                      .withNewHttpGet()
+                      .withPath("/healthz")
+                      .withNewPort(8000)
+                      .endHttpGet()
+                      .withPeriodSeconds(1)
+                      .endReadinessProbe()
                       .build()))
           .create();
 
