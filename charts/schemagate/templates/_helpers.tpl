@@ -126,8 +126,17 @@ True for a pod of the target Deployment (params) whose app container's image has
 migrated: the pod admission policies hold it. Expects the pod-template-hash label (checked first).
 A pod without the named container is held too (exists, not all: an empty list is not migrated).
 */}}
+{{- /*
+True when the SchemaMigration (a CEL expression: "params") was refused because another one gates
+its Deployment: such a one holds nothing and claims nothing.
+*/}}
+{{- define "schemagate.heldByOther" -}}
+(has({{ . }}.status) && has({{ . }}.status.conditions) && {{ . }}.status.conditions.exists(c, c.type == 'Stalled' && c.status == 'True' && c.reason == 'TargetHeldByOther'))
+{{- end }}
+
 {{- define "schemagate.heldImage" -}}
-has(object.metadata.ownerReferences)
+!{{ include "schemagate.heldByOther" "params" }}
+&& has(object.metadata.ownerReferences)
 && object.metadata.ownerReferences.exists(o, o.kind == 'ReplicaSet'
   && o.name == params.spec.target.deployment + '-' + object.metadata.labels['pod-template-hash'])
 && !(has(params.status) && has(params.status.migrated)

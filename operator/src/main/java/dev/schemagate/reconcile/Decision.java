@@ -45,11 +45,20 @@ public final class Decision {
    */
   static final Duration SETTLE = Duration.ofSeconds(2);
 
+  /**
+   * How often a SchemaMigration refused for a Deployment another one gates looks again: nothing of
+   * the other's deletion reaches it otherwise.
+   */
+  static final Duration RECHECK_HELD_BY_OTHER = Duration.ofSeconds(30);
+
   private Decision() {}
 
   public static Plan decide(Observation observed, Instant now) {
     var migration = observed.migration();
     var previous = Objects.requireNonNullElseGet(migration.getStatus(), SchemaMigrationStatus::new);
+    if (observed.targetHeldBy().isPresent()) {
+      return heldByOther(observed, observed.targetHeldBy().get(), previous, now);
+    }
     var events = new ArrayList<Event>();
     var migrated = absorbSucceeded(observed.runs(), previous, events);
 
@@ -245,6 +254,53 @@ public final class Decision {
   public static SchemaMigrationStatus onError(
       SchemaMigration migration, String error, Instant now) {
     var previous = Objects.requireNonNullElseGet(migration.getStatus(), SchemaMigrationStatus::new);
+    return carriedOver(
+        previous,
+        Verdict.reconciling(Reasons.RECONCILE_ERROR, "Retrying after error: " + error),
+        // The conditions speak of the status they sit in: its observedGeneration, not the
+        // spec's newest, which this reconcile never got to judge.
+        Objects.requireNonNullElse(previous.getObservedGeneration(), 0L),
+        now);
+  }
+
+  /**
+   * A second SchemaMigration for a Deployment another one gates does nothing but say so, and lets
+   * go of any pod admission labelled for it in the instant before it was refused: deleted, such a
+   * pod is re-created and held by the other.
+   */
+  private static Plan heldByOther(
+      Observation observed, String other, SchemaMigrationStatus previous, Instant now) {
+    var migration = observed.migration();
+    var message =
+        ("Deployment %s is gated by SchemaMigration %s already; a Deployment takes one"
+                + " SchemaMigration: delete this one or name another Deployment in"
+                + " spec.target.deployment")
+            .formatted(migration.getSpec().getTarget().getDeployment(), other);
+    var generation = Objects.requireNonNullElse(migration.getMetadata().getGeneration(), 0L);
+    var status =
+        carriedOver(
+            previous, Verdict.stalled(Reasons.TARGET_HELD_BY_OTHER, message), generation, now);
+    status.setObservedGeneration(generation);
+    status.setHeldPods(null);
+    var events =
+        Conditions.isTrueWithReason(
+                previous.getConditions(), Conditions.STALLED, Reasons.TARGET_HELD_BY_OTHER)
+            ? List.<Event>of()
+            : List.of(Event.warning(Reasons.TARGET_HELD_BY_OTHER, message));
+    return new Plan(
+        false,
+        List.of(),
+        observed.heldPods().stream().map(HeldPod::name).toList(),
+        Optional.empty(),
+        Optional.empty(),
+        status.equals(previous) ? Optional.empty() : Optional.of(status),
+        events,
+        Optional.of(RECHECK_HELD_BY_OTHER));
+  }
+
+  /** What was known before, under a new verdict. */
+  private static SchemaMigrationStatus carriedOver(
+      SchemaMigrationStatus previous, Verdict verdict, long generation, Instant now) {
     var status = new SchemaMigrationStatus();
     status.setObservedGeneration(previous.getObservedGeneration());
     status.setRevision(previous.getRevision());
@@ -256,14 +312,7 @@ public final class Decision {
     status.setHeldPods(previous.getHeldPods());
     status.setHoldMechanism(previous.getHoldMechanism());
     status.setStoppedReplicas(previous.getStoppedReplicas());
-    status.setConditions(
-        Conditions.of(
-            Verdict.reconciling(Reasons.RECONCILE_ERROR, "Retrying after error: " + error),
-            previous.getConditions(),
-            // The conditions speak of the status they sit in: its observedGeneration, not the
-            // spec's newest, which this reconcile never got to judge.
-            Objects.requireNonNullElse(previous.getObservedGeneration(), 0L),
-            now));
+    status.setConditions(Conditions.of(verdict, previous.getConditions(), generation, now));
     return status;
   }
 

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param strayPods the target's pods of the wanted image that run ungated and are not Ready yet:
  *     created before admission could hold them (a Deployment applied before its SchemaMigration)
  * @param mechanism how this cluster holds pods
+ * @param targetHeldBy the other SchemaMigration that gates the same Deployment, if one does
  */
 public record Observation(
     SchemaMigration migration,
@@ -25,4 +26,5 @@ public record Observation(
     Optional<TargetDeployment> deployment,
     List<HeldPod> heldPods,
     List<HeldPod> strayPods,
-    HoldMechanism mechanism) {}
+    HoldMechanism mechanism,
+    Optional<String> targetHeldBy) {}

@@ -16,6 +16,7 @@ public final class Reasons {
   public static final String EVICTED = "Evicted";
   public static final String HELD = "Held";
   public static final String RECONCILE_ERROR = "ReconcileError";
+  public static final String TARGET_HELD_BY_OTHER = "TargetHeldByOther";
 
   private Reasons() {}
 }

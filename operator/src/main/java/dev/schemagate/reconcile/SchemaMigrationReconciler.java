@@ -160,14 +160,26 @@ public class SchemaMigrationReconciler
                             .orElse("")))
             .toList();
     var source = MigrationSource.resolve(migration, configMap, target);
+    var heldBy =
+        TargetClaim.heldByOther(
+            migration,
+            context
+                .getPrimaryCache()
+                .byIndex(
+                    BY_DEPLOYMENT,
+                    key(
+                        migration.getMetadata().getNamespace(),
+                        migration.getSpec().getTarget().getDeployment())));
     return new Observation(
         migration,
         source,
         runs,
         target,
         held,
-        strayPods(migration, context, deployment, source, held),
-        mechanism);
+        // Strays are the gate's business: not this one's while another SchemaMigration holds it.
+        heldBy.isPresent() ? List.of() : strayPods(migration, context, deployment, source, held),
+        mechanism,
+        heldBy);
   }
 
   /**

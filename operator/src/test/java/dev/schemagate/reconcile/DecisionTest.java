@@ -48,6 +48,7 @@ class DecisionTest {
   final List<HeldPod> held = new ArrayList<>();
   final List<HeldPod> stray = new ArrayList<>();
   HoldMechanism mechanism = HoldMechanism.SchedulingGate;
+  Optional<String> targetHeldBy = Optional.empty();
   Plan last;
 
   Plan decide() {
@@ -66,7 +67,8 @@ class DecisionTest {
                 deployment,
                 List.copyOf(held),
                 List.copyOf(stray),
-                mechanism),
+                mechanism,
+                targetHeldBy),
             now);
     last.status().ifPresent(migration::setStatus);
     if (last.createJob()) {
@@ -189,6 +191,47 @@ class DecisionTest {
         .isEqualTo(migration.getStatus().getRevision());
     assertThat(migration.getStatus().getHeldPods()).isNull();
     assertThat(message()).startsWith("Image " + V17 + " migrated").endsWith("3 of 3 pods Ready");
+  }
+
+  @Test
+  void aSecondSchemaMigrationForAGatedDeploymentDoesNothingButSaySo() {
+    targetHeldBy = Optional.of("basketball-api-first");
+    podsCreated(1); // admitted for it in the instant before it was refused
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isFalse();
+    assertThat(plan.release()).isEmpty();
+    assertThat(plan.scale()).isEmpty();
+    assertThat(plan.nudge()).isEmpty();
+    // Deleted, its pod is re-created and held by the other SchemaMigration.
+    assertThat(plan.evict()).hasSize(1);
+    assertState(STALLED, Reasons.TARGET_HELD_BY_OTHER);
+    assertThat(condition(STALLED).getMessage())
+        .startsWith("Deployment basketball-api is gated by SchemaMigration basketball-api-first");
+    assertThat(plan.events())
+        .extracting(Plan.Event::reason)
+        .containsExactly(Reasons.TARGET_HELD_BY_OTHER);
+    assertThat(plan.requeue()).contains(Decision.RECHECK_HELD_BY_OTHER);
+
+    // Said once: looking again writes nothing.
+    var again = decide();
+    assertThat(again.status()).isEmpty();
+    assertThat(again.events()).isEmpty();
+    assertThat(again.requeue()).contains(Decision.RECHECK_HELD_BY_OTHER);
+  }
+
+  @Test
+  void theSecondTakesOverOnceTheFirstIsGone() {
+    targetHeldBy = Optional.of("basketball-api-first");
+    decide();
+    assertState(STALLED, Reasons.TARGET_HELD_BY_OTHER);
+
+    targetHeldBy = Optional.empty();
+    var plan = decide();
+
+    assertThat(plan.createJob()).isTrue();
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
   }
 
   @Test

@@ -204,9 +204,14 @@ public final class ControlPlane implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config()).build();
   }
 
+  /** The chart's admission policies: for pods (the gate), and for SchemaMigrations. */
+  private static final List<String> ADMISSION_POLICIES =
+      List.of(
+          "templates/pod-admission-policy.yaml", "templates/schemamigration-admission-policy.yaml");
+
   /**
    * Installs SchemaGate's cluster-wide parts into any cluster as the chart does: the committed CRDs
-   * of this checkout (crds/), waiting until they are served, and the chart's pod admission policy,
+   * of this checkout (crds/), waiting until they are served, and the chart's admission policies,
    * rendered for what the cluster serves (the MutatingAdmissionPolicy part only where that API is).
    */
   public static void installSchemaGate(KubernetesClient client)
@@ -226,13 +231,15 @@ public final class ControlPlane implements AutoCloseable {
         }
       }
     }
-    var yaml =
-        renderPodAdmissionPolicy(
-            root.resolve("charts/schemagate"), servesMutatingAdmissionPolicy(client));
-    if (!yaml.isBlank()) {
-      client
-          .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-          .serverSideApply();
+    var chart = root.resolve("charts/schemagate");
+    var map = servesMutatingAdmissionPolicy(client);
+    for (var template : ADMISSION_POLICIES) {
+      var yaml = render(chart, template, map);
+      if (!yaml.isBlank()) {
+        client
+            .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .serverSideApply();
+      }
     }
   }
 
@@ -263,7 +270,11 @@ public final class ControlPlane implements AutoCloseable {
    */
   static String renderPodAdmissionPolicy(Path chart, boolean mutatingAdmissionPolicy)
       throws IOException, InterruptedException {
-    var template = "templates/pod-admission-policy.yaml";
+    return render(chart, ADMISSION_POLICIES.get(0), mutatingAdmissionPolicy);
+  }
+
+  private static String render(Path chart, String template, boolean mutatingAdmissionPolicy)
+      throws IOException, InterruptedException {
     var command =
         new ArrayList<>(
             List.of(
@@ -290,7 +301,9 @@ public final class ControlPlane implements AutoCloseable {
       return "";
     }
     throw new IllegalStateException(
-        "helm template of the pod admission policy failed: "
+        "helm template of "
+            + template
+            + " failed: "
             + String.join(" ", command)
             + "\n"
             + err.join());

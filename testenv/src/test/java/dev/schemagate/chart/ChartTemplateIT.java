@@ -126,6 +126,8 @@ class ChartTemplateIT {
             "ClusterRoleBinding/sg-schemagate",
             "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
             "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
+            "ValidatingAdmissionPolicy/sg-schemagate-one-per-deployment",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-one-per-deployment",
             "Deployment/sg-schemagate");
     for (var o : objects) {
       assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", RELEASE);
@@ -212,16 +214,33 @@ class ChartTemplateIT {
     assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
         .isEqualTo("Allow");
     assertThat(binding.has("matchResources")).isFalse();
-    var validating = spec(objects, "ValidatingAdmissionPolicy");
+    var validating = spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-hold-pods");
     assertThat(validating.path("matchConditions").toString()).contains(PodGate.GATE);
     assertThat(validating.path("validations").toString())
         .contains("SchemaGate holds this image of Deployment");
+    // One SchemaMigration per Deployment: checked on create and on a change of target only.
+    var onePerDeployment =
+        spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-one-per-deployment");
+    assertThat(onePerDeployment.path("matchConstraints").toString())
+        .contains("\"schemamigrations\"", "\"CREATE\"", "\"UPDATE\"");
+    assertThat(onePerDeployment.path("matchConditions").toString())
+        .contains("oldObject.spec.target.deployment != object.spec.target.deployment");
+    assertThat(onePerDeployment.path("validations").toString()).contains("TargetHeldByOther");
 
     // watchNamespaces: both bindings only there.
     var scoped = render(List.of(WITH_MAP), "watchNamespaces={a,b}");
-    for (var kind : List.of("MutatingAdmissionPolicyBinding", "ValidatingAdmissionPolicyBinding")) {
-      assertThat(spec(scoped, kind).path("matchResources").path("namespaceSelector").toString())
-          .as(kind)
+    var bindings =
+        scoped.stream().filter(o -> o.getKind().endsWith("AdmissionPolicyBinding")).toList();
+    assertThat(bindings).hasSize(3);
+    for (var each : bindings) {
+      assertThat(
+              SERIALIZATION
+                  .convertValue(each, JsonNode.class)
+                  .path("spec")
+                  .path("matchResources")
+                  .path("namespaceSelector")
+                  .toString())
+          .as(each.getMetadata().getName())
           .contains("kubernetes.io/metadata.name", "\"a\"", "\"b\"");
     }
   }
@@ -417,8 +436,17 @@ class ChartTemplateIT {
 
   /** The spec of the one object of this kind, as a tree (fabric8 may have no model class). */
   static JsonNode spec(List<HasMetadata> objects, String kind) {
-    var ofKind = objects.stream().filter(o -> o.getKind().equals(kind)).toList();
-    assertThat(ofKind).as(kind).hasSize(1);
+    return spec(objects, kind, null);
+  }
+
+  /** The spec of the one object of this kind and name (any name if null), as a tree. */
+  static JsonNode spec(List<HasMetadata> objects, String kind, String name) {
+    var ofKind =
+        objects.stream()
+            .filter(o -> o.getKind().equals(kind))
+            .filter(o -> name == null || o.getMetadata().getName().equals(name))
+            .toList();
+    assertThat(ofKind).as(kind + " " + name).hasSize(1);
     return SERIALIZATION.convertValue(ofKind.get(0), JsonNode.class).path("spec");
   }
 }

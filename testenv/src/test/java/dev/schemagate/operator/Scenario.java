@@ -372,12 +372,17 @@ final class Scenario implements AutoCloseable {
 
   /** core/v1 Events about the app's SchemaMigration with this reason, oldest first. */
   List<Event> events(String reason) {
+    return events(APP, reason);
+  }
+
+  /** core/v1 Events about the SchemaMigration {@code name} with this reason, oldest first. */
+  List<Event> events(String name, String reason) {
     return client
         .v1()
         .events()
         .inNamespace(namespace)
         .withField("involvedObject.kind", "SchemaMigration")
-        .withField("involvedObject.name", APP)
+        .withField("involvedObject.name", name)
         .list()
         .getItems()
         .stream()
