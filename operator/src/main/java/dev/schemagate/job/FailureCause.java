@@ -84,13 +84,12 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
           Pattern.compile("^Applying: (\\S+)"), // dbmate
           Pattern.compile("\\bERROR (\\S+\\.(sql|go)): "), // goose
           Pattern.compile("while executing migrations?:? (\\d+)"), // sqlx
-          Pattern.compile("^Start buffering (\\d+/[ud] \\S+)"), // golang-migrate -verbose
+          Pattern.compile("^Read and execute (\\d+/[ud] \\S+)"), // golang-migrate -verbose
           Pattern.compile("^([VRU][\\w.]*__\\S+\\.sql): "), // schemagate migrate (Flyway)
-          // A Python migration's own frame in a traceback (Alembic's versions/, Django's
-          // migrations/).
+          // An Alembic migration's own frame in a traceback: its upgrade(), not a library's.
           Pattern.compile(
-              "File \"[^\"]*/(?:versions|migrations)/([^/\"]+)\\.py\", line \\d+, in"
-                  + " (?:upgrade|downgrade|forwards|backwards)"));
+              "File \"(?![^\"]*/site-packages/)[^\"]*/([^/\"]+)\\.py\", line \\d+, in"
+                  + " (?:upgrade|downgrade)$"));
 
   private static final List<Pattern> SQLSTATES =
       List.of(

@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Log tails of real tools, in src/test/resources/failure-cause: alembic-sqlalchemy-psycopg2,
- * django-psycopg3 and golang-migrate were captured from those tools run here (paths shortened), cut
- * as the kubelet cuts a log into a termination message (its last 2048 bytes); the others are
- * written after the tools' own output formats. FailureCauseIT runs the tools it can.
+ * django-psycopg3 and golang-migrate(-verbose) were captured from those tools run here (paths
+ * shortened), cut as the kubelet cuts a log into a termination message (its last 2048 bytes); the
+ * others are written after the tools' own output formats. FailureCauseIT runs the tools it can.
  */
 class FailureCauseTest {
 
@@ -69,6 +69,12 @@ class FailureCauseTest {
             "error: migration failed: type \"season_phase\" already exists in line 0: CREATE"
                 + " TABLE games (id bigint PRIMARY KEY);",
             null,
+            null),
+        tail(
+            "golang-migrate-verbose",
+            "error: migration failed: type \"season_phase\" already exists in line 0: CREATE"
+                + " TABLE games (id bigint PRIMARY KEY);",
+            "2/u add_finals",
             null),
         tail(
             "prisma",
