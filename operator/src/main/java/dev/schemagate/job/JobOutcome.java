@@ -31,7 +31,16 @@ public sealed interface JobOutcome {
 
   record Succeeded() implements JobOutcome {}
 
-  record Failed(String reason, String message) implements JobOutcome {}
+  /**
+   * {@code message} is what the failed container left (for a command Job, its log's tail), or the
+   * Job's own message when no pod left one.
+   */
+  record Failed(String reason, String message) implements JobOutcome {
+    /** The cause in {@code message}, wherever the tool printed it. */
+    public FailureCause cause() {
+      return FailureCause.of(message);
+    }
+  }
 
   static JobOutcome of(Job job, List<Pod> pods) {
     if (job == null) {

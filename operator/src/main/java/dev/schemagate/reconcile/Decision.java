@@ -8,6 +8,7 @@ import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.FailureCause;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
@@ -156,14 +157,18 @@ public final class Decision {
                       .formatted(hold.summary(), blocking.get().job(), blocking.get().image()));
         } else if (outcome instanceof JobOutcome.Failed failed) {
           status.setJob(jobName);
+          // The cause first and short, for `kubectl get`; the Event has the log's tail.
           var message =
-              ("%s: Job \"%s\" failed (%s): %s. Fix the migration (a new image or migration starts"
-                      + " a new Job) or set annotation %s to run it again")
+              ("%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). Fix the"
+                      + " migration (a new image or migration starts a new Job) or set annotation"
+                      + " %s to run it again")
                   .formatted(
                       hold.summary(),
                       jobName,
                       failed.reason(),
-                      failed.message(),
+                      failed.cause().summary(),
+                      migration.getMetadata().getNamespace(),
+                      jobName,
                       SchemaMigration.RETRY_ANNOTATION);
           verdict = Verdict.stalled(Reasons.MIGRATION_FAILED, message);
           // Once per failure; again only if the cause is read better later (the Job's Failed
@@ -174,10 +179,7 @@ public final class Decision {
                       .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
                       .isPresent();
           if (!alreadyReported) {
-            events.add(
-                Event.warning(
-                    Reasons.MIGRATION_FAILED,
-                    "Job %s failed: %s".formatted(jobName, failed.message())));
+            events.add(Event.warning(Reasons.MIGRATION_FAILED, failureEvent(jobName, failed)));
           }
         } else if (settle.isPresent()) {
           requeue = settle;
@@ -391,6 +393,15 @@ public final class Decision {
       }
     }
     return Optional.empty();
+  }
+
+  /** The cause, then the end of the output it was read from (a few KiB), passwords masked. */
+  private static String failureEvent(String jobName, JobOutcome.Failed failed) {
+    var cause = failed.cause().summary();
+    var tail = FailureCause.redact(failed.message()).strip();
+    return tail.equals(cause)
+        ? "Job %s failed: %s".formatted(jobName, cause)
+        : "Job %s failed: %s\n\nThe end of its output:\n%s".formatted(jobName, cause, tail);
   }
 
   private static Set<String> heldImages(List<HeldPod> held, Set<String> migrated) {

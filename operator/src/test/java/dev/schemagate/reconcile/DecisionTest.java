@@ -17,6 +17,7 @@ import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -314,6 +315,36 @@ class DecisionTest {
         .satisfies(e -> assertThat(e.message()).contains("42710"));
     assertThat(condition(STALLED).getMessage()).contains("type \"division\" already exists");
     assertThat(decide().events()).isEmpty();
+  }
+
+  @Test
+  void aTracebackStallsWithItsCauseFirstAndTheEventCarriesTheTail() throws Exception {
+    String tail;
+    try (var in =
+        getClass().getResourceAsStream("/failure-cause/alembic-sqlalchemy-psycopg2.txt")) {
+      tail = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(new JobOutcome.Failed("BackoffLimitExceeded", tail));
+
+    var plan = decide();
+
+    var job = migration.getStatus().getJob();
+    assertThat(condition(STALLED).getMessage())
+        .contains(
+            "Job \"%s\" failed (BackoffLimitExceeded): SQLSTATE 42710:".formatted(job)
+                + " sqlalchemy.exc.ProgrammingError: (psycopg2.errors.DuplicateObject) type"
+                + " \"division\" already exists [SQL: CREATE TYPE division AS ENUM ('boys',"
+                + " 'girls')] (kubectl logs -n %s job/%s for the rest)"
+                    .formatted(migration.getMetadata().getNamespace(), job))
+        .doesNotContain("traverse_single")
+        .hasSizeLessThan(700);
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("traverse_single", "sqlalche.me/e/21"));
   }
 
   @Test

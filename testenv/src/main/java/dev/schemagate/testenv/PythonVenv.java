@@ -8,16 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The Python virtualenv of the basketball-api example's migration tool (Alembic), built from PyPI
- * by the pinned requirements beside the Alembic project and cached by their hash, like the control
- * plane's binaries.
+ * Python virtualenvs of migration tools, built from PyPI by pinned requirements and cached by their
+ * hash, like the control plane's binaries: the basketball-api example's Alembic, and the tools
+ * FailureCauseIT runs.
  */
 public final class PythonVenv {
-  private static Path venv;
+  private static final Map<Path, Path> venvs = new HashMap<>();
 
   private PythonVenv() {}
 
@@ -29,11 +31,15 @@ public final class PythonVenv {
   }
 
   /** The virtualenv's bin directory, holding `alembic`; built on first use. */
-  public static synchronized Path bin() {
-    if (venv == null) {
-      venv = build(alembicProject().resolve("requirements.txt"));
-    }
-    return venv.resolve("bin");
+  public static Path bin() {
+    return bin(alembicProject().resolve("requirements.txt"));
+  }
+
+  /** The bin directory of a virtualenv of these pinned requirements; built on first use. */
+  public static synchronized Path bin(Path requirements) {
+    return venvs
+        .computeIfAbsent(requirements.toAbsolutePath().normalize(), PythonVenv::build)
+        .resolve("bin");
   }
 
   private static Path build(Path requirements) {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.BasketballExample.Release;
+import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PythonVenv;
 import dev.schemagate.testenv.node.ImageMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -68,8 +70,23 @@ class AlembicSeedStoryIT {
           AlembicSeedStoryIT::alembicSource);
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
-      // FallbackToLogsOnError: Alembic's own last lines, with the server's error.
-      assertThat(stalled.getMessage()).contains("type \"division\" already exists");
+      // FallbackToLogsOnError leaves the traceback's last 2 KiB; the message has its cause only.
+      var job = story.migration().getStatus().getJob();
+      assertThat(stalled.getMessage())
+          .contains(
+              ("Job \"%s\" failed (BackoffLimitExceeded): SQLSTATE 42710:"
+                      + " sqlalchemy.exc.ProgrammingError: (psycopg2.errors.DuplicateObject) type"
+                      + " \"division\" already exists [SQL: CREATE TYPE division AS ENUM ('boys',"
+                      + " 'girls')] (kubectl logs -n %s job/%s for the rest)")
+                  .formatted(job, story.namespace, job))
+          .doesNotContain("Traceback", "File \"");
+      assertThat(story.warnings("MigrationFailed"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getMessage()).contains("The end of its output:", "File \""));
+      System.out.println(
+          "[alembic-seed] kubectl get smig:\n"
+              + Kubectl.run(
+                  Cluster.plane().kubeconfig(), null, "get", "smig", "-n", story.namespace));
       assertThat(story.readyReplicas()).isZero();
       assertThat(story.appStarts()).as("app processes started while 008 was broken").isZero();
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A terminated container's message, by the kubelet's rules and limits. */
-final class TerminationMessage {
+public final class TerminationMessage {
   static final int MAX_FILE_BYTES = 4096;
   static final int MAX_LOG_LINES = 80;
   static final int MAX_LOG_BYTES = 2048;
@@ -19,7 +19,8 @@ final class TerminationMessage {
    * The termination log file; if that is empty, and the policy is FallbackToLogsOnError and the
    * container failed, the tail of this run's log (which starts at {@code logOffset}).
    */
-  static String of(Path terminationLog, Path log, long logOffset, String policy, int exitCode) {
+  public static String of(
+      Path terminationLog, Path log, long logOffset, String policy, int exitCode) {
     var message = tail(terminationLog, 0, MAX_FILE_BYTES);
     if (message.isEmpty() && exitCode != 0 && "FallbackToLogsOnError".equals(policy)) {
       var lines = tail(log, logOffset, MAX_LOG_BYTES).lines().toList();
