@@ -31,6 +31,8 @@ class GitOpsHealthIT {
     // kstatus cannot tell a resource without status from one that never has any: Current. Flux's
     // wait can pass this instant; it sees the real state from the operator's first status on.
     assertThat(GitOpsHealth.kstatus(json)).isEqualTo(new Verdict("Current", "Resource is current"));
+    assertThatThrownBy(() -> waitForReady(s, "2s"))
+        .hasMessageContaining("timed out waiting for the condition");
   }
 
   @Test
