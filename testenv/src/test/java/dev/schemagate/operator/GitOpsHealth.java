@@ -21,6 +21,7 @@ final class GitOpsHealth {
       "integrations/argocd/schemagate.dev/SchemaMigration/health.lua";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path tools;
 
   /** A tool's verdict: Argo CD's health status or kstatus' status, and the message. */
   record Verdict(String status, String message) {}
@@ -42,7 +43,10 @@ final class GitOpsHealth {
   }
 
   private static synchronized Path tool(String name) {
-    return Binaries.runBuildScript("build-health-tools.sh").resolve(name);
+    if (tools == null) {
+      tools = Binaries.runBuildScript("build-health-tools.sh");
+    }
+    return tools.resolve(name);
   }
 
   private static Verdict run(List<String> command, String stdin) {
