@@ -16,7 +16,7 @@ public final class Binaries {
 
   public static synchronized Path dir() {
     if (dir == null) {
-      dir = build();
+      dir = runBuildScript("build-binaries.sh");
     }
     return dir;
   }
@@ -52,8 +52,12 @@ public final class Binaries {
         "testenv/build-binaries.sh not found above " + Path.of("").toAbsolutePath());
   }
 
-  private static Path build() {
-    var script = testenvDir().resolve("build-binaries.sh");
+  /**
+   * Runs a build script of testenv/ (stderr to ours) and returns the directory it prints on its
+   * last stdout line. Such scripts return at once when their cache is complete.
+   */
+  public static Path runBuildScript(String name) {
+    var script = testenvDir().resolve(name);
     try {
       var process =
           new ProcessBuilder("bash", script.toString())
