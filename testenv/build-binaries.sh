@@ -70,7 +70,10 @@ if [[ $force == 0 && $sync == 0 ]] && is_complete "$out_dir"; then
 fi
 
 # --- Go environment -------------------------------------------------------
-command -v go >/dev/null || die "go is not on PATH (needed to build the binaries)"
+# Go >= 1.26 on PATH, fetched from the Go module proxy into the cache when missing or older.
+# shellcheck source=prerequisites.sh
+source "$here/prerequisites.sh"
+prerequisites_go
 export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
 export GOFLAGS="-mod=readonly -buildvcs=false -trimpath -p=2"
 gomod_dir() { echo "$here/go/$1"; }

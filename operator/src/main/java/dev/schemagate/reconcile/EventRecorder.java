@@ -51,17 +51,13 @@ final class EventRecorder {
             .endSource()
             .withReportingComponent(COMPONENT)
             .build();
-    log.info("{}/{}: {} {}", meta.getNamespace(), meta.getName(), event.reason(), event.message());
+    // The SchemaMigration's namespace and name are in each line already: JOSDK's MDC.
+    log.info("{}: {}", event.reason(), event.message());
     try {
       client.v1().events().inNamespace(meta.getNamespace()).resource(kubeEvent).create();
     } catch (KubernetesClientException e) {
       // An Event is a courtesy; the status already says the same. Never fail a reconcile for it.
-      log.warn(
-          "could not record event {} on {}/{}: {}",
-          event.reason(),
-          meta.getNamespace(),
-          meta.getName(),
-          e.getMessage());
+      log.warn("could not record event {}: {}", event.reason(), e.getMessage());
     }
   }
 }

@@ -99,7 +99,6 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     DatabaseUrl db = DatabaseUrl.parse(url);
     MigrationDirectory migrations = MigrationDirectory.read(dir);
-    quietFlyway();
     FluentConfiguration config =
         Flyway.configure()
             .dataSource(db.jdbcUrl(), db.user(), db.password())
@@ -139,23 +138,6 @@ public final class MigrateCommand implements Callable<Integer> {
       return MigrationVersion.fromVersion(version);
     } catch (FlywayException e) {
       throw new InvalidInputException("invalid --baseline-version: " + e.getMessage());
-    }
-  }
-
-  /**
-   * The summary or failure line says what Flyway's INFO log would; warnings and errors still show,
-   * on stdout beside the summary, so that stderr holds the failure line alone, as the termination
-   * log does (Flyway logs "Migration ... failed!" before it throws). System properties because that
-   * is how slf4j-simple is configured; an explicit setting wins.
-   */
-  private static void quietFlyway() {
-    setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.out");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
     }
   }
 

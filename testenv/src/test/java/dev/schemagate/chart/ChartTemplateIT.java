@@ -379,6 +379,33 @@ class ChartTemplateIT {
     assertThat(result.stderr()).doesNotContain("Unrecognized", "Error", "warning");
   }
 
+  /**
+   * logFormat reaches the operator as SCHEMAGATE_LOG_FORMAT, which its logback.xml reads to include
+   * logback-&lt;format&gt;.xml: each value the schema allows has that file in the jar.
+   */
+  @Test
+  void logFormatSetsTheOperatorsLogFormatAndOnlyKnownFormatsAreAccepted() {
+    for (var format : List.of("text", "json")) {
+      var env =
+          operatorContainer(
+                  deployment(
+                      render(
+                          format.equals("text")
+                              ? new String[0]
+                              : new String[] {"logFormat=" + format})))
+              .getEnv();
+      assertThat(env)
+          .filteredOn(e -> e.getName().equals("SCHEMAGATE_LOG_FORMAT"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getValue()).isEqualTo(format));
+      assertThat(Main.class.getResource("/logback-" + format + ".xml")).as(format).isNotNull();
+    }
+    var result =
+        helm("template", RELEASE, CHART.toString(), KUBE_VERSION, "--set", "logFormat=xml");
+    assertThat(result.exitCode()).as(result.toString()).isNotZero();
+    assertThat(result.stderr()).contains("logFormat");
+  }
+
   @Test
   void replicasAboveOneWithoutLeaderElectionAreRefused() {
     var result =
