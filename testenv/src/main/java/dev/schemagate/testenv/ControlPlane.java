@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -287,34 +284,17 @@ public final class ControlPlane implements AutoCloseable {
     if (mutatingAdmissionPolicy) {
       command.add("--api-versions=" + MUTATING_ADMISSION_POLICY_API);
     }
-    var helm = new ProcessBuilder(command).start();
-    helm.getOutputStream().close();
-    var err = CompletableFuture.supplyAsync(() -> readAll(helm.getErrorStream()));
-    var out = readAll(helm.getInputStream());
-    if (helm.waitFor() == 0) {
-      return out;
+    var helm = Command.run(command, null, Duration.ofSeconds(60));
+    if (helm.exitCode() == 0) {
+      return helm.stdout();
     }
     // helm's --show-only fails on a template that renders to nothing (e.g. everything in it is
     // switched off by values or capabilities); that is an empty render, not an error.
     if (Files.isRegularFile(chart.resolve(template))
-        && err.join().contains("could not find template " + template)) {
+        && helm.stderr().contains("could not find template " + template)) {
       return "";
     }
-    throw new IllegalStateException(
-        "helm template of "
-            + template
-            + " failed: "
-            + String.join(" ", command)
-            + "\n"
-            + err.join());
-  }
-
-  private static String readAll(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    throw new IllegalStateException("helm template of " + template + " failed: " + helm);
   }
 
   private static boolean established(CustomResourceDefinition crd) {

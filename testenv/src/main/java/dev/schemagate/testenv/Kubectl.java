@@ -1,12 +1,9 @@
 package dev.schemagate.testenv;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The real kubectl of the control plane's build, as a user would run it. */
 public final class Kubectl {
@@ -26,29 +23,18 @@ public final class Kubectl {
       command.add("--kubeconfig=" + kubeconfig);
     }
     command.addAll(List.of(args));
-    try {
-      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      try (var in = process.getOutputStream()) {
-        if (stdin != null) {
-          in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-      }
-      var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(
-            "kubectl " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(
-            "kubectl " + String.join(" ", args) + " exited " + process.exitValue() + ": " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kubectl", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    var result =
+        Command.run(
+            new ProcessBuilder(command).redirectErrorStream(true), stdin, Duration.ofSeconds(60));
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(
+          "kubectl "
+              + String.join(" ", args)
+              + " exited "
+              + result.exitCode()
+              + ": "
+              + result.stdout());
     }
+    return result.stdout();
   }
 }

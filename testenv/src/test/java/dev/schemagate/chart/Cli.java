@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Command;
+import dev.schemagate.testenv.Command.Result;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real helm and kubectl binaries of testenv, run against the shared control plane (as admin,
@@ -34,27 +34,6 @@ final class Cli {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private Cli() {}
-
-  record Result(List<String> command, int exitCode, String stdout, String stderr) {
-    /** stdout, or an AssertionError with everything printed when the command failed. */
-    String ok() {
-      if (exitCode != 0) {
-        throw new AssertionError(this.toString());
-      }
-      return stdout;
-    }
-
-    @Override
-    public String toString() {
-      return String.join(" ", command)
-          + " exited "
-          + exitCode
-          + "\nstdout:\n"
-          + stdout
-          + "\nstderr:\n"
-          + stderr;
-    }
-  }
 
   static Result helm(String... args) {
     var command = new ArrayList<String>();
@@ -84,36 +63,17 @@ final class Cli {
   static Result run(List<String> command) {
     try {
       Files.createDirectories(HOME);
-      var builder = new ProcessBuilder(command);
-      var env = builder.environment();
-      env.put("HOME", HOME.toString());
-      env.put("HELM_CACHE_HOME", HOME.resolve("helm/cache").toString());
-      env.put("HELM_CONFIG_HOME", HOME.resolve("helm/config").toString());
-      env.put("HELM_DATA_HOME", HOME.resolve("helm/data").toString());
-      env.remove("KUBECONFIG");
-      var process = builder.start();
-      process.getOutputStream().close();
-      var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-      var out = read(process.getInputStream());
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
-      }
-      return new Result(List.copyOf(command), process.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static String read(java.io.InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    var builder = new ProcessBuilder(command);
+    var env = builder.environment();
+    env.put("HOME", HOME.toString());
+    env.put("HELM_CACHE_HOME", HOME.resolve("helm/cache").toString());
+    env.put("HELM_CONFIG_HOME", HOME.resolve("helm/config").toString());
+    env.put("HELM_DATA_HOME", HOME.resolve("helm/data").toString());
+    env.remove("KUBECONFIG");
+    return Command.run(builder, null, Duration.ofSeconds(120));
   }
 
   /** Every document of a multi-document YAML stream, as trees (empty documents dropped). */

@@ -7,11 +7,14 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.BasketballExample.Release;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PythonVenv;
 import dev.schemagate.testenv.node.ImageMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +133,7 @@ class AlembicSeedStoryIT {
 
   static void alembic(String url, String ini, String... args) throws Exception {
     var command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 PythonVenv.bin().resolve("alembic").toString(),
                 "-c",
@@ -138,8 +141,6 @@ class AlembicSeedStoryIT {
     command.addAll(List.of(args));
     var process = new ProcessBuilder(command).redirectErrorStream(true);
     process.environment().put("DATABASE_URL", url);
-    var p = process.start();
-    var out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    Command.run(process, null, Duration.ofMinutes(2)).ok();
   }
 }

@@ -2,13 +2,12 @@ package dev.schemagate.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schemagate.testenv.Binaries;
+import dev.schemagate.testenv.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What Argo CD and Flux make of an object: our argocd-health (the shipped Lua health check, run
@@ -50,26 +49,11 @@ final class GitOpsHealth {
   }
 
   private static Verdict run(List<String> command, String stdin) {
+    var out = Command.run(command, stdin, Duration.ofSeconds(30)).ok();
     try {
-      var process = new ProcessBuilder(new ArrayList<>(command)).start();
-      try (var in = process.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      var err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(command + " did not finish in 30 s");
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(command + " exited " + process.exitValue() + ": " + err);
-      }
       return JSON.readValue(out, Verdict.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException("cannot read " + command + "'s verdict: " + out, e);
     }
   }
 }

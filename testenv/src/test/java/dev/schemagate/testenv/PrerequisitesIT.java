@@ -3,17 +3,14 @@ package dev.schemagate.testenv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,47 +183,11 @@ class PrerequisitesIT {
     }
   }
 
-  record Run(List<String> command, int exitCode, String stdout, String stderr) {
-    @Override
-    public String toString() {
-      return String.join(" ", command)
-          + " exited "
-          + exitCode
-          + "\nstdout:\n"
-          + stdout
-          + "\nstderr:\n"
-          + stderr;
-    }
-  }
-
   /** Runs {@code command} in the repository root with exactly {@code env} as its environment. */
-  private static Run run(List<String> command, Map<String, String> env) {
-    try {
-      var builder = new ProcessBuilder(command).directory(Binaries.repoRoot().toFile());
-      builder.environment().clear();
-      builder.environment().putAll(env);
-      var process = builder.start();
-      process.getOutputStream().close();
-      var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-      var out = read(process.getInputStream());
-      if (!process.waitFor(10, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in 10 min");
-      }
-      return new Run(List.copyOf(command), process.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static String read(java.io.InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static Command.Result run(List<String> command, Map<String, String> env) {
+    var builder = new ProcessBuilder(command).directory(Binaries.repoRoot().toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    return Command.run(builder, null, Duration.ofMinutes(10));
   }
 }
