@@ -1,12 +1,10 @@
 package dev.schemagate.runner;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,15 +60,7 @@ final class BlockerWatch implements AutoCloseable {
   private void sample() {
     try {
       if (connection == null || connection.isClosed()) {
-        var props = new Properties();
-        if (db.user() != null) {
-          props.setProperty("user", db.user());
-        }
-        if (db.password() != null) {
-          props.setProperty("password", db.password());
-        }
-        props.setProperty("ApplicationName", "schemagate-blocker-watch");
-        connection = DriverManager.getConnection(db.jdbcUrl(), props);
+        connection = db.dataSource("schemagate-blocker-watch").getConnection();
       }
       try (var query = connection.prepareStatement(BLOCKERS)) {
         query.setString(1, applicationName);

@@ -131,21 +131,18 @@ public final class MigrateCommand implements Callable<Integer> {
     var retry = LockRetry.within(duration("--lock-retry-budget", lockRetryBudget));
     MigrationDirectory migrations = MigrationDirectory.read(dir);
     quietFlyway();
+    // Named sessions, so that the watch finds them among the app's.
+    String session =
+        "schemagate-migrate-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     FluentConfiguration config =
         Flyway.configure()
-            .dataSource(db.jdbcUrl(), db.user(), db.password())
+            .dataSource(db.dataSource(session, "lock_timeout=" + timeout.toMillis() + "ms"))
             .resourceProvider(migrations)
             .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
             .validateMigrationNaming(true)
             .cleanDisabled(true)
             // Wait for a concurrent runner as long as it takes: the Job's deadline bounds it.
             .lockRetryCount(-1);
-    // Named sessions, so that the watch finds them among the app's.
-    String session =
-        "schemagate-migrate-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    config.initSql(
-        "SET lock_timeout = '%dms'; SET application_name = '%s'"
-            .formatted(timeout.toMillis(), session));
     if (baselineVersion != null && !baselineVersion.isBlank()) {
       config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
     }
