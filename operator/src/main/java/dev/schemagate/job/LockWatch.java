@@ -17,12 +17,18 @@ import java.util.function.Function;
 /**
  * What a running runner says about the lock it waits for. The runner cannot write the
  * SchemaMigration's status (its pod has no ServiceAccount token), so it prints a line per wait and
- * the operator reads its pod's log tail: only once the pod has run longer than its lock timeout (no
- * wait can end sooner, so a migration that ends sooner costs no request), then every {@link
- * #INTERVAL}. Pure but for the log reader it is given.
+ * the operator reads its pod's log tail: only once the pod has run longer than its start-up and
+ * lock timeout (no wait can end sooner, so a migration that ends sooner costs no request), then
+ * every {@link #INTERVAL}. Pure but for the log reader it is given.
  */
 public final class LockWatch {
   public static final Duration INTERVAL = Duration.ofSeconds(10);
+
+  /**
+   * The runner's JVM start and first connection, before its lock timeout can begin: without it, a
+   * quick migration on a busy node would cost a log read.
+   */
+  static final Duration RUNNER_START = Duration.ofSeconds(5);
 
   /**
    * Enough for the last wait line among Flyway's warnings; a line is at most a few hundred bytes.
@@ -68,9 +74,9 @@ public final class LockWatch {
   }
 
   /**
-   * From when a runner pod's log may hold a wait line: its container's start plus its lock timeout.
-   * Empty for a pod that does not run the runner (no LOCK_TIMEOUT: a command Job's tool prints no
-   * such line) or does not run now.
+   * From when a runner pod's log may hold a wait line: its container's start, the runner's start-up
+   * and its lock timeout. Empty for a pod that does not run the runner (no LOCK_TIMEOUT: a command
+   * Job's tool prints no such line) or does not run now.
    */
   static Optional<Instant> due(Pod pod) {
     if (pod.getStatus() == null
@@ -94,7 +100,7 @@ public final class LockWatch {
                 s -> s != null && s.getRunning() != null && s.getRunning().getStartedAt() != null)
             .map(s -> Instant.parse(s.getRunning().getStartedAt()))
             .findFirst();
-    return timeout.flatMap(t -> started.map(s -> s.plus(t)));
+    return timeout.flatMap(t -> started.map(s -> s.plus(RUNNER_START).plus(t)));
   }
 
   private static Optional<Duration> duration(String text) {

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:applied, or nothing to apply",
-      "1:a migration failed (SQL error, validation)",
+      "1:a migration failed (SQL error, validation, a lock still taken when the retry budget ran"
+          + " out)",
       "2:invalid input (arguments, URL, directory, unreadable or no .sql files, bad file names)",
       "3:cannot connect (unreachable host, authentication, unknown database)",
       "4:unexpected error (a bug, or the JVM's: the line names the exception)"
