@@ -25,10 +25,11 @@ public final class LockWatch {
   public static final Duration INTERVAL = Duration.ofSeconds(10);
 
   /**
-   * The runner's JVM start and first connection, before its lock timeout can begin: without it, a
-   * quick migration on a busy node would cost a log read.
+   * The runner's JVM start, first connection and first scripts, before a lock wait can begin: with
+   * less, a quick migration on a busy node would cost a log read (the e2e runner pods of a two-core
+   * machine shared with other builds took up to about 8 s). A wait worth reporting is longer.
    */
-  static final Duration RUNNER_START = Duration.ofSeconds(5);
+  static final Duration RUNNER_START = Duration.ofSeconds(10);
 
   /**
    * Enough for the last wait line among Flyway's warnings; a line is at most a few hundred bytes.

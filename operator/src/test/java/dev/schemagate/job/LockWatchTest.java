@@ -38,7 +38,7 @@ class LockWatchTest {
   void aRunnerPodRunningLongerThanItsLockTimeoutShowsItsLatestWait() {
     var pod = runnerPod(flyway("500ms"));
 
-    var run = LockWatch.watch(running(), List.of(pod), STARTED.plusMillis(5500), log(LOG));
+    var run = LockWatch.watch(running(), List.of(pod), STARTED.plusMillis(10_500), log(LOG));
 
     assertThat(run.outcome())
         .isEqualTo(
@@ -55,9 +55,9 @@ class LockWatchTest {
   void beforeItsStartUpAndLockTimeoutNoLogIsReadAndTheNextLookIsWhenOneCouldSaySomething() {
     var run =
         LockWatch.watch(
-            running(), List.of(runnerPod(flyway("2s"))), STARTED.plusMillis(6500), log(LOG));
+            running(), List.of(runnerPod(flyway("2s"))), STARTED.plusMillis(11_500), log(LOG));
 
-    // 5 s for the JVM and the connection, 2 s of lock timeout.
+    // 10 s for the JVM, the connection and the first scripts, 2 s of lock timeout.
     assertThat(run.outcome())
         .isEqualTo(new JobOutcome.Running(Optional.empty(), Optional.of(Duration.ofMillis(500))));
     assertThat(logsRead).isEmpty();
