@@ -26,8 +26,9 @@ public final class LockWatch {
 
   /**
    * The runner's JVM start, first connection and first scripts, before a lock wait can begin: with
-   * less, a quick migration on a busy node would cost a log read (the e2e runner pods of a two-core
-   * machine shared with other builds took up to about 8 s). A wait worth reporting is longer.
+   * less, a quick migration on a busy node would cost a log read (FlywaySeedStoryIT, on two cores
+   * shared with other builds, took about 8 s from apply to the Job's completion). A wait worth
+   * reporting is longer.
    */
   static final Duration RUNNER_START = Duration.ofSeconds(10);
 
