@@ -109,6 +109,11 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "patch", "delete"]
+# The log tail of a migration pod that has run longer than its lock timeout: the runner's line
+# naming the session that blocks it (the runner has no token to write status itself).
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
 # The flyway ConfigMaps: their data is part of the revision hash.
 - apiGroups: [""]
   resources: ["configmaps"]

@@ -32,6 +32,11 @@ public class SchemaMigrationSpec {
   @JsonPropertyDescription("Limits of the migration Job.")
   private JobSettings job;
 
+  @JsonPropertyDescription(
+      "How the migration waits for table locks held by the live app (defaults: timeout 2s,"
+          + " retryBudget 10m).")
+  private Locks locks;
+
   @Default("HoldNewPods")
   @JsonPropertyDescription(
       "HoldNewPods (default): the running version keeps serving while the new image's pods are"
@@ -85,5 +90,13 @@ public class SchemaMigrationSpec {
 
   public void setJob(JobSettings job) {
     this.job = job;
+  }
+
+  public Locks getLocks() {
+    return locks;
+  }
+
+  public void setLocks(Locks locks) {
+    this.locks = locks;
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -24,10 +25,15 @@ public sealed interface JobOutcome {
   record Absent() implements JobOutcome {}
 
   /**
-   * {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry), if
-   * anything.
+   * {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry, a lock),
+   * if anything; {@code recheck}: look again after that long though nothing changes (the runner's
+   * lock waits show only in its log).
    */
-  record Running(Optional<String> note) implements JobOutcome {}
+  record Running(Optional<String> note, Optional<Duration> recheck) implements JobOutcome {
+    public Running(Optional<String> note) {
+      this(note, Optional.empty());
+    }
+  }
 
   record Succeeded() implements JobOutcome {}
 

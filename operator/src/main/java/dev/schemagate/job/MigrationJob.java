@@ -1,6 +1,7 @@
 package dev.schemagate.job;
 
 import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.Locks;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,13 @@ public final class MigrationJob {
       MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
 
   public static final String MIGRATIONS_DIR = "/migrations";
+
+  /**
+   * What the runner keeps of the Job's deadline for itself when the lock retry budget would reach
+   * it: time to fail with the line that names the blocker, rather than be killed without one.
+   */
+  static final Duration DEADLINE_MARGIN = Duration.ofSeconds(30);
+
   static final int NON_ROOT_UID = 65532;
 
   private MigrationJob() {}
@@ -121,7 +130,8 @@ public final class MigrationJob {
                 .withType("RuntimeDefault")
                 .endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(container(spec, image, runnerImage))
+                .withContainers(
+                    container(spec, image, runnerImage, limits.activeDeadlineSecondsOrDefault()))
                 .withVolumes(volumes)
                 .build())
         .endTemplate()
@@ -129,7 +139,9 @@ public final class MigrationJob {
         .build();
   }
 
-  private static Container container(SchemaMigrationSpec spec, String image, String runnerImage) {
+  private static Container container(
+      SchemaMigrationSpec spec, String image, String runnerImage, long activeDeadlineSeconds) {
+    var locks = Optional.ofNullable(spec.getLocks()).orElseGet(Locks::new);
     var url = spec.getDatabase().getUrlSecretRef();
     var env = new ArrayList<EnvVar>();
     env.add(
@@ -159,6 +171,12 @@ public final class MigrationJob {
             .endSecurityContext();
     if (spec.getFlyway() != null) {
       env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
+      env.add(new EnvVar("LOCK_TIMEOUT", duration(locks.timeoutOrDefault()), null));
+      env.add(
+          new EnvVar(
+              "LOCK_RETRY_BUDGET",
+              duration(retryBudget(locks.retryBudgetOrDefault(), activeDeadlineSeconds)),
+              null));
       if (spec.getFlyway().getBaselineVersion() != null) {
         env.add(new EnvVar("BASELINE_VERSION", spec.getFlyway().getBaselineVersion(), null));
       }
@@ -171,12 +189,30 @@ public final class MigrationJob {
       builder.withImage(runnerImage).withArgs("migrate");
     } else {
       var command = spec.getCommand();
+      // libpq reads it (psql, psycopg, so Alembic): the tool's sessions give up on a lock in time.
+      env.add(
+          new EnvVar(
+              "PGOPTIONS", "-c lock_timeout=" + locks.timeoutOrDefault().toMillis() + "ms", null));
       builder
           .withImage(Objects.requireNonNullElse(command.getImage(), image))
           .withCommand(orEmpty(command.getCommand()))
           .withArgs(orEmpty(command.getArgs()));
     }
     return builder.withEnv(env).withVolumeMounts(mounts).build();
+  }
+
+  /** The budget, unless it would run into the Job's deadline: then up to the margin before it. */
+  static Duration retryBudget(Duration budget, long activeDeadlineSeconds) {
+    Duration beforeDeadline = Duration.ofSeconds(activeDeadlineSeconds).minus(DEADLINE_MARGIN);
+    if (beforeDeadline.isNegative()) {
+      return Duration.ZERO;
+    }
+    return budget.compareTo(beforeDeadline) <= 0 ? budget : beforeDeadline;
+  }
+
+  /** As the CRD writes durations: whole seconds where they are, else milliseconds. */
+  static String duration(Duration d) {
+    return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   private static List<String> orEmpty(List<String> list) {

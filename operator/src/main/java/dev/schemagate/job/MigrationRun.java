@@ -32,6 +32,10 @@ public record MigrationRun(String job, String revision, String image, JobOutcome
         JobOutcome.of(job, own));
   }
 
+  public MigrationRun withOutcome(JobOutcome outcome) {
+    return new MigrationRun(job, revision, image, outcome);
+  }
+
   private static Map<String, String> labels(Map<String, String> map) {
     return map == null ? Map.of() : map;
   }

@@ -195,8 +195,11 @@ public final class Decision {
           var message =
               "%s: Job \"%s\" is migrating image %s (revision %s)"
                   .formatted(hold.summary(), jobName, wanted.image(), wanted.revision());
-          if (outcome instanceof JobOutcome.Running running && running.note().isPresent()) {
-            message += "; " + running.note().get();
+          if (outcome instanceof JobOutcome.Running running) {
+            if (running.note().isPresent()) {
+              message += "; " + running.note().get();
+            }
+            requeue = running.recheck();
           }
           if (!costs.isEmpty()) {
             message += ". " + String.join("; ", costs);

@@ -7,6 +7,7 @@ import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -33,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +68,8 @@ public class SchemaMigrationReconciler
   public UpdateControl<SchemaMigration> reconcile(
       SchemaMigration migration, Context<SchemaMigration> context) {
     var deployment = context.getSecondaryResource(Deployment.class);
-    var plan = Decision.decide(observe(migration, context, deployment, mechanism), clock.instant());
+    var now = clock.instant();
+    var plan = Decision.decide(observe(migration, context, deployment, mechanism, now), now);
     var namespace = migration.getMetadata().getNamespace();
 
     // Status first: the admission policies read status.migrated, so a released image's pods are
@@ -134,7 +137,8 @@ public class SchemaMigrationReconciler
       SchemaMigration migration,
       Context<SchemaMigration> context,
       Optional<Deployment> deployment,
-      HoldMechanism mechanism) {
+      HoldMechanism mechanism,
+      Instant now) {
     var container = migration.getSpec().getTarget().getContainer();
     var target = deployment.map(d -> TargetDeployment.of(d, container));
     var configMap =
@@ -147,7 +151,13 @@ public class SchemaMigrationReconciler
     var runs =
         context
             .getSecondaryResourcesAsStream(Job.class)
-            .map(job -> MigrationRun.of(job, migrationPods))
+            .map(
+                job ->
+                    LockWatch.watch(
+                        MigrationRun.of(job, migrationPods),
+                        migrationPods,
+                        now,
+                        pod -> logTail(context, migration.getMetadata().getNamespace(), pod)))
             .toList();
     var held =
         pods.stream()
@@ -215,6 +225,24 @@ public class SchemaMigrationReconciler
         .filter(p -> PodGate.stray(p, container, valid.image()))
         .map(p -> new HeldPod(p.getMetadata().getName(), valid.image()))
         .toList();
+  }
+
+  /** One GET of pods/log; a log that cannot be read (the pod just ended) is no reason to fail. */
+  private static Optional<String> logTail(
+      Context<SchemaMigration> context, String namespace, String pod) {
+    try {
+      return Optional.ofNullable(
+          context
+              .getClient()
+              .pods()
+              .inNamespace(namespace)
+              .withName(pod)
+              .limitBytes(LockWatch.LIMIT_BYTES)
+              .tailingLines(LockWatch.TAIL_LINES)
+              .getLog());
+    } catch (KubernetesClientException e) {
+      return Optional.empty();
+    }
   }
 
   private static int updatedReplicas(Deployment deployment) {

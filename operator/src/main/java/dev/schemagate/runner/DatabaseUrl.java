@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A PostgreSQL URL as apps write it ({@code postgresql://user:pass@host:port/db?sslmode=require},
@@ -87,6 +88,29 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
             + database
             + (params.isEmpty() ? "" : "?" + String.join("&", params));
     return new DatabaseUrl(jdbcUrl, user, password);
+  }
+
+  /**
+   * A data source for this database whose sessions carry {@code application_name} and the server
+   * {@code settings} ({@code lock_timeout=500ms}), after any {@code options} the URL itself sets.
+   */
+  PGSimpleDataSource dataSource(String applicationName, String... settings) {
+    var ds = new PGSimpleDataSource();
+    ds.setUrl(jdbcUrl);
+    ds.setUser(user);
+    ds.setPassword(password);
+    ds.setApplicationName(applicationName);
+    var options = new ArrayList<String>();
+    if (ds.getOptions() != null && !ds.getOptions().isBlank()) {
+      options.add(ds.getOptions());
+    }
+    for (String setting : settings) {
+      options.add("-c " + setting);
+    }
+    if (!options.isEmpty()) {
+      ds.setOptions(String.join(" ", options));
+    }
+    return ds;
   }
 
   private static void checkHosts(String hosts) {

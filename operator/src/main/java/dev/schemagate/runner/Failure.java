@@ -34,14 +34,21 @@ record Failure(int exitCode, String line) {
           CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION,
           CoreErrorCode.DUPLICATE_REPEATABLE_MIGRATION);
 
+  /** lock_not_available: lock_timeout expired, or NOWAIT found the lock taken. */
+  static final String LOCK_NOT_AVAILABLE = "55P03";
+
   static Failure of(Throwable e) {
+    if (e instanceof LocksUnavailable gaveUp) {
+      Failure timedOut = of(gaveUp.getCause());
+      return new Failure(
+          timedOut.exitCode(), line(null, null, timedOut.line() + "; " + gaveUp.getMessage()));
+    }
     SQLException sql = sqlCause(e);
     if (e instanceof InvalidInputException) {
       return new Failure(INVALID_INPUT, line(null, null, e.getMessage()));
     }
     if (e instanceof FlywayMigrateException m && sql != null) {
-      String script = m.getMigration() == null ? null : m.getMigration().getScript();
-      return new Failure(MIGRATION_FAILED, line(script, sql.getSQLState(), sql.getMessage()));
+      return new Failure(MIGRATION_FAILED, line(script(m), sql.getSQLState(), sql.getMessage()));
     }
     if (sql != null && isConnectionFailure(sql.getSQLState())) {
       return new Failure(CANNOT_CONNECT, line(null, sql.getSQLState(), describe(sql)));
@@ -75,6 +82,19 @@ record Failure(int exitCode, String line) {
     }
     // A character cut in half decodes to U+FFFD: drop it rather than show garbage.
     return new String(bytes, 0, MAX_BYTES - 3, UTF_8).replaceFirst("\uFFFD+$", "") + "...";
+  }
+
+  /** Whether a run failed only because a lock was not granted in time: worth a retry. */
+  static boolean isLockTimeout(Throwable e) {
+    SQLException sql = sqlCause(e);
+    return sql != null && LOCK_NOT_AVAILABLE.equals(sql.getSQLState());
+  }
+
+  /** The script that was running, if Flyway says. */
+  static String script(Throwable e) {
+    return e instanceof FlywayMigrateException m && m.getMigration() != null
+        ? m.getMigration().getScript()
+        : null;
   }
 
   private static boolean isConnectionFailure(String sqlState) {

@@ -2,11 +2,16 @@ package dev.schemagate.runner;
 
 import static java.util.stream.Collectors.joining;
 
+import dev.schemagate.api.Locks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
@@ -25,12 +30,18 @@ import picocli.CommandLine.Spec;
     description = {
       "Apply the Flyway SQL migrations in a directory (a mounted ConfigMap) to PostgreSQL.",
       "Prints one summary line; on failure prints one line (script, SQLSTATE, server message)"
-          + " and writes it to the termination log."
+          + " and writes it to the termination log.",
+      "A migration that times out waiting for a lock (SQLSTATE 55P03) is retried with jittered"
+          + " exponential back-off within the retry budget; each wait prints a line starting"
+          + " '"
+          + LockWait.PREFIX
+          + "' that names the blocking session."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:applied, or nothing to apply",
-      "1:a migration failed (SQL error, validation)",
+      "1:a migration failed (SQL error, validation, a lock still taken when the retry budget ran"
+          + " out)",
       "2:invalid input (arguments, URL, directory, unreadable or no .sql files, bad file names)",
       "3:cannot connect (unreachable host, authentication, unknown database)",
       "4:unexpected error (a bug, or the JVM's: the line names the exception)"
@@ -71,6 +82,22 @@ public final class MigrateCommand implements Callable<Integer> {
               + " version as applied and run only later migrations (default: $BASELINE_VERSION)")
   String baselineVersion;
 
+  @Option(
+      names = "--lock-timeout",
+      defaultValue = "${env:LOCK_TIMEOUT:-" + Locks.DEFAULT_TIMEOUT + "}",
+      description =
+          "lock_timeout of the migration's sessions, e.g. 500ms, 2s (default: $LOCK_TIMEOUT,"
+              + " else ${DEFAULT-VALUE})")
+  String lockTimeout;
+
+  @Option(
+      names = "--lock-retry-budget",
+      defaultValue = "${env:LOCK_RETRY_BUDGET:-" + Locks.DEFAULT_RETRY_BUDGET + "}",
+      description =
+          "How long to retry a migration that timed out on a lock, e.g. 10m; 0s: no retry"
+              + " (default: $LOCK_RETRY_BUDGET, else ${DEFAULT-VALUE})")
+  String lockRetryBudget;
+
   @Override
   public Integer call() {
     try {
@@ -98,10 +125,18 @@ public final class MigrateCommand implements Callable<Integer> {
       throw new InvalidInputException("no database URL: pass --url or set DATABASE_URL");
     }
     DatabaseUrl db = DatabaseUrl.parse(url);
+    Duration timeout = duration("--lock-timeout", lockTimeout);
+    if (timeout.isZero()) {
+      throw new InvalidInputException("--lock-timeout 0 would wait for locks forever");
+    }
+    var retry = LockRetry.within(duration("--lock-retry-budget", lockRetryBudget));
     MigrationDirectory migrations = MigrationDirectory.read(dir);
+    // Named sessions, so that the watch finds them among the app's.
+    String session =
+        "schemagate-migrate-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     FluentConfiguration config =
         Flyway.configure()
-            .dataSource(db.jdbcUrl(), db.user(), db.password())
+            .dataSource(db.dataSource(session, "lock_timeout=" + timeout.toMillis() + "ms"))
             .resourceProvider(migrations)
             .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
             .validateMigrationNaming(true)
@@ -112,7 +147,66 @@ public final class MigrateCommand implements Callable<Integer> {
       config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
     }
     migrations.checkNames(config);
-    return summary(config.load().migrate());
+    Duration sampleEvery = Duration.ofMillis(Math.max(50, Math.min(1000, timeout.toMillis() / 2)));
+    try (var watch = new BlockerWatch(db, session, sampleEvery)) {
+      return migrateRetryingLocks(config, retry, timeout, watch);
+    }
+  }
+
+  private String migrateRetryingLocks(
+      FluentConfiguration config, LockRetry retry, Duration timeout, BlockerWatch watch) {
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return summary(config.load().migrate());
+      } catch (RuntimeException e) {
+        if (!Failure.isLockTimeout(e)) {
+          throw e;
+        }
+        Optional<Blocker> blocker = watch.take();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        Optional<Duration> delay =
+            retry.delay(attempt, elapsed, ThreadLocalRandom.current().nextDouble());
+        if (delay.isEmpty()) {
+          throw new LocksUnavailable(
+              e,
+              "gave up after %d attempt%s in %s (lock retry budget %s); %s"
+                  .formatted(
+                      attempt,
+                      attempt == 1 ? "" : "s",
+                      LockWait.format(elapsed),
+                      LockWait.format(retry.budget()),
+                      LockWait.blockedBy(blocker)));
+        }
+        var out = spec.commandLine().getOut();
+        out.println(
+            LockWait.line(
+                Optional.ofNullable(Failure.script(e)).orElse("a statement"),
+                blocker,
+                attempt,
+                delay.get(),
+                timeout));
+        out.flush();
+        sleep(delay.get());
+      }
+    }
+  }
+
+  private static void sleep(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to retry", e);
+    }
+  }
+
+  private static Duration duration(String option, String value) {
+    try {
+      return Locks.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("invalid " + option + ": " + e.getMessage());
+    }
   }
 
   static String summary(MigrateResult result) {

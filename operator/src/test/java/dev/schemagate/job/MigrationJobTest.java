@@ -1,11 +1,15 @@
 package dev.schemagate.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.schemagate.Fixtures;
 import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.Locks;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MigrationJobTest {
   static final String APP = "registry.example.com/basketball-api:1.8.0";
@@ -95,7 +99,9 @@ class MigrationJobTest {
         .containsEntry(MigrationJob.IMAGE_ANNOTATION, APP);
     assertThat(container.getCommand()).containsExactly("alembic");
     assertThat(container.getArgs()).containsExactly("upgrade", "head");
-    assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("DATABASE_URL");
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactly(tuple("DATABASE_URL", null), tuple("PGOPTIONS", "-c lock_timeout=2000ms"));
     assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getName())
         .containsExactly("tmp");
@@ -116,5 +122,72 @@ class MigrationJobTest {
         .isEqualTo("registry.example.com/migrator:2");
     assertThat(job.getMetadata().getAnnotations())
         .containsEntry(MigrationJob.IMAGE_ANNOTATION, APP);
+  }
+
+  @Test
+  void theRunnerGetsTheLockSettingsWithTheBudgetKeptClearOfTheDeadline() {
+    var migration = Fixtures.flywayMigration();
+    var locks = new Locks();
+    locks.setTimeout("500ms");
+    locks.setRetryBudget("1h");
+    migration.getSpec().setLocks(locks);
+    var limits = new JobSettings();
+    limits.setActiveDeadlineSeconds(900L);
+    migration.getSpec().setJob(limits);
+
+    var container =
+        MigrationJob.build(migration, "r", APP, "i")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(tuple("LOCK_TIMEOUT", "500ms"), tuple("LOCK_RETRY_BUDGET", "870s"));
+    // The runner sets lock_timeout itself; PGOPTIONS would reach its sessions only through libpq.
+    assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("PGOPTIONS");
+  }
+
+  @Test
+  void aCommandJobGetsTheLockTimeoutAsPgoptions() {
+    var migration = Fixtures.commandMigration();
+    var locks = new Locks();
+    locks.setTimeout("1m30s");
+    migration.getSpec().setLocks(locks);
+
+    var container =
+        MigrationJob.build(migration, "r", APP, "i")
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(tuple("PGOPTIONS", "-c lock_timeout=90000ms"));
+  }
+
+  @ParameterizedTest(name = "budget {0}, deadline {1}s: {2}")
+  @CsvSource({
+    // The defaults: ten minutes of retries in a ten-minute Job would be killed unreported.
+    "10m, 600, 570s",
+    "5m, 600, 5m",
+    "9m30s, 600, 9m30s",
+    "10m, 30, 0s",
+    "10m, 1, 0s",
+    "0s, 600, 0s",
+  })
+  void theRetryBudgetEndsBeforeTheDeadline(String budget, long deadline, String expected) {
+    assertThat(MigrationJob.retryBudget(Locks.parseDuration(budget), deadline))
+        .isEqualTo(Locks.parseDuration(expected));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"2s, 2s", "500ms, 500ms", "10m, 600s", "1m30s500ms, 90500ms", "0s, 0s"})
+  void durationsAreWrittenAsTheCrdReadsThem(String in, String out) {
+    assertThat(MigrationJob.duration(Locks.parseDuration(in))).isEqualTo(out);
   }
 }

@@ -621,6 +621,26 @@ class DecisionTest {
   }
 
   @Test
+  void aRunnerWaitingForALockShowsItsBlockerAndIsLookedAtAgain() {
+    decide();
+    var wait =
+        "waiting for a lock: blocked by pid 4242 (idle in transaction, transaction open 1m05s):"
+            + " UPDATE players SET first_name = 'x'; V9__x.sql timed out after lock_timeout 2s;"
+            + " retry 3 in 1.6s";
+    jobEnds(new JobOutcome.Running(Optional.of(wait), Optional.of(Duration.ofSeconds(10))));
+
+    var plan = decide();
+
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(message()).endsWith("; " + wait);
+    assertThat(plan.requeue()).contains(Duration.ofSeconds(10));
+    // The same line again: no status write, only the next look.
+    var again = decide();
+    assertThat(again.status()).isEmpty();
+    assertThat(again.requeue()).contains(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aJobDeletedWhileRunningIsCreatedAgainAndARestartCreatesNoSecond() {
     decide();
     assertNothingToDo(decide()); // restarted operator: same status, Job in the cache

@@ -106,4 +106,23 @@ class DatabaseUrlTest {
     assertThat(DatabaseUrl.redact(text, "postgresql://app@db/app")).isEqualTo(text);
     assertThat(DatabaseUrl.redact(text, null)).isEqualTo(text);
   }
+
+  @Test
+  void theDataSourceAddsSettingsAfterTheUrlsOwnOptions() {
+    var ds =
+        DatabaseUrl.parse("postgresql://app:pw@db:5432/shop?options=-c%20search_path%3Dshop")
+            .dataSource("schemagate-migrate-1", "lock_timeout=2000ms");
+
+    assertThat(ds.getOptions()).isEqualTo("-c search_path=shop -c lock_timeout=2000ms");
+    assertThat(ds.getApplicationName()).isEqualTo("schemagate-migrate-1");
+    assertThat(ds.getUser()).isEqualTo("app");
+    assertThat(ds.getPassword()).isEqualTo("pw");
+    assertThat(ds.getServerNames()).containsExactly("db");
+    assertThat(ds.getDatabaseName()).isEqualTo("shop");
+  }
+
+  @Test
+  void withoutSettingsTheDataSourceHasNoOptions() {
+    assertThat(DatabaseUrl.parse("postgres://db/shop").dataSource("watch").getOptions()).isNull();
+  }
 }

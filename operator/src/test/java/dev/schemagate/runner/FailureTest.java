@@ -30,6 +30,38 @@ class FailureTest {
   }
 
   @Test
+  void aLockTimeoutIsRetryableAndWhenTheBudgetIsSpentTheLineSaysWhatBlockedIt() {
+    var timedOut =
+        new FlywayMigrateException(
+            migration("V9__add_player_nickname.sql"),
+            true,
+            new SQLException("ERROR: canceling statement due to lock timeout", "55P03"),
+            false,
+            new MigrateResult());
+
+    assertThat(Failure.isLockTimeout(timedOut)).isTrue();
+    assertThat(
+            Failure.of(
+                new LocksUnavailable(
+                    timedOut, "gave up after 9 attempts in 10m00s; blocked by pid 7: SELECT 1")))
+        .isEqualTo(
+            new Failure(
+                1,
+                "V9__add_player_nickname.sql: SQLSTATE 55P03: ERROR: canceling statement due to"
+                    + " lock timeout; gave up after 9 attempts in 10m00s; blocked by pid 7:"
+                    + " SELECT 1"));
+  }
+
+  @Test
+  void otherFailuresAreNotLockTimeouts() {
+    assertThat(
+            Failure.isLockTimeout(
+                new FlywaySqlException("x", new SQLException("ERROR: deadlock detected", "40P01"))))
+        .isFalse();
+    assertThat(Failure.isLockTimeout(new FlywayException("no SQL error"))).isFalse();
+  }
+
+  @Test
   void serverMessageDetailsStayOnTheLine() {
     assertThat(
             Failure.line(

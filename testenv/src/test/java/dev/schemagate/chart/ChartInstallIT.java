@@ -106,6 +106,8 @@ class ChartInstallIT {
             allowed("patch", "pods", app),
             allowed("delete", "pods", app),
             allowed("watch", "pods", null),
+            // A migration pod's log tail: the runner's lock wait line.
+            allowed("get", "pods", app, "log"),
             allowed("list", "replicasets.apps", app),
             allowed("patch", "replicasets.apps", app),
             allowed("create", "events", app),

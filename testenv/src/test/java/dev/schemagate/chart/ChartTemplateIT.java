@@ -70,6 +70,8 @@ class ChartTemplateIT {
           Map.entry("apps/replicasets", List.of("list", "patch")),
           // Releasing a held pod removes its scheduling gate: a patch. Never create.
           Map.entry("/pods", List.of("get", "list", "watch", "patch", "delete")),
+          // A migration pod's log tail: the runner's lock wait line.
+          Map.entry("/pods/log", List.of("get")),
           Map.entry("/configmaps", List.of("get", "list", "watch")),
           Map.entry("/events", List.of("create", "patch")),
           Map.entry("events.k8s.io/events", List.of("create", "patch")));

@@ -11,6 +11,7 @@ import dev.schemagate.testenv.Cluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -36,6 +37,10 @@ class CrdValidationIT {
       "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own"
           + " migration image)";
   static final String IMAGE = "command.image must be a non-empty image reference without spaces";
+  static final String LOCK_TIMEOUT =
+      "locks.timeout must be a duration such as 500ms or 2s, from 10ms to 10m";
+  static final String LOCK_RETRY_BUDGET =
+      "locks.retryBudget must be a duration such as 10m or 1h30m, at most 24h";
 
   static KubernetesClient client;
   static String namespace;
@@ -209,6 +214,36 @@ class CrdValidationIT {
             "spec.job.activeDeadlineSeconds",
             "spec.job.activeDeadlineSeconds in body should be less than or equal to 86400"),
         bad(
+            "locks.timeout without a unit",
+            r -> obj(r, "spec", "locks").put("timeout", "2"),
+            "spec.locks.timeout",
+            LOCK_TIMEOUT),
+        bad(
+            "locks.timeout as a fraction",
+            r -> obj(r, "spec", "locks").put("timeout", "1.5s"),
+            "spec.locks.timeout",
+            LOCK_TIMEOUT),
+        bad(
+            "locks.timeout 0s (would wait forever)",
+            r -> obj(r, "spec", "locks").put("timeout", "0s"),
+            "spec.locks.timeout",
+            LOCK_TIMEOUT),
+        bad(
+            "locks.timeout 11m",
+            r -> obj(r, "spec", "locks").put("timeout", "11m"),
+            "spec.locks.timeout",
+            LOCK_TIMEOUT),
+        bad(
+            "locks.retryBudget in PostgreSQL's units",
+            r -> obj(r, "spec", "locks").put("retryBudget", "10min"),
+            "spec.locks.retryBudget",
+            LOCK_RETRY_BUDGET),
+        bad(
+            "locks.retryBudget 25h",
+            r -> obj(r, "spec", "locks").put("retryBudget", "25h"),
+            "spec.locks.retryBudget",
+            LOCK_RETRY_BUDGET),
+        bad(
             "metadata.name of 53 characters",
             r -> obj(r, "metadata").put("name", "b".repeat(53)),
             "<nil>",
@@ -281,6 +316,21 @@ class CrdValidationIT {
             .get();
     assertThat(stored.getSpec().getStrategy()).isEqualTo(Strategy.StopOldPods);
     assertThat(stored.getSpec().getTarget().getContainer()).isEqualTo("api-2");
+  }
+
+  @Test
+  void acceptsLockSettingsAsDurations() {
+    var resource = validResource();
+    obj(resource, "spec", "locks").put("timeout", "500ms").put("retryBudget", "1h30m");
+    obj(resource, "metadata").put("name", "locks");
+
+    client.resource(generic(resource)).create();
+
+    var stored =
+        client.resources(SchemaMigration.class).inNamespace(namespace).withName("locks").get();
+    assertThat(stored.getSpec().getLocks().timeoutOrDefault()).isEqualTo(Duration.ofMillis(500));
+    assertThat(stored.getSpec().getLocks().retryBudgetOrDefault())
+        .isEqualTo(Duration.ofMinutes(90));
   }
 
   /** Without command.image the migration runs in the target container's image. */
