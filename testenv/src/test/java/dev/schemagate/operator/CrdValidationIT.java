@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CRD from crds/ turns bad specs away at admission (OpenAPI schema and CEL rules), with
@@ -35,7 +36,9 @@ class CrdValidationIT {
   static final String EXACTLY_ONE =
       "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own"
           + " migration image)";
-  static final String IMAGE = "command.image must be a non-empty image reference without spaces";
+  static final String IMAGE =
+      "command.image must be an image reference such as registry.example.com/team/app:1.2 or"
+          + " app@sha256:<digest>";
 
   static KubernetesClient client;
   static String namespace;
@@ -189,6 +192,31 @@ class CrdValidationIT {
             "spec.command.image",
             IMAGE),
         bad(
+            "command.image with a newline",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball-api:1.8.0\n"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with a NUL",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball\u0000api:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image in upper case",
+            r -> commandInsteadOfFlyway(r).put("image", "Basketball-API:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with a non-ASCII letter",
+            r -> commandInsteadOfFlyway(r).put("image", "b\u00e4sketball-api:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with an empty tag",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball-api:"),
+            "spec.command.image",
+            IMAGE),
+        bad(
             "job.backoffLimit -1",
             r -> obj(r, "spec", "job").put("backoffLimit", -1),
             "spec.job.backoffLimit",
@@ -281,6 +309,31 @@ class CrdValidationIT {
             .get();
     assertThat(stored.getSpec().getStrategy()).isEqualTo(Strategy.StopOldPods);
     assertThat(stored.getSpec().getTarget().getContainer()).isEqualTo("api-2");
+  }
+
+  /** Image references as registries and runtimes write them. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "app",
+        "basketball-api:1.8.0",
+        "registry.example.com/team/basketball_api:1.8.0-rc.1",
+        "localhost:5000/app",
+        "Registry.Example.com:443/a/b/c__d:latest",
+        "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ghcr.io/org/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      })
+  void acceptsImageReferences(String image) {
+    var resource = validResource();
+    commandInsteadOfFlyway(resource).put("image", image);
+    var name = "image-" + Integer.toHexString(image.hashCode());
+    obj(resource, "metadata").put("name", name);
+
+    client.resource(generic(resource)).create();
+
+    @SuppressWarnings("unchecked")
+    var command = (Map<String, Object>) storedSpec(name).get("command");
+    assertThat(command).containsEntry("image", image);
   }
 
   /** Without command.image the migration runs in the target container's image. */
