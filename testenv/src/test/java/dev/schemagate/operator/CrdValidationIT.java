@@ -77,6 +77,11 @@ class CrdValidationIT {
             "spec.target.container",
             "target.container " + DNS_LABEL),
         bad(
+            "target.deployment in another namespace",
+            r -> obj(r, "spec", "target").put("deployment", "other-namespace/basketball-api"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
+        bad(
             "target.container with underscore",
             r -> obj(r, "spec", "target").put("container", "app_server"),
             "spec.target.container",

@@ -68,7 +68,10 @@ public final class FuzzAnswer {
    * spec.target.deployment}, {@code spec.command.args[0]}.
    */
   static boolean namesField(String message, String field) {
-    return message.contains(field);
+    // The JSON decoder names metadata's fields by their Go struct: ObjectMeta.name.
+    return message.contains(field)
+        || (field.startsWith("metadata.")
+            && message.contains("ObjectMeta." + field.substring("metadata.".length())));
   }
 
   /**

@@ -39,6 +39,10 @@ class FuzzAnswerTest {
         "spec.command.image,     true,  500, '',      SERVER_ERROR",
         "spec.command.image,     true,  0,   '',      SERVER_ERROR",
         "spec.command.image,     true,  413, 'request entity too large', REJECTED_WITHOUT_FIELD",
+        "metadata.name,          true,  400, 'json: cannot unmarshal bool into Go struct field"
+            + " ObjectMeta.name of type string', REJECTED_WITH_FIELD",
+        "metadata.name,          true,  400, 'json parse error: exceeded max depth',"
+            + " REJECTED_WITHOUT_FIELD",
       })
   void classifiesTheApiServersAnswer(
       String field, boolean mustBeRejected, int code, String body, Verdict expected) {
