@@ -80,32 +80,38 @@ per-namespace Roles (watchNamespaces). Nothing on Secrets: migration pods get
 the database URL through a secretKeyRef, the operator never reads it.
 */}}
 {{- define "schemagate.rules" -}}
+# Exactly the verbs the operator's requests use (RbacIT compares them with its request log).
+# patch: JOSDK adds and removes its finalizer.
 - apiGroups: ["schemagate.dev"]
   resources: ["schemamigrations"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["list", "watch", "patch"]
+# Server-side apply of the status the operator owns.
 - apiGroups: ["schemagate.dev"]
   resources: ["schemamigrations/status"]
-  verbs: ["get", "patch", "update"]
-# Lets the operator set ownerReferences with blockOwnerDeletion on its Jobs.
+  verbs: ["patch"]
+# Lets the operator set ownerReferences with blockOwnerDeletion on its Jobs (checked by the
+# OwnerReferencesPermissionEnforcement admission plugin, where a cluster runs it).
 - apiGroups: ["schemagate.dev"]
   resources: ["schemamigrations/finalizers"]
   verbs: ["update"]
-# The migration Jobs, named <name>-<revision> and owned by their SchemaMigration.
+# The migration Jobs, named <name>-<revision> and owned by their SchemaMigration (the garbage
+# collector deletes them with it).
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["list", "watch", "create"]
 # The target's image and rollout; patch: strategy StopOldPods applies spec.replicas only.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "patch"]
-# Releasing the target's ReplicaSets that the admission policy refused: an annotation patch.
+  verbs: ["list", "watch", "patch"]
+# Releasing the target's ReplicaSets that the admission policy refused: an annotation patch (the
+# client reads the ReplicaSet before it patches it).
 - apiGroups: ["apps"]
   resources: ["replicasets"]
-  verbs: ["list", "patch"]
+  verbs: ["get", "list", "patch"]
 # Migration pods (a failed run's termination message), and the target's pods: patch removes
-# the scheduling gate once their image is migrated; delete removes a not-yet-Ready pod of an
-# unmigrated image that started before its SchemaMigration existed (its ReplicaSet makes a held
-# one).
+# the scheduling gate once their image is migrated (the client reads the pod first); delete removes
+# a not-yet-Ready pod of an unmigrated image that started before its SchemaMigration existed (its
+# ReplicaSet makes a held one).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "patch", "delete"]
@@ -117,13 +123,11 @@ the database URL through a secretKeyRef, the operator never reads it.
 # The flyway ConfigMaps: their data is part of the revision hash.
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
+# One new core/v1 Event per occurrence.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}
 
 {{/*

@@ -7,9 +7,7 @@ import java.util.List;
 
 public class CommandSource {
   @Size(max = 1024)
-  @ValidationRule(
-      value = "self.size() > 0 && !self.contains(' ')",
-      message = "command.image must be a non-empty image reference without spaces")
+  @ValidationRule(value = Names.IMAGE_RULE, message = Names.IMAGE_MESSAGE)
   @JsonPropertyDescription(
       "Image holding the migration tool. Default: the target container's image as the"
           + " Deployment has it now, so the migration follows the app's version.")

@@ -103,7 +103,42 @@ public sealed interface JobOutcome {
               + t.getExitCode()
               + (t.getReason() == null ? "" : " (" + t.getReason() + ")");
     }
-    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    return printable(cut(message));
+  }
+
+  /** At most {@link #MAX_MESSAGE} chars, never half of a surrogate pair. */
+  private static String cut(String message) {
+    if (message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    int end =
+        Character.isHighSurrogate(message.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+    return message.substring(0, end);
+  }
+
+  /**
+   * A container writes what it likes to its termination log; the message goes to status, the
+   * Message column of kubectl get and an Event. Control characters (terminal escapes, NUL) and
+   * bidirectional overrides, which would rewrite what a terminal shows, become U+FFFD; newlines and
+   * tabs stay (other tools' last log lines).
+   */
+  static String printable(String message) {
+    var out = new StringBuilder(message.length());
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      boolean control = Character.getType(c) == Character.CONTROL && c != '\n' && c != '\t';
+      boolean bidi = (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+      boolean loneSurrogate =
+          Character.isSurrogate(c)
+              && !(Character.isHighSurrogate(c)
+                  && i + 1 < message.length()
+                  && Character.isLowSurrogate(message.charAt(i + 1)))
+              && !(Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(message.charAt(i - 1)));
+      out.append(control || bidi || loneSurrogate ? '\uFFFD' : c);
+    }
+    return out.toString();
   }
 
   private static Optional<String> waiting(List<Pod> pods) {

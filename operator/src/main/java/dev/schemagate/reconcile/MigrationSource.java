@@ -67,12 +67,21 @@ public sealed interface MigrationSource {
             "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix spec.flyway.configMapRef.name"
                 .formatted(name, namespace));
       }
+      // binaryData files are mounted beside data's (the runner refuses non-UTF-8 SQL with a
+      // message): they are part of the revision too, base64 as stored, under keys of their own.
       var scripts = new TreeMap<String, String>();
       Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
           .forEach(
               (key, sql) -> {
                 if (key.endsWith(".sql")) {
                   scripts.put(key, sql);
+                }
+              });
+      Objects.requireNonNullElse(configMap.getBinaryData(), Map.<String, String>of())
+          .forEach(
+              (key, base64) -> {
+                if (key.endsWith(".sql")) {
+                  scripts.put("binary:" + key, base64);
                 }
               });
       if (scripts.isEmpty()) {

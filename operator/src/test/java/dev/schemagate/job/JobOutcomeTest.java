@@ -156,4 +156,40 @@ class JobOutcomeTest {
             JobOutcome.of(job("Failed"), List.of(terminated("p", 1, "x".repeat(10_000), "t")));
     assertThat(outcome.message()).hasSize(JobOutcome.MAX_MESSAGE);
   }
+
+  /**
+   * 4 KiB of binary from a container that wrote garbage: cut to what Kubernetes keeps, and safe.
+   */
+  @Test
+  void aBinaryTerminationMessageBecomesPrintable() {
+    var random = new java.util.Random(4096);
+    var bytes = new byte[4096];
+    random.nextBytes(bytes);
+    var binary = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    var outcome =
+        (JobOutcome.Failed)
+            JobOutcome.of(job("Failed"), List.of(terminated("p", 1, "x" + binary, "t")));
+    assertThat(outcome.message()).hasSizeLessThanOrEqualTo(JobOutcome.MAX_MESSAGE);
+    assertThat(outcome.message().chars())
+        .allSatisfy(
+            c ->
+                assertThat(Character.getType(c) != Character.CONTROL || c == '\n' || c == '\t')
+                    .as("U+%04X", c)
+                    .isTrue());
+  }
+
+  @Test
+  void terminalEscapesAndBidiOverridesAreReplacedNewlinesKept() {
+    assertThat(
+            JobOutcome.printable("\u001b[2J\u0000ok\u202egnp.exe\nline 2\ttab \uD83D\uDE80 \uD800"))
+        .isEqualTo("\uFFFD[2J\uFFFDok\uFFFDgnp.exe\nline 2\ttab \uD83D\uDE80 \uFFFD");
+  }
+
+  @Test
+  void aCutNeverSplitsASurrogatePair() {
+    var message = "x".repeat(JobOutcome.MAX_MESSAGE - 1) + "\uD83D\uDE80";
+    var outcome =
+        (JobOutcome.Failed) JobOutcome.of(job("Failed"), List.of(terminated("p", 1, message, "t")));
+    assertThat(outcome.message()).isEqualTo("x".repeat(JobOutcome.MAX_MESSAGE - 1));
+  }
 }

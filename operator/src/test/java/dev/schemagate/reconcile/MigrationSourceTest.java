@@ -130,6 +130,42 @@ class MigrationSourceTest {
     assertThat(revision(next, null)).isNotEqualTo(revision(Fixtures.commandMigration(), null));
   }
 
+  /**
+   * A script in binaryData (non-UTF-8 SQL, say) is mounted and run like one in data: changing it is
+   * a new revision, and a ConfigMap with only such scripts has migrations (the runner says what is
+   * wrong with their bytes).
+   */
+  @Test
+  void binaryDataScriptsArePartOfTheRevision() {
+    var configMap = Fixtures.migrations(Map.of("V1__a.sql", "select 1;"));
+    var reference = resolve(Fixtures.flywayMigration(), configMap, IMAGE);
+    configMap.setBinaryData(Map.of("V2__latin1.sql", "c2VsZWN0ICfpJzs=")); // select '\xe9';
+    var withBinary = resolve(Fixtures.flywayMigration(), configMap, IMAGE);
+    configMap.setBinaryData(Map.of("V2__latin1.sql", "c2VsZWN0ICfoJzs="));
+    var edited = resolve(Fixtures.flywayMigration(), configMap, IMAGE);
+    configMap.setBinaryData(Map.of("V2__latin1.sql", "c2VsZWN0ICfpJzs=", "notes.bin", "AAE="));
+    var withOtherFile = resolve(Fixtures.flywayMigration(), configMap, IMAGE);
+
+    assertThat(withBinary).isInstanceOf(MigrationSource.Valid.class).isNotEqualTo(reference);
+    assertThat(edited).isNotEqualTo(withBinary);
+    assertThat(withOtherFile).isEqualTo(withBinary);
+
+    var onlyBinary = Fixtures.migrations(null);
+    onlyBinary.setBinaryData(Map.of("V1__latin1.sql", "c2VsZWN0ICfpJzs="));
+    assertThat(resolve(Fixtures.flywayMigration(), onlyBinary, IMAGE))
+        .isInstanceOf(MigrationSource.Valid.class);
+  }
+
+  /** A key of data and one of binaryData with the same name and bytes are different scripts. */
+  @Test
+  void aBinaryScriptCannotReadAsADataScript() {
+    var data = Fixtures.migrations(Map.of("V1__a.sql", "c2VsZWN0IDE7"));
+    var binary = Fixtures.migrations(null);
+    binary.setBinaryData(Map.of("V1__a.sql", "c2VsZWN0IDE7"));
+    assertThat(resolve(Fixtures.flywayMigration(), binary, IMAGE))
+        .isNotEqualTo(resolve(Fixtures.flywayMigration(), data, IMAGE));
+  }
+
   @Test
   void missingOrEmptyConfigMapIsInvalidWithAnActionableMessage() {
     var missing = resolve(Fixtures.flywayMigration(), null, IMAGE);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CRD from crds/ turns bad specs away at admission (OpenAPI schema and CEL rules), with
@@ -36,7 +37,9 @@ class CrdValidationIT {
   static final String EXACTLY_ONE =
       "set exactly one of spec.flyway (SQL files in a ConfigMap) or spec.command (your own"
           + " migration image)";
-  static final String IMAGE = "command.image must be a non-empty image reference without spaces";
+  static final String IMAGE =
+      "command.image must be an image reference such as registry.example.com/team/app:1.2 or"
+          + " app@sha256:<digest>";
   static final String LOCK_TIMEOUT =
       "locks.timeout must be a duration such as 500ms or 2s, from 10ms to 10m";
   static final String LOCK_RETRY_BUDGET =
@@ -78,6 +81,11 @@ class CrdValidationIT {
             r -> obj(r, "spec", "target").put("container", "API"),
             "spec.target.container",
             "target.container " + DNS_LABEL),
+        bad(
+            "target.deployment in another namespace",
+            r -> obj(r, "spec", "target").put("deployment", "other-namespace/basketball-api"),
+            "spec.target.deployment",
+            "target.deployment " + DNS_LABEL),
         bad(
             "target.container with underscore",
             r -> obj(r, "spec", "target").put("container", "app_server"),
@@ -191,6 +199,31 @@ class CrdValidationIT {
         bad(
             "command.image with spaces",
             r -> commandInsteadOfFlyway(r).put("image", "basketball-api :1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with a newline",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball-api:1.8.0\n"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with a NUL",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball\u0000api:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image in upper case",
+            r -> commandInsteadOfFlyway(r).put("image", "Basketball-API:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with a non-ASCII letter",
+            r -> commandInsteadOfFlyway(r).put("image", "b\u00e4sketball-api:1.8.0"),
+            "spec.command.image",
+            IMAGE),
+        bad(
+            "command.image with an empty tag",
+            r -> commandInsteadOfFlyway(r).put("image", "basketball-api:"),
             "spec.command.image",
             IMAGE),
         bad(
@@ -331,6 +364,31 @@ class CrdValidationIT {
     assertThat(stored.getSpec().getLocks().timeoutOrDefault()).isEqualTo(Duration.ofMillis(500));
     assertThat(stored.getSpec().getLocks().retryBudgetOrDefault())
         .isEqualTo(Duration.ofMinutes(90));
+  }
+
+  /** Image references as registries and runtimes write them. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "app",
+        "basketball-api:1.8.0",
+        "registry.example.com/team/basketball_api:1.8.0-rc.1",
+        "localhost:5000/app",
+        "Registry.Example.com:443/a/b/c__d:latest",
+        "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "ghcr.io/org/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      })
+  void acceptsImageReferences(String image) {
+    var resource = validResource();
+    commandInsteadOfFlyway(resource).put("image", image);
+    var name = "image-" + Integer.toHexString(image.hashCode());
+    obj(resource, "metadata").put("name", name);
+
+    client.resource(generic(resource)).create();
+
+    @SuppressWarnings("unchecked")
+    var command = (Map<String, Object>) storedSpec(name).get("command");
+    assertThat(command).containsEntry("image", image);
   }
 
   /** Without command.image the migration runs in the target container's image. */

@@ -16,15 +16,15 @@ import java.util.regex.Pattern;
  * which with {@link #JVM_OPTION} writes one line per request sent, {@code REQUEST: <uri> <method>}:
  * the exact count, by method and resource, without touching the operator's code.
  */
-final class RequestLog {
-  static final String JVM_OPTION = "-Djdk.httpclient.HttpClient.log=requests";
+public final class RequestLog {
+  public static final String JVM_OPTION = "-Djdk.httpclient.HttpClient.log=requests";
 
   private static final Pattern REQUEST =
       Pattern.compile("REQUEST: (\\S+) (GET|POST|PUT|PATCH|DELETE)");
 
   private RequestLog() {}
 
-  static Map<String, Integer> count(Path log) throws IOException {
+  public static Map<String, Integer> count(Path log) throws IOException {
     return count(Files.readAllLines(log));
   }
 
@@ -32,20 +32,37 @@ final class RequestLog {
    * Requests by method and resource, names left out: {@code GET pods}, {@code PATCH deployments},
    * {@code GET jobs (watch)}; in name order.
    */
-  static Map<String, Integer> count(List<String> lines) {
+  public static Map<String, Integer> count(List<String> lines) {
     var counts = new TreeMap<String, Integer>();
+    for (var request : requests(lines)) {
+      counts.merge(
+          request.method()
+              + " "
+              + resourceOf(request.uri().getPath())
+              + (request.watch() ? " (watch)" : ""),
+          1,
+          Integer::sum);
+    }
+    return counts;
+  }
+
+  /** One request the operator sent. */
+  public record Request(String method, URI uri) {
+    public boolean watch() {
+      return uri.getQuery() != null && uri.getQuery().contains("watch=true");
+    }
+  }
+
+  /** Every request in the log, in order. */
+  public static List<Request> requests(List<String> lines) {
+    var requests = new ArrayList<Request>();
     for (var line : lines) {
       var m = REQUEST.matcher(line);
       if (m.find()) {
-        var uri = URI.create(m.group(1));
-        var watch = uri.getQuery() != null && uri.getQuery().contains("watch=true");
-        counts.merge(
-            m.group(2) + " " + resourceOf(uri.getPath()) + (watch ? " (watch)" : ""),
-            1,
-            Integer::sum);
+        requests.add(new Request(m.group(2), URI.create(m.group(1))));
       }
     }
-    return counts;
+    return requests;
   }
 
   /**
@@ -53,7 +70,7 @@ final class RequestLog {
    * /api/v1/namespaces/ns/pods/name/status} is {@code pods/status}, {@code
    * /apis/batch/v1/namespaces/ns/jobs} is {@code jobs}; a path outside /api and /apis is itself.
    */
-  static String resourceOf(String path) {
+  public static String resourceOf(String path) {
     var parts = new ArrayList<>(Arrays.asList(path.split("/")));
     parts.removeIf(String::isEmpty);
     if (parts.isEmpty() || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {

@@ -1,0 +1,99 @@
+package dev.schemagate.testenv.chaos;
+
+import dev.schemagate.testenv.bench.RequestLog;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Rights granted against rights used, as {@code verb resource.group[/subresource]} strings: granted
+ * from `kubectl auth can-i --list`, used from the operator's request log. Pure.
+ */
+public final class RbacGrants {
+  /**
+   * Used without a request of its own: the OwnerReferencesPermissionEnforcement admission plugin
+   * (on in many clusters, off in the test control plane) checks it when a Job is created with
+   * blockOwnerDeletion on its SchemaMigration owner.
+   */
+  public static final Set<String> USED_WITHOUT_REQUEST =
+      Set.of("update schemamigrations.schemagate.dev/finalizers");
+
+  private RbacGrants() {}
+
+  /** What {@code used} lacks from {@code granted}, and the other way round. */
+  public record Comparison(Set<String> unused, Set<String> missing) {}
+
+  public static Comparison compare(Set<String> granted, Set<String> used) {
+    var usedAll = new TreeSet<>(used);
+    usedAll.addAll(USED_WITHOUT_REQUEST);
+    var unused = new TreeSet<>(granted);
+    unused.removeAll(usedAll);
+    var missing = new TreeSet<>(usedAll);
+    missing.removeAll(granted);
+    return new Comparison(unused, missing);
+  }
+
+  /**
+   * The rows of `kubectl auth can-i --list` (Resources, Non-Resource URLs, Resource Names, Verbs),
+   * resource rows only, one string per verb. kubectl writes a resource as {@code
+   * schemamigrations.schemagate.dev/status}, the core group without a dot, as {@link #used} does.
+   */
+  public static Set<String> granted(String canIList) {
+    var grants = new TreeSet<String>();
+    for (var line : canIList.split("\n")) {
+      var columns = line.trim().split("\\s+\\[");
+      if (line.startsWith("Resources") || columns.length != 4 || columns[0].isBlank()) {
+        continue;
+      }
+      var resource = columns[0].trim();
+      var verbs = columns[3].replace("]", "").trim();
+      for (var verb : verbs.split("\\s+")) {
+        if (!verb.isEmpty()) {
+          grants.add(verb + " " + resource);
+        }
+      }
+    }
+    return grants;
+  }
+
+  /** The verb and resource each request is authorized as; non-resource paths left out. */
+  public static Set<String> used(List<RequestLog.Request> requests) {
+    var used = new TreeSet<String>();
+    for (var r : requests) {
+      var parts = new ArrayList<>(Arrays.asList(r.uri().getPath().split("/")));
+      parts.removeIf(String::isEmpty);
+      if (parts.isEmpty() || !(parts.get(0).equals("api") || parts.get(0).equals("apis"))) {
+        continue;
+      }
+      var core = parts.get(0).equals("api");
+      var group = core ? "" : parts.get(1);
+      int i = core ? 2 : 3;
+      if (parts.size() > i + 2 && parts.get(i).equals("namespaces")) {
+        i += 2;
+      }
+      if (parts.size() <= i) {
+        continue; // discovery: /api/v1, /apis/batch/v1
+      }
+      var resource = parts.get(i) + (group.isEmpty() ? "" : "." + group);
+      var named = parts.size() > i + 1;
+      if (parts.size() > i + 2) {
+        resource += "/" + parts.get(i + 2);
+      }
+      used.add(verb(r, named) + " " + resource);
+    }
+    return used;
+  }
+
+  private static String verb(RequestLog.Request r, boolean named) {
+    return switch (r.method()) {
+      case "GET" -> r.watch() ? "watch" : named ? "get" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> r.method().toLowerCase();
+    };
+  }
+}

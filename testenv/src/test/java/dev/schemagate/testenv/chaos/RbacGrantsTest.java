@@ -1,0 +1,82 @@
+package dev.schemagate.testenv.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.testenv.bench.RequestLog;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RbacGrantsTest {
+  /** kubectl 1.37's output, tabs expanded as its tabwriter does. */
+  static final String CAN_I_LIST =
+      """
+      Resources                                       Non-Resource URLs   Resource Names        Verbs
+      selfsubjectreviews.authentication.k8s.io        []                  []                    [create]
+      jobs.batch                                      []                  []                    [get list watch create]
+      schemamigrations.schemagate.dev/status          []                  []                    [patch]
+      leases.coordination.k8s.io                      []                  [schemagate-leader]   [get patch]
+      pods                                            []                  []                    [*]
+                                                      [/api/*]            []                    [get]
+      """;
+
+  @Test
+  void readsResourceRowsOneVerbEach() {
+    assertThat(RbacGrants.granted(CAN_I_LIST))
+        .containsExactlyInAnyOrder(
+            "create selfsubjectreviews.authentication.k8s.io",
+            "get jobs.batch",
+            "list jobs.batch",
+            "watch jobs.batch",
+            "create jobs.batch",
+            "patch schemamigrations.schemagate.dev/status",
+            "get leases.coordination.k8s.io",
+            "patch leases.coordination.k8s.io",
+            "* pods");
+  }
+
+  @Test
+  void readsTheVerbOfEachRequest() {
+    var api = "https://127.0.0.1:6443";
+    var lines =
+        List.of(
+            "REQUEST: " + api + "/api/v1/namespaces/a/pods?labelSelector=x GET",
+            "REQUEST: " + api + "/api/v1/namespaces/a/pods?watch=true&resourceVersion=1 GET",
+            "REQUEST: " + api + "/api/v1/pods?watch=true GET",
+            "REQUEST: " + api + "/api/v1/namespaces/a/pods/p PATCH",
+            "REQUEST: " + api + "/api/v1/namespaces/a/pods/p DELETE",
+            "REQUEST: " + api + "/api/v1/namespaces/a/events POST",
+            "REQUEST: " + api + "/apis/batch/v1/namespaces/a/jobs/j GET",
+            "REQUEST: "
+                + api
+                + "/apis/schemagate.dev/v1alpha1/namespaces/a/schemamigrations/m/status PATCH",
+            "REQUEST: " + api + "/apis/schemagate.dev/v1alpha1/namespaces/a/schemamigrations/m PUT",
+            "REQUEST: " + api + "/apis/coordination.k8s.io/v1/namespaces/s/leases POST",
+            "REQUEST: " + api + "/apis/batch/v1 GET",
+            "REQUEST: " + api + "/version GET");
+    assertThat(RbacGrants.used(RequestLog.requests(lines)))
+        .containsExactlyInAnyOrder(
+            "list pods",
+            "watch pods",
+            "patch pods",
+            "delete pods",
+            "create events",
+            "get jobs.batch",
+            "patch schemamigrations.schemagate.dev/status",
+            "update schemamigrations.schemagate.dev",
+            "create leases.coordination.k8s.io");
+  }
+
+  @Test
+  void comparesBothWaysCountingTheFinalizerCheckAsUsed() {
+    var comparison =
+        RbacGrants.compare(
+            Set.of(
+                "list pods",
+                "delete jobs.batch",
+                "update schemamigrations.schemagate.dev/finalizers"),
+            Set.of("list pods", "patch pods"));
+    assertThat(comparison.unused()).containsExactly("delete jobs.batch");
+    assertThat(comparison.missing()).containsExactly("patch pods");
+  }
+}
