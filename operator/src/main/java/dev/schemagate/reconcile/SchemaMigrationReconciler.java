@@ -291,6 +291,7 @@ public class SchemaMigrationReconciler
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.store())
             .build();
     // (No type label: the label's value names a SchemaMigration.)
     // Migration pods carry the termination message of a failed run and say first that it
@@ -302,6 +303,7 @@ public class SchemaMigrationReconciler
             .withSecondaryToPrimaryMapper(
                 Mappers.fromLabel(MigrationJob.INSTANCE_LABEL, null, SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.store())
             .build();
     // Held pods: admission labelled them with the SchemaMigration that holds them.
     var heldPods =
@@ -311,6 +313,7 @@ public class SchemaMigrationReconciler
             .withSecondaryToPrimaryMapper(
                 Mappers.fromLabel(PodGate.HELD_BY, null, SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.store())
             .build();
     return List.of(
         new InformerEventSource<>(deployments, context),
@@ -347,6 +350,7 @@ public class SchemaMigrationReconciler
                         .map(name -> Set.of(new ResourceID(name, m.getMetadata().getNamespace())))
                         .orElse(Set.of()))
         .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.store())
         .build();
   }
 
