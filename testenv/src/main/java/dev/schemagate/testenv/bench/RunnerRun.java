@@ -118,6 +118,7 @@ final class RunnerRun {
     var setups = new ArrayList<Setup>();
     setups.add(new Setup("image", java17, image, List.of()));
     setups.add(new Setup("lean", java17, lean, List.of()));
+    setups.add(new Setup("lean_xms8m", java17, with(lean, "-Xms8m"), List.of()));
     var cds = work.resolve("runner-17.jsa").toString();
     setups.add(
         new Setup(
