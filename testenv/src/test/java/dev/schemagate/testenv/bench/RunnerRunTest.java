@@ -15,10 +15,11 @@ class RunnerRunTest {
   }
 
   @Test
-  void theImagesRunnerComesFirstAndEveryArchiveHasItsTrainingRun() {
+  void theJobsRunnerComesFirstAndEveryArchiveHasItsTrainingRun() {
     var setups = RunnerRun.setups(Path.of("/tmp/w"));
 
-    assertThat(setups.get(0).name()).isEqualTo("image");
+    assertThat(setups.get(0).name()).isEqualTo("job");
+    assertThat(setups.get(0).jvm()).contains("-XX:MaxRAMPercentage=75", "-Xms8m");
     assertThat(setups.get(0).training()).isEmpty();
     assertThat(setups)
         .filteredOn(s -> s.jvm().stream().anyMatch(o -> o.contains("SharedArchiveFile=")))
