@@ -18,6 +18,8 @@ import java.util.Map;
  * went, the operator's memory, the API requests it sent per reconcile, and its exit on SIGTERM.
  */
 final class ColdStartRun {
+  private static final Duration STEADY_WINDOW = Duration.ofSeconds(30);
+
   private ColdStartRun() {}
 
   /** Polled at most every 200 ms: each scrape costs the operator some CPU. */
@@ -112,6 +114,15 @@ final class ColdStartRun {
       }
       Thread.sleep(5000);
       Memory.print("_settled", operator);
+      if (options.logRequests()) {
+        // Steady state: all Ready, nothing changing; the operator should write nothing.
+        var before = RequestLog.writes(RequestLog.count(log));
+        Thread.sleep(STEADY_WINDOW.toMillis());
+        var writes = RequestLog.writes(RequestLog.count(log)) - before;
+        put(
+            "steady_state_writes_per_hour",
+            "%.0f".formatted(writes * (3600.0 / STEADY_WINDOW.toSeconds())));
+      }
       put(
           "cold_start_reconciles_after_5s",
           "%.0f".formatted(Metrics.reconciles(operator.metrics())));
