@@ -54,9 +54,11 @@ public final class SchemaGateOperator {
     operator.register(
         new SchemaMigrationReconciler(settings.runnerImage(), mechanism, Clock.systemUTC()),
         c -> {
-          c.withItemStore(CacheTrim.store());
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());
+          }
+          if (settings.namespaces().size() <= 1) {
+            c.withItemStore(CacheTrim.store()); // one informer (see CacheTrim.storeFor)
           }
         });
     operator.start();

@@ -3,6 +3,7 @@ package dev.schemagate.reconcile;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.LinkedHashMap;
+import java.util.Set;
 
 /**
  * What the informers keep of each object: all of it but the fields no decision reads and that weigh
@@ -19,6 +20,15 @@ public final class CacheTrim {
   /** An informer item store that keeps each object trimmed. */
   public static <R extends HasMetadata> TransformingItemStore<R> store() {
     return new TransformingItemStore<>(CacheTrim::trim);
+  }
+
+  /**
+   * The store for an informer of these namespaces (JOSDK's set: one name, or its all-namespaces
+   * marker), or null for JOSDK's own: JOSDK gives one item store to the informer of each namespace
+   * in a list, and each one's relist would drop the others' objects from a shared store.
+   */
+  public static <R extends HasMetadata> TransformingItemStore<R> storeFor(Set<String> namespaces) {
+    return namespaces.size() == 1 ? store() : null;
   }
 
   /** Drops managedFields and the last-applied annotation, in place; returns the object. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CacheTrimTest {
@@ -73,5 +74,12 @@ class CacheTrimTest {
     store.put(store.getKey(configMap), configMap);
 
     assertThat(store.get(store.getKey(configMap)).getMetadata().getManagedFields()).isNull();
+  }
+
+  @Test
+  void onlyAnInformerOfItsOwnGetsATrimmingStore() {
+    assertThat(CacheTrim.<ConfigMap>storeFor(Set.of("JOSDK_ALL_NAMESPACES"))).isNotNull();
+    assertThat(CacheTrim.<ConfigMap>storeFor(Set.of("team-a"))).isNotNull();
+    assertThat(CacheTrim.<ConfigMap>storeFor(Set.of("team-a", "team-b"))).isNull();
   }
 }

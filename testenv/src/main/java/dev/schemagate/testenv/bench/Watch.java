@@ -240,6 +240,11 @@ final class Watch implements AutoCloseable {
     return jobs.size();
   }
 
+  /** How many migration Jobs the watch has seen Complete. */
+  int jobsComplete() {
+    return jobComplete.size();
+  }
+
   /** The nanoTime the watch saw the last of the Jobs Complete so far. */
   long lastJobComplete() {
     return jobComplete.values().stream().mapToLong(Long::longValue).max().orElse(0);
