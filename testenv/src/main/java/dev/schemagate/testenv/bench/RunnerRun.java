@@ -35,6 +35,12 @@ final class RunnerRun {
       progress("runner: skipped, no " + TIME + " (Debian package time) for peak RSS");
       return;
     }
+    try {
+      new ProcessBuilder("psql", "--version").start().waitFor();
+    } catch (IOException e) {
+      progress("runner: skipped, no psql on the PATH (Debian package postgresql-client)");
+      return;
+    }
     Files.createDirectories(work);
     var sql = work.resolve("V1-V8.sql");
     try (var files = Files.list(Binaries.repoRoot().resolve(MIGRATIONS))) {
