@@ -43,6 +43,8 @@ public final class MigrationJob {
 
   public static final String MIGRATIONS_DIR = "/migrations";
 
+  static final int NON_ROOT_UID = 65532;
+
   /**
    * The runner's JVM options, as JDK_JAVA_OPTIONS (read by the java launcher, after the image's own
    * flags). A run of a few seconds wants no C2, no parallel GC and a small first heap: measured by
@@ -51,8 +53,6 @@ public final class MigrationJob {
    */
   public static final String RUNNER_JVM_OPTIONS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m";
-
-  static final int NON_ROOT_UID = 65532;
 
   private MigrationJob() {}
 
@@ -169,7 +169,6 @@ public final class MigrationJob {
             .endSecurityContext();
     if (spec.getFlyway() != null) {
       env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
-      env.add(new EnvVar("JDK_JAVA_OPTIONS", RUNNER_JVM_OPTIONS, null));
       if (spec.getFlyway().getBaselineVersion() != null) {
         env.add(new EnvVar("BASELINE_VERSION", spec.getFlyway().getBaselineVersion(), null));
       }
@@ -180,6 +179,7 @@ public final class MigrationJob {
               .withReadOnly(true)
               .build());
       builder.withImage(runnerImage).withArgs("migrate");
+      env.add(new EnvVar("JDK_JAVA_OPTIONS", RUNNER_JVM_OPTIONS, null));
     } else {
       var command = spec.getCommand();
       builder
