@@ -42,7 +42,6 @@ public final class MigrationJob {
       MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
 
   public static final String MIGRATIONS_DIR = "/migrations";
-
   static final int NON_ROOT_UID = 65532;
 
   private MigrationJob() {}
