@@ -26,8 +26,8 @@ public final class MigrationJob {
   /**
    * The runner's JVM options, as JDK_JAVA_OPTIONS (read by the java launcher, after the image's own
    * flags). A run of a few seconds wants no C2, no parallel GC and a small first heap: measured by
-   * testenv/bench (V1..V8 on a fresh database), peak RSS went from 97 to 58 MiB and wall time fell
-   * by a third or more.
+   * testenv/bench (V1..V8 on a fresh database), peak RSS went from about 95 to 57 MiB and wall time
+   * fell by a third or more.
    */
   public static final String RUNNER_JVM_OPTIONS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m";
