@@ -1,6 +1,7 @@
 package dev.schemagate.gate;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,10 +40,17 @@ public final class PodGate {
   /** A pod already gone (deleted by its ReplicaSet in a rollback, say) needs no release. */
   public void release(String namespace, String pod) {
     try {
+      // Through resource(): a patch of withName() first GETs the pod, a request per release.
       client
           .pods()
           .inNamespace(namespace)
-          .withName(pod)
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(pod)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
           .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), RELEASE_PATCH);
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
@@ -99,7 +107,7 @@ public final class PodGate {
             .apps()
             .replicaSets()
             .inNamespace(rs.getMetadata().getNamespace())
-            .withName(rs.getMetadata().getName())
+            .resource(rs) // as listed: no GET before the patch
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"%s\":\"%s\"}}}"

@@ -25,6 +25,15 @@ import java.util.Optional;
 
 /** Builds the Job that runs one revision of a migration. Pure: same inputs, same Job. */
 public final class MigrationJob {
+  /**
+   * The runner's JVM options, as JDK_JAVA_OPTIONS (read by the java launcher, after the image's own
+   * flags). A run of a few seconds wants no C2, no parallel GC and a small first heap: measured by
+   * testenv/bench (V1..V8 on a fresh database), peak RSS went from about 95 to 57 MiB and wall time
+   * fell by a third or more.
+   */
+  public static final String RUNNER_JVM_OPTIONS =
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xms8m";
+
   public static final String NAME_LABEL = "app.kubernetes.io/name";
   public static final String INSTANCE_LABEL = "app.kubernetes.io/instance";
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
@@ -187,6 +196,7 @@ public final class MigrationJob {
               .withReadOnly(true)
               .build());
       builder.withImage(runnerImage).withArgs("migrate");
+      env.add(new EnvVar("JDK_JAVA_OPTIONS", RUNNER_JVM_OPTIONS, null));
     } else {
       var command = spec.getCommand();
       // libpq reads it (psql, psycopg, so Alembic): the tool's sessions give up on a lock in time.

@@ -219,11 +219,20 @@ public final class Decision {
             Objects.requireNonNullElse(status.getObservedGeneration(), 0L),
             now));
     if (!release.isEmpty()) {
-      events.add(
-          Event.normal(
-              Reasons.RELEASED,
-              "Released %d held pod(s) of migrated image(s) %s"
-                  .formatted(release.size(), heldImages(observed.heldPods(), images))));
+      var released =
+          "%d held pod(s) of migrated image(s) %s"
+              .formatted(release.size(), heldImages(observed.heldPods(), images));
+      // A release that follows from this reconcile's migration is part of that one transition:
+      // one Event says both (an Event is an API write; a user looks for the migration).
+      var migratedNow =
+          events.stream().filter(e -> e.reason().equals(Reasons.MIGRATED)).findFirst();
+      if (migratedNow.isPresent()) {
+        var m = migratedNow.get();
+        events.set(
+            events.indexOf(m), Event.normal(m.reason(), m.message() + "; released " + released));
+      } else {
+        events.add(Event.normal(Reasons.RELEASED, "Released " + released));
+      }
     }
     var nudge =
         observed

@@ -331,6 +331,7 @@ public class SchemaMigrationReconciler
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
     // (No type label: the label's value names a SchemaMigration.)
     // Migration pods carry the termination message of a failed run and say first that it
@@ -342,6 +343,7 @@ public class SchemaMigrationReconciler
             .withSecondaryToPrimaryMapper(
                 Mappers.fromLabel(MigrationJob.INSTANCE_LABEL, null, SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
     // Held pods: admission labelled them with the SchemaMigration that holds them.
     var heldPods =
@@ -351,6 +353,7 @@ public class SchemaMigrationReconciler
             .withSecondaryToPrimaryMapper(
                 Mappers.fromLabel(PodGate.HELD_BY, null, SchemaMigration.class))
             .withNamespacesInheritedFromController()
+            .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
     return List.of(
         new InformerEventSource<>(deployments, context),
@@ -387,7 +390,12 @@ public class SchemaMigrationReconciler
                         .map(name -> Set.of(new ResourceID(name, m.getMetadata().getNamespace())))
                         .orElse(Set.of()))
         .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.storeFor(namespaces(context)))
         .build();
+  }
+
+  private static Set<String> namespaces(EventSourceContext<SchemaMigration> context) {
+    return context.getControllerConfiguration().getInformerConfig().getNamespaces();
   }
 
   private static String key(String namespace, String name) {

@@ -79,6 +79,8 @@ class MigrationJobTest {
     assertThat(container.getEnv())
         .extracting(EnvVar::getName)
         .contains("MIGRATIONS_DIR", "BASELINE_VERSION");
+    assertThat(container.getEnv())
+        .contains(new EnvVar("JDK_JAVA_OPTIONS", MigrationJob.RUNNER_JVM_OPTIONS, null));
   }
 
   @Test

@@ -174,6 +174,20 @@ class DecisionTest {
   }
 
   @Test
+  void aHeldPodOfAnImageMigratedEarlierIsReleasedWithAnEventOfItsOwn() {
+    installed();
+    // Admission saw it before the status that admits its image (an old cache, a race).
+    podsCreated(1);
+
+    var plan = decide();
+
+    assertThat(plan.release()).hasSize(1);
+    assertThat(plan.events()).extracting(Plan.Event::reason).containsExactly(Reasons.RELEASED);
+    assertThat(plan.events().get(0).message())
+        .isEqualTo("Released 1 held pod(s) of migrated image(s) [" + V17 + "]");
+  }
+
+  @Test
   void successMigratesTheImageAndReleasesItsHeldPods() {
     podsCreated(3);
     decide();
@@ -183,9 +197,10 @@ class DecisionTest {
 
     assertThat(plan.release()).hasSize(3);
     assertThat(held).isEmpty();
-    assertThat(plan.events())
-        .extracting(Plan.Event::reason)
-        .containsExactly(Reasons.MIGRATED, Reasons.RELEASED);
+    // One transition, one Event: the migration, with the release it brought.
+    assertThat(plan.events()).extracting(Plan.Event::reason).containsExactly(Reasons.MIGRATED);
+    assertThat(plan.events().get(0).message())
+        .endsWith("; released 3 held pod(s) of migrated image(s) [" + V17 + "]");
     assertState(READY, Reasons.MIGRATED);
     assertThat(migratedImages()).containsExactly(V17);
     assertThat(migration.getStatus().getAppliedRevision())

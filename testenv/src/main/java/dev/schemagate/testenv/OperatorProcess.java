@@ -63,12 +63,32 @@ public final class OperatorProcess implements AutoCloseable {
       Map<String, String> env,
       Path log)
       throws IOException {
+    return start(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        jar(),
+        kubeconfig,
+        jvmOptions,
+        args,
+        env,
+        log);
+  }
+
+  /** As above, with another {@code java} or jar: the bench compares JDKs and builds. */
+  public static OperatorProcess start(
+      Path java,
+      Path jar,
+      Path kubeconfig,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> env,
+      Path log)
+      throws IOException {
     var port = Ports.freeLoopbackPort();
     var command = new ArrayList<String>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     command.addAll(jvmOptions);
     command.add("-jar");
-    command.add(jar().toString());
+    command.add(jar.toString());
     command.add("operator");
     command.addAll(args);
     command.add("--health-port=" + port);

@@ -19,7 +19,10 @@ import java.util.ArrayList;
  *       the migration pod's Succeeded and the Job's Complete to the first held pod of the new image
  *       released (figures {@code release_latency_*} and {@code pod_succeeded_to_release_*}, and all
  *       of them as {@code gate_*}).
- *   <li>{@link VariantRun}, for each --variants entry: memory with other JVM options.
+ *   <li>{@link SlopeRun}: a restart over the first K namespaces only, for the settled RSS per
+ *       SchemaMigration.
+ *   <li>{@link VariantRun}, for each --variants entry: memory with other JVM options, JDK or build.
+ *   <li>{@link RunnerRun}: {@code schemagate migrate}'s start-up against psql, interleaved.
  * </ol>
  *
  * <p>{@link Watch} times what the cluster does ({@link Rollouts}: the apps' pods); {@link Cpu},
@@ -46,6 +49,10 @@ public final class Bench {
   }
 
   private static void run(Options options) throws Exception {
+    if (options.runnerOnly()) {
+      RunnerRun.run(options.work().resolve("runner"), options.runnerRounds());
+      return;
+    }
     var chart = ChartRun.render();
     var jvm = new ArrayList<>(chart.jvm());
     jvm.addAll(options.jvm());
@@ -56,7 +63,10 @@ public final class Bench {
         var watch = new Watch(cluster.client)) {
       put("kubernetes_version", cluster.client.getKubernetesVersion().getGitVersion());
       var apps = ColdStartRun.run(cluster, watch, options, jvm);
-      RestartRun.run(cluster, watch, options, jvm, apps.size());
+      var restartKib = RestartRun.run(cluster, watch, options, jvm, apps.size());
+      if (options.slopeNamespaces() > 0 && options.slopeNamespaces() < options.namespaces()) {
+        SlopeRun.run(cluster, options, jvm, apps, restartKib);
+      }
       for (int v = 0; v < options.variants().size(); v++) {
         VariantRun.run(cluster, v, options.variants().get(v), chart.jvm(), apps.size());
       }
@@ -64,6 +74,10 @@ public final class Bench {
     // After the first plane has stopped: the two would share the machine's cores.
     if (options.latencySamples() > 0) {
       LatencyRun.withoutMutatingAdmissionPolicy(options, chart, jvm);
+    }
+    // Last, with no control plane left to share the cores with.
+    if (options.runnerRounds() > 0) {
+      RunnerRun.run(options.work().resolve("runner"), options.runnerRounds());
     }
   }
 }

@@ -104,13 +104,32 @@ final class BenchCluster implements AutoCloseable {
    */
   OperatorProcess startOperator(List<String> jvm, Map<String, String> extraEnv, Path log)
       throws IOException {
+    return startOperator(
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        OperatorProcess.jar(),
+        jvm,
+        extraEnv,
+        List.of(),
+        log);
+  }
+
+  /** As above, with another java or jar, and flags after the chart's and --operator-args. */
+  OperatorProcess startOperator(
+      Path java,
+      Path jar,
+      List<String> jvm,
+      Map<String, String> extraEnv,
+      List<String> extraArgs,
+      Path log)
+      throws IOException {
     Files.deleteIfExists(log);
     var args = new ArrayList<>(chart.args());
     args.addAll(operatorArgs);
+    args.addAll(extraArgs);
     var env = new LinkedHashMap<>(chart.env());
     env.putAll(extraEnv);
     env.put("POD_NAMESPACE", LEASE_NAMESPACE);
-    return OperatorProcess.start(plane.kubeconfig(), jvm, args, env, log);
+    return OperatorProcess.start(java, jar, plane.kubeconfig(), jvm, args, env, log);
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition)

@@ -18,7 +18,22 @@ import java.util.Map;
  * went, the operator's memory, the API requests it sent per reconcile, and its exit on SIGTERM.
  */
 final class ColdStartRun {
+  private static final Duration STEADY_WINDOW = Duration.ofSeconds(30);
+
   private ColdStartRun() {}
+
+  /** Polled at most every 200 ms: each scrape costs the operator some CPU. */
+  private static boolean reconciledAtLeast(OperatorProcess operator, int count) {
+    try {
+      Thread.sleep(200);
+      return Metrics.reconciles(operator.metrics()) >= count;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false; // not serving /metrics yet
+    }
+  }
 
   /** Returns the N apps, Ready. */
   static List<App> run(BenchCluster cluster, Watch watch, Options options, List<String> jvm)
@@ -65,8 +80,24 @@ final class ColdStartRun {
     var apiBefore = cluster.apiserverRequests();
     try (var operator = cluster.startOperator(jvmCold, Map.of(), log)) {
       var start = System.nanoTime();
+      // The operator's own part: every SchemaMigration reconciled and its Job created. Running
+      // the Jobs is kube-controller-manager's (and the bench's kubelet's) part.
+      await(
+          "the operator's first reconcile of all " + apps.size() + " and their Jobs",
+          Duration.ofMinutes(10),
+          () -> watch.jobsSeen() >= apps.size() && reconciledAtLeast(operator, apps.size()));
+      var reconciled = System.nanoTime();
+      put("operator_reconciled_all_s", "%.2f".formatted(seconds(reconciled - start)));
       var ready = watch.awaitReady(apps.size(), Duration.ofMinutes(10));
       put("cold_start_all_ready_s", "%.2f".formatted(seconds(ready - start)));
+      // All Ready comes from the migration pods' success; the Jobs' Complete can lag far behind.
+      var complete = watch.jobsComplete();
+      put("jobs_complete_at_all_ready", complete + "/" + apps.size());
+      put(
+          "job_controller_all_complete_s",
+          complete >= apps.size()
+              ? "%.2f".formatted(seconds(Math.max(0, watch.lastJobComplete() - reconciled)))
+              : "? (not all Complete yet)");
       put("cold_start_load_average", loadBefore + " -> " + Machine.loadAverage());
       // Where the machine's time went meanwhile: CPU seconds of each process, and what the API
       // server served (everyone's requests: operator, controller-manager, this bench).
@@ -88,6 +119,15 @@ final class ColdStartRun {
       }
       Thread.sleep(5000);
       Memory.print("_settled", operator);
+      if (options.logRequests()) {
+        // Steady state: all Ready, nothing changing; the operator should write nothing.
+        var before = RequestLog.writes(RequestLog.count(log));
+        Thread.sleep(STEADY_WINDOW.toMillis());
+        var writes = RequestLog.writes(RequestLog.count(log)) - before;
+        put(
+            "steady_state_writes_per_hour",
+            "%.0f".formatted(writes * (3600.0 / STEADY_WINDOW.toSeconds())));
+      }
       put(
           "cold_start_reconciles_after_5s",
           "%.0f".formatted(Metrics.reconciles(operator.metrics())));

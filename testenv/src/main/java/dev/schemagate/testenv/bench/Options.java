@@ -14,25 +14,34 @@ record Options(
     List<String> operatorArgs,
     Path work,
     boolean logRequests,
-    List<String> variants) {
+    List<String> variants,
+    int runnerRounds,
+    boolean runnerOnly,
+    int slopeNamespaces) {
   static final String USAGE =
       """
       usage: testenv/bench [--quick] [--migrations=1000] [--namespaces=10] [--latency-samples=100]
                            [--jvm='-XX:...'] [--operator-args='...'] [--work=testenv/target/bench]
                            [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
-      --quick is a short run for CI: --migrations=%d --latency-samples=%d unless given;
+                           [--runner-rounds=5] [--runner-only] [--slope-namespaces=3]
+      --quick is a short run for CI: --migrations=%d --latency-samples=%d --runner-rounds=%d
+      unless given;
       --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
       request log (and api_requests_per_reconcile); --latency-samples=0 skips that phase (the
       upgrades whose release it times); --variants measures the operator's memory over the N
-      Ready with each set of options.
+      Ready with each set of options (java=PATH and jar=PATH run another JDK or build);
+      --runner-rounds=0 skips the runner's interleaved start-up against psql, --runner-only runs
+      only that; --slope-namespaces=K restarts the operator on the first K namespaces only, for
+      the settled RSS per SchemaMigration (0 skips).
       Prints name=value lines on stdout; progress on stderr.\
       """
-          .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES);
+          .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES, Quick.RUNNER_ROUNDS);
 
   /** --quick: a run of under two minutes on 2 cores, every phase still measured. */
   static final class Quick {
     static final int MIGRATIONS = 100;
     static final int LATENCY_SAMPLES = 5;
+    static final int RUNNER_ROUNDS = 3;
 
     private Quick() {}
   }
@@ -58,7 +67,11 @@ record Options(
         list(options, "operator-args", " "),
         Path.of(options.getOrDefault("work", "testenv/target/bench")).toAbsolutePath(),
         Boolean.parseBoolean(options.getOrDefault("log-requests", "true")),
-        list(options, "variants", ";"));
+        list(options, "variants", ";"),
+        Integer.parseInt(
+            options.getOrDefault("runner-rounds", quick ? "" + Quick.RUNNER_ROUNDS : "5")),
+        Boolean.parseBoolean(options.getOrDefault("runner-only", "false")),
+        Integer.parseInt(options.getOrDefault("slope-namespaces", "3")));
   }
 
   private static List<String> list(Map<String, String> options, String name, String separator) {

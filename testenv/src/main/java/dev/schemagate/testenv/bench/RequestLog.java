@@ -66,6 +66,18 @@ public final class RequestLog {
   }
 
   /**
+   * The writes among counted requests (POST, PUT, PATCH, DELETE), leader election's Lease renewals
+   * left out: those are the price of --leader-election, not of the SchemaMigrations.
+   */
+  static int writes(Map<String, Integer> counts) {
+    return counts.entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("GET "))
+        .filter(e -> !e.getKey().endsWith(" leases"))
+        .mapToInt(Map.Entry::getValue)
+        .sum();
+  }
+
+  /**
    * The resource of an API path, with its subresource: {@code
    * /api/v1/namespaces/ns/pods/name/status} is {@code pods/status}, {@code
    * /apis/batch/v1/namespaces/ns/jobs} is {@code jobs}; a path outside /api and /apis is itself.

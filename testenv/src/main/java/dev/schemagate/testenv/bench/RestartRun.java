@@ -18,7 +18,8 @@ import java.util.Map;
 final class RestartRun {
   private RestartRun() {}
 
-  static void run(BenchCluster cluster, Watch watch, Options options, List<String> jvm, int count)
+  /** Returns the restarted operator's settled RSS in KiB (0 when unread). */
+  static long run(BenchCluster cluster, Watch watch, Options options, List<String> jvm, int count)
       throws Exception {
     var log = cluster.work().resolve("operator-restart.log");
     try (var operator = cluster.startOperator(jvm, Map.of(), log)) {
@@ -32,12 +33,14 @@ final class RestartRun {
       awaitQuiet(operator, Duration.ofSeconds(60));
       put("restart_reconciles", "%.0f".formatted(Metrics.reconciles(operator.metrics())));
       Memory.print("_restart", operator);
+      var settledKib = Memory.of(operator.pid(), operator.metrics()).rssKib().orElse(0);
       if (options.latencySamples() > 0) {
         LatencyRun.run(
             cluster, watch, operator, options.latencySamples(), HoldMechanism.SchedulingGate);
         Memory.print("_after_latency", operator);
       }
       operator.terminate(Duration.ofSeconds(20));
+      return settledKib;
     }
   }
 
@@ -57,7 +60,7 @@ final class RestartRun {
   }
 
   /** Waits until the operator's reconcile count stops moving for 2 s. */
-  private static void awaitQuiet(OperatorProcess operator, Duration timeout) throws Exception {
+  static void awaitQuiet(OperatorProcess operator, Duration timeout) throws Exception {
     var deadline = System.nanoTime() + timeout.toNanos();
     double last = -1;
     while (System.nanoTime() < deadline) {

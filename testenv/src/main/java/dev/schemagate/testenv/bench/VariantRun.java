@@ -3,6 +3,8 @@ package dev.schemagate.testenv.bench;
 import static dev.schemagate.testenv.bench.BenchCluster.seconds;
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.testenv.OperatorProcess;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,14 +18,22 @@ final class VariantRun {
   private VariantRun() {}
 
   /**
-   * @param options JVM options and {@code NAME=value} environment variables, space-separated
+   * @param options JVM options, {@code NAME=value} environment variables, {@code java=PATH}
+   *     (another JDK's java) and {@code jar=PATH} (another build of the operator, e.g. main's),
+   *     space-separated
    */
   static void run(BenchCluster cluster, int n, String options, List<String> chartJvm, int count)
       throws Exception {
     var jvm = new ArrayList<>(chartJvm);
     var env = new LinkedHashMap<String, String>();
+    var java = Path.of(System.getProperty("java.home"), "bin", "java");
+    var jar = OperatorProcess.jar();
     for (var o : options.split(" ")) {
-      if (o.matches("[A-Z_]+=.*")) {
+      if (o.startsWith("java=")) {
+        java = Path.of(o.substring("java=".length()));
+      } else if (o.startsWith("jar=")) {
+        jar = Path.of(o.substring("jar=".length()));
+      } else if (o.matches("[A-Z_]+=.*")) {
         env.put(o.substring(0, o.indexOf('=')), o.substring(o.indexOf('=') + 1));
       } else if (!o.isBlank()) {
         jvm.add(o);
@@ -31,7 +41,9 @@ final class VariantRun {
     }
     var name = "variant" + n;
     put(name, options);
-    try (var operator = cluster.startOperator(jvm, env, cluster.work().resolve(name + ".log"))) {
+    try (var operator =
+        cluster.startOperator(
+            java, jar, jvm, env, List.of(), cluster.work().resolve(name + ".log"))) {
       var start = System.nanoTime();
       RestartRun.awaitReconciled(operator, count, name);
       put(name + "_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));

@@ -235,6 +235,21 @@ final class Watch implements AutoCloseable {
     return jobs.get(app.namespace() + "/" + app.name() + "/" + image);
   }
 
+  /** How many migration Jobs the watch has seen created. */
+  int jobsSeen() {
+    return jobs.size();
+  }
+
+  /** How many migration Jobs the watch has seen Complete. */
+  int jobsComplete() {
+    return jobComplete.size();
+  }
+
+  /** The nanoTime the watch saw the last of the Jobs Complete so far. */
+  long lastJobComplete() {
+    return jobComplete.values().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
   /** The Job's pod while it is Pending, as last seen. */
   Pod pendingPod(String namespace, String job) {
     return pending.get(key(namespace, job));

@@ -21,6 +21,19 @@ class OptionsTest {
     assertThat(options.migrations()).isEqualTo(100);
     assertThat(options.latencySamples()).isEqualTo(5);
     assertThat(options.namespaces()).isEqualTo(10);
+    assertThat(options.runnerRounds()).isEqualTo(3);
+    assertThat(options.runnerOnly()).isFalse();
+  }
+
+  @Test
+  void runnerOnlyAndSlopeAreOptions() {
+    var options =
+        Options.parse(new String[] {"--runner-only", "--runner-rounds=7", "--slope-namespaces=2"});
+
+    assertThat(options.runnerOnly()).isTrue();
+    assertThat(options.runnerRounds()).isEqualTo(7);
+    assertThat(options.slopeNamespaces()).isEqualTo(2);
+    assertThat(Options.parse(new String[0]).slopeNamespaces()).isEqualTo(3);
   }
 
   @Test
@@ -35,6 +48,8 @@ class OptionsTest {
   @Test
   void theUsageNamesQuicksFigures() {
     assertThat(Options.USAGE)
-        .contains("--quick is a short run for CI: --migrations=100 --latency-samples=5");
+        .contains(
+            "--quick is a short run for CI: --migrations=100 --latency-samples=5"
+                + " --runner-rounds=3");
   }
 }

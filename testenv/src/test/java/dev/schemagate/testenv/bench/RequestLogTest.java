@@ -60,4 +60,19 @@ class RequestLogTest {
   void resourceOfAPath(String path, String resource) {
     assertThat(RequestLog.resourceOf(path)).isEqualTo(resource);
   }
+
+  @Test
+  void writesAreAllButGetsAndLeaseRenewals() {
+    var counts =
+        Map.of(
+            "GET pods", 5,
+            "GET jobs (watch)", 1,
+            "PATCH leases", 10,
+            "POST leases", 1,
+            "POST jobs", 2,
+            "PATCH schemamigrations/status", 3,
+            "DELETE pods", 1);
+
+    assertThat(RequestLog.writes(counts)).isEqualTo(6);
+  }
 }
