@@ -103,18 +103,17 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["list", "watch", "patch"]
-# Releasing the target's ReplicaSets that the admission policy refused: an annotation patch (the
-# client reads the ReplicaSet before it patches it).
+# Releasing the target's ReplicaSets that the admission policy refused: an annotation patch.
 - apiGroups: ["apps"]
   resources: ["replicasets"]
-  verbs: ["get", "list", "patch"]
+  verbs: ["list", "patch"]
 # Migration pods (a failed run's termination message), and the target's pods: patch removes
-# the scheduling gate once their image is migrated (the client reads the pod first); delete removes
+# the scheduling gate once their image is migrated; delete removes
 # a not-yet-Ready pod of an unmigrated image that started before its SchemaMigration existed (its
 # ReplicaSet makes a held one).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "patch", "delete"]
+  verbs: ["list", "watch", "patch", "delete"]
 # The log tail of a migration pod that has run longer than its lock timeout: the runner's line
 # naming the session that blocks it (the runner has no token to write status itself).
 - apiGroups: [""]

@@ -65,9 +65,9 @@ class ChartTemplateIT {
           Map.entry("batch/jobs", List.of("list", "watch", "create")),
           Map.entry("apps/deployments", List.of("list", "watch", "patch")),
           // The nudge of a ReplicaSet whose pods the admission policy refused.
-          Map.entry("apps/replicasets", List.of("get", "list", "patch")),
+          Map.entry("apps/replicasets", List.of("list", "patch")),
           // Releasing a held pod removes its scheduling gate: a patch. Never create.
-          Map.entry("/pods", List.of("get", "list", "watch", "patch", "delete")),
+          Map.entry("/pods", List.of("list", "watch", "patch", "delete")),
           // A migration pod's log tail: the runner's lock wait line.
           Map.entry("/pods/log", List.of("get")),
           Map.entry("/configmaps", List.of("list", "watch")),
