@@ -1,15 +1,15 @@
 package dev.schemagate.testenv.bench;
 
 /** The bench's two streams: figures as {@code name=value} lines on stdout, progress on stderr. */
-final class Output {
+public final class Output {
   private Output() {}
 
-  static void put(String name, String value) {
+  public static void put(String name, String value) {
     System.out.println(name + "=" + value);
     System.out.flush();
   }
 
-  static void progress(String message) {
+  public static void progress(String message) {
     System.err.println("[bench] " + message);
   }
 }
