@@ -17,11 +17,15 @@ import java.util.List;
  * EarlyReleases}). Prints {@code name=value} lines on stdout, progress and findings on stderr.
  *
  * <p>Parts ({@link Part}), run in order, each in a namespace of its own: {@link OperatorKills},
- * {@link LeaderFailover}, {@link ControlPlaneRestarts}.
+ * {@link LeaderFailover}, {@link ControlPlaneRestarts}, {@link DatabaseOutage}.
  */
 public final class Chaos {
   private static final List<Part> PARTS =
-      List.of(new OperatorKills(), new LeaderFailover(), new ControlPlaneRestarts());
+      List.of(
+          new OperatorKills(),
+          new LeaderFailover(),
+          new ControlPlaneRestarts(),
+          new DatabaseOutage());
 
   private Chaos() {}
 

@@ -11,7 +11,7 @@ record ChaosOptions(
   static final String USAGE =
       """
       usage: testenv/chaos [--quick] [--apps=20] [--kills=100] [--failovers=20] [--handovers=5]
-                           [--parts=kills,failover,restarts] [--work=testenv/target/chaos] [--seed=N]
+                           [--parts=kills,failover,restarts,db] [--work=testenv/target/chaos] [--seed=N]
       --quick is the short run for CI: --apps=%d --kills=%d --failovers=%d --handovers=%d unless
       given. Prints name=value lines on stdout; progress and findings on stderr.\
       """
@@ -51,7 +51,7 @@ record ChaosOptions(
             Integer.parseInt(take(options, "kills", quick ? Quick.KILLS : 100)),
             Integer.parseInt(take(options, "failovers", quick ? Quick.FAILOVERS : 20)),
             Integer.parseInt(take(options, "handovers", quick ? Quick.HANDOVERS : 5)),
-            List.of(take(options, "parts", "kills,failover,restarts").split(",")),
+            List.of(take(options, "parts", "kills,failover,restarts,db").split(",")),
             Path.of(take(options, "work", "testenv/target/chaos")).toAbsolutePath(),
             Long.parseLong(take(options, "seed", "" + System.nanoTime())));
     if (!options.isEmpty()) {

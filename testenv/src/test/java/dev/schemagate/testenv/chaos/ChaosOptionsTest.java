@@ -12,7 +12,7 @@ class ChaosOptionsTest {
     var o = ChaosOptions.parse(new String[] {"--seed=7"});
     assertThat(List.of(o.apps(), o.kills(), o.failovers(), o.handovers()))
         .containsExactly(20, 100, 20, 5);
-    assertThat(o.parts()).containsExactly("kills", "failover", "restarts");
+    assertThat(o.parts()).containsExactly("kills", "failover", "restarts", "db");
     assertThat(o.seed()).isEqualTo(7);
   }
 
