@@ -53,7 +53,11 @@ final class ChaosContext {
    * restarted in the same pod.
    */
   OperatorProcess startOperator(String hostname, String log) throws Exception {
-    return cluster.startOperator(chart.jvm(), Map.of("HOSTNAME", hostname), work().resolve(log));
+    var jvm = new ArrayList<>(chart.jvm());
+    // Timestamps in the operator's log, to tell where a slow recovery or handover spent its time.
+    jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+    jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    return cluster.startOperator(jvm, Map.of("HOSTNAME", hostname), work().resolve(log));
   }
 
   /** A namespace with a local node that runs its pods (app pods: a process that sleeps). */
