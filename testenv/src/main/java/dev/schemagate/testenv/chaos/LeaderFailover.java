@@ -42,6 +42,9 @@ final class LeaderFailover implements Part {
       for (var replica : REPLICAS) {
         operators.put(replica, start(context, replica, starts));
       }
+      for (var operator : operators.values()) {
+        operator.awaitReady(Duration.ofMinutes(3));
+      }
       var takeovers = new ArrayList<Double>();
       var handovers = new ArrayList<Double>();
       try (var streams = new Streams(client, apps, context.random.nextLong())) {
@@ -72,6 +75,8 @@ final class LeaderFailover implements Part {
                   .formatted(graceful ? "SIGTERM to" : "kill -9 of", leader, seconds));
           process.close();
           operators.put(leader, start(context, leader, starts));
+          // A standby whose JVM is still starting would make the next handover wait for it.
+          operators.get(leader).awaitReady(Duration.ofMinutes(3));
         }
         streams.await();
         put("failover_revisions", "" + streams.revisions());
