@@ -51,9 +51,8 @@ final class DatabaseOutage implements Part {
       var down = awaitStalled(client, app, 3);
       put("db_unreachable_exit_code", "" + exitCode(client, app, 3));
       put("db_unreachable_message", quoted(down));
-      if (down.contains("\tat ") || down.contains("Exception")) {
-        Output.progress("db: the message is a stack trace: " + down);
-      }
+      // One line, never a stack trace (an exception's name in parentheses is the runner's detail).
+      put("db_stalled_messages_one_line", "" + (oneLine(mid) && oneLine(down)));
       postgres.startServer();
       checkConsistent(context, app, "unreachable at start");
       retry(context, app, 3, "unreachable at start");
@@ -61,7 +60,7 @@ final class DatabaseOutage implements Part {
       // 3. The migration pod SIGKILLed mid-script, the server up: its session's lock must go.
       Streams.bump(client, app, 4, false);
       awaitScriptRunning(app);
-      killRunner();
+      killRunner(context);
       var killed = System.nanoTime();
       while (advisoryLocks(app) > 0 && System.nanoTime() - killed < 30_000_000_000L) {
         Thread.sleep(50);
@@ -228,18 +227,28 @@ final class DatabaseOutage implements Part {
         .orElse(-1);
   }
 
-  /** SIGKILL to the migration runner the local node runs (a child of this JVM). */
-  private static void killRunner() {
+  /**
+   * SIGKILL to the migration runner this part's local node runs: the process whose arguments name a
+   * file under the node's directory (its --termination-log). It is no descendant of this JVM
+   * (setsid may fork it away), so it is found among all processes, by that path alone.
+   */
+  private static void killRunner(ChaosContext context) {
+    var nodeDir = context.work().resolve("node-" + NAMESPACE).toString();
     var runner =
-        ProcessHandle.current()
-            .descendants()
+        ProcessHandle.allProcesses()
             .filter(
-                p ->
-                    p.info().commandLine().orElse("").contains("dev.schemagate.Main")
-                        && List.of(p.info().arguments().orElse(new String[0])).contains("migrate"))
+                p -> {
+                  var args = List.of(p.info().arguments().orElse(new String[0]));
+                  return args.contains("migrate")
+                      && args.stream().anyMatch(a -> a.startsWith(nodeDir));
+                })
             .findFirst()
-            .orElseThrow(() -> new IllegalStateException("no migration runner process"));
+            .orElseThrow(() -> new IllegalStateException("no migration runner under " + nodeDir));
     runner.destroyForcibly();
+  }
+
+  private static boolean oneLine(String message) {
+    return !message.contains("\n") && !message.contains("\tat ");
   }
 
   private static String quoted(String message) {
