@@ -6,6 +6,9 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.LocalPostgres;
 import dev.schemagate.testenv.bench.Output;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -59,8 +62,11 @@ final class DatabaseOutage implements Part {
 
       // 3. The migration pod SIGKILLed mid-script, the server up: its session's lock must go.
       Streams.bump(client, app, 4, false);
+      var runner = awaitRunner(context);
       awaitScriptRunning(app);
-      killRunner(context);
+      var killedMidScript = runner.isAlive();
+      runner.destroyForcibly();
+      put("db_runner_killed_mid_script", "" + killedMidScript);
       var killed = System.nanoTime();
       while (advisoryLocks(app) > 0 && System.nanoTime() - killed < 30_000_000_000L) {
         Thread.sleep(50);
@@ -228,23 +234,45 @@ final class DatabaseOutage implements Part {
   }
 
   /**
-   * SIGKILL to the migration runner this part's local node runs: the process whose arguments name a
-   * file under the node's directory (its --termination-log). It is no descendant of this JVM
-   * (setsid may fork it away), so it is found among all processes, by that path alone.
+   * The migration runner this part's local node runs, once it has started: the process whose
+   * arguments name a file under the node's directory (its --termination-log). The node's wrapper
+   * writes each container's pid into runs/; setsid may fork, so all processes are the fallback.
    */
-  private static void killRunner(ChaosContext context) {
-    var nodeDir = context.work().resolve("node-" + NAMESPACE).toString();
-    var runner =
-        ProcessHandle.allProcesses()
-            .filter(
-                p -> {
-                  var args = List.of(p.info().arguments().orElse(new String[0]));
-                  return args.contains("migrate")
-                      && args.stream().anyMatch(a -> a.startsWith(nodeDir));
-                })
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("no migration runner under " + nodeDir));
-    runner.destroyForcibly();
+  private static ProcessHandle awaitRunner(ChaosContext context) throws Exception {
+    var nodeDir = context.work().resolve("node-" + NAMESPACE);
+    var deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> candidates;
+      try (var files =
+          Files.find(nodeDir.resolve("runs"), 2, (f, a) -> f.toString().endsWith(".pid"))) {
+        candidates =
+            files.map(DatabaseOutage::pid).flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+      }
+      var runner = candidates.stream().filter(p -> isRunner(p, nodeDir)).findFirst();
+      if (runner.isEmpty()) {
+        runner = ProcessHandle.allProcesses().filter(p -> isRunner(p, nodeDir)).findFirst();
+      }
+      if (runner.isPresent()) {
+        return runner.get();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no migration runner under " + nodeDir + " after 3 min");
+  }
+
+  private static long pid(Path file) {
+    try {
+      return Long.parseLong(Files.readString(file).strip());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static boolean isRunner(ProcessHandle p, Path nodeDir) {
+    var args = List.of(p.info().arguments().orElse(new String[0]));
+    return p.isAlive()
+        && args.contains("migrate")
+        && args.stream().anyMatch(a -> a.startsWith(nodeDir.toString()));
   }
 
   private static boolean oneLine(String message) {
