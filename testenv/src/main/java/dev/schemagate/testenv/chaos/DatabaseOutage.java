@@ -234,28 +234,31 @@ final class DatabaseOutage implements Part {
   }
 
   /**
-   * The migration runner this part's local node runs, once it has started: the process whose
-   * arguments name a file under the node's directory (its --termination-log). The node's wrapper
-   * writes each container's pid into runs/; setsid may fork, so all processes are the fallback.
+   * The migration runner this part's local node runs, once it has started: the node's wrapper
+   * writes each container's pid into runs/ (setsid execs in place there), and the runner's
+   * arguments are {@code migrate} and a --termination-log under the node's directory. They are read
+   * from /proc: ProcessHandle.Info has no arguments for so long a command line (its classpath).
    */
   private static ProcessHandle awaitRunner(ChaosContext context) throws Exception {
     var nodeDir = context.work().resolve("node-" + NAMESPACE);
     var deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
-      List<ProcessHandle> candidates;
+      List<Long> pids;
       try (var files =
           Files.find(nodeDir.resolve("runs"), 2, (f, a) -> f.toString().endsWith(".pid"))) {
-        candidates =
-            files.map(DatabaseOutage::pid).flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+        pids = files.map(DatabaseOutage::pid).toList();
       }
-      var runner = candidates.stream().filter(p -> isRunner(p, nodeDir)).findFirst();
-      if (runner.isEmpty()) {
-        runner = ProcessHandle.allProcesses().filter(p -> isRunner(p, nodeDir)).findFirst();
+      for (var pid : pids) {
+        var args = arguments(pid);
+        if (args.contains("migrate")
+            && args.stream().anyMatch(a -> a.startsWith(nodeDir.toString()))) {
+          var runner = ProcessHandle.of(pid);
+          if (runner.isPresent() && runner.get().isAlive()) {
+            return runner.get();
+          }
+        }
       }
-      if (runner.isPresent()) {
-        return runner.get();
-      }
-      Thread.sleep(50);
+      Thread.sleep(20);
     }
     throw new IllegalStateException("no migration runner under " + nodeDir + " after 3 min");
   }
@@ -268,11 +271,13 @@ final class DatabaseOutage implements Part {
     }
   }
 
-  private static boolean isRunner(ProcessHandle p, Path nodeDir) {
-    var args = List.of(p.info().arguments().orElse(new String[0]));
-    return p.isAlive()
-        && args.contains("migrate")
-        && args.stream().anyMatch(a -> a.startsWith(nodeDir.toString()));
+  private static List<String> arguments(long pid) {
+    try {
+      var cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return List.of(cmdline.split("\0"));
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   private static boolean oneLine(String message) {
