@@ -91,6 +91,9 @@ public final class OperatorCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // A graceful stop gives the Lease up once reconciling has stopped, so a standby
+                  // takes over now rather than when the Lease expires.
+                  LeaderLease.releaseOnStop();
                   stopWithin(operator, Duration.ofSeconds(10));
                   if (health != null) {
                     health.stop(1);
@@ -103,11 +106,11 @@ public final class OperatorCommand implements Callable<Integer> {
 
   /**
    * Stops the operator from the shutdown hook without hanging the JVM. With leader election,
-   * Operator.stop() cancels the election, and JOSDK answers "stopped leading" with System.exit(1)
-   * (after the Lease is released); inside a shutdown hook that call blocks forever, since the JVM
-   * is already exiting, and the pod would sit Terminating until the kubelet's SIGKILL. So stop()
-   * runs on a thread of its own, and the hook goes on once it has returned or is parked in that
-   * exit.
+   * Operator.stop() stops the controllers, then cancels the election, and JOSDK answers "stopped
+   * leading" with System.exit(1) (after {@link LeaderLease} has released the Lease); inside a
+   * shutdown hook that call blocks forever, since the JVM is already exiting, and the pod would sit
+   * Terminating until the kubelet's SIGKILL. So stop() runs on a thread of its own, and the hook
+   * goes on once it has returned or is parked in that exit.
    */
   private static void stopWithin(Operator operator, Duration limit) {
     var stopper = new Thread(operator::stop, "schemagate-stop");

@@ -5,7 +5,6 @@ import dev.schemagate.reconcile.CacheTrim;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -42,7 +41,7 @@ public final class SchemaGateOperator {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(LEASE_NAME, settings.leaseNamespace()));
+                    LeaderLease.configuration(client, settings.leaseNamespace()));
               }
             });
     var mechanism = HoldMechanism.of(client);

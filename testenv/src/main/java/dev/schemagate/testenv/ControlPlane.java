@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -85,6 +87,7 @@ public final class ControlPlane implements AutoCloseable {
   private final String server;
   private final String token;
   private final List<LocalProcess> processes = new ArrayList<>();
+  private final Map<String, List<String>> commands = new HashMap<>();
 
   private ControlPlane(Path dir, String server, String token) {
     this.dir = dir;
@@ -345,7 +348,24 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void run(String name, List<String> command) throws IOException {
+    commands.put(name, command);
     processes.add(LocalProcess.start(name, dir.resolve(name + ".log"), command));
+  }
+
+  /**
+   * Stops one of the plane's processes ("etcd", "kube-apiserver", ...) as {@link #close()} does,
+   * starts it again with the same flags and data, and waits until the API server is ready again.
+   */
+  public void restart(String name) throws IOException, InterruptedException {
+    for (int i = 0; i < processes.size(); i++) {
+      if (processes.get(i).name().equals(name)) {
+        processes.get(i).close();
+        processes.set(i, LocalProcess.start(name, dir.resolve(name + ".log"), commands.get(name)));
+        awaitReady();
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no process " + name + " in the control plane");
   }
 
   private void awaitReady() throws InterruptedException {

@@ -28,16 +28,45 @@ public final class LocalPostgres {
    */
   private final String adminUrl;
 
-  private LocalPostgres(String adminUrl) {
+  /** The private server; null for one named by SCHEMAGATE_PG_URL. */
+  private final PrivateCluster server;
+
+  private LocalPostgres(String adminUrl, PrivateCluster server) {
     this.adminUrl = adminUrl;
+    this.server = server;
   }
 
   public static synchronized LocalPostgres shared() {
     if (shared == null) {
       String url = System.getenv("SCHEMAGATE_PG_URL");
-      shared = new LocalPostgres(url != null && !url.isBlank() ? url : PrivateCluster.start());
+      if (url != null && !url.isBlank()) {
+        shared = new LocalPostgres(url, null);
+      } else {
+        var server = PrivateCluster.start();
+        shared = new LocalPostgres(server.url(), server);
+      }
     }
     return shared;
+  }
+
+  /**
+   * Stops the private server as a crash would (pg_ctl stop -m immediate): clients are cut off, what
+   * was in flight is rolled back by recovery at the next start. For database outage tests.
+   */
+  public void stopServer() {
+    privateServer().halt();
+  }
+
+  /** Starts the private server again, on the same port with the same data. */
+  public void startServer() {
+    privateServer().serve();
+  }
+
+  private PrivateCluster privateServer() {
+    if (server == null) {
+      throw new IllegalStateException("the server of SCHEMAGATE_PG_URL is not ours to stop");
+    }
+    return server;
   }
 
   /** Creates a fresh database named {@code prefix_<random>}; returns its postgresql:// URL. */
@@ -66,8 +95,12 @@ public final class LocalPostgres {
   }
 
   /** initdb + pg_ctl in a temporary directory, as the {@code postgres} OS user when run as root. */
-  private static final class PrivateCluster {
-    static String start() {
+  private record PrivateCluster(List<String> asOwner, Path bin, Path dir, int port) {
+    String url() {
+      return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    }
+
+    static PrivateCluster start() {
       Path bin = newestBinDir();
       Path dir = createDir();
       List<String> asOwner = runAsOwnerOf(dir);
@@ -85,7 +118,13 @@ public final class LocalPostgres {
           "--locale=C",
           "--no-sync",
           "--no-instructions");
-      int port = Ports.freeLoopbackPort();
+      var cluster = new PrivateCluster(asOwner, bin, dir, Ports.freeLoopbackPort());
+      cluster.serve();
+      return cluster;
+    }
+
+    void serve() {
+      Path data = dir.resolve("data");
       Path log = dir.resolve("server.log");
       try {
         // -w: return once the server accepts connections. Durability off: the data dies with this
@@ -110,7 +149,18 @@ public final class LocalPostgres {
       } catch (IllegalStateException e) {
         throw new IllegalStateException(e.getMessage() + "server log:\n" + read(log), e);
       }
-      return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    }
+
+    void halt() {
+      run(
+          asOwner,
+          bin.resolve("pg_ctl").toString(),
+          "stop",
+          "-w",
+          "-m",
+          "immediate",
+          "-D",
+          dir.resolve("data").toString());
     }
 
     private static void stop(List<String> asOwner, Path bin, Path dir) {

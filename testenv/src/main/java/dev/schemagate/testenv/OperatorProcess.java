@@ -105,6 +105,10 @@ public final class OperatorProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   public Path log() {
     return process.log();
   }

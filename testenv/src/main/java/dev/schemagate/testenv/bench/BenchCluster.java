@@ -22,11 +22,11 @@ import java.util.function.BooleanSupplier;
  * The bench's cluster: a local control plane (with the CRD and the chart's pod admission policy),
  * the apps created in it, and the operator started against it as the chart runs it.
  */
-final class BenchCluster implements AutoCloseable {
+public final class BenchCluster implements AutoCloseable {
   /** POD_NAMESPACE of the operator: where its leader-election Lease lives. */
-  static final String LEASE_NAMESPACE = "schemagate-system";
+  public static final String LEASE_NAMESPACE = "schemagate-system";
 
-  final KubernetesClient client;
+  public final KubernetesClient client;
   private final ControlPlane plane;
   private final ChartRun chart;
   private final List<String> operatorArgs;
@@ -41,7 +41,7 @@ final class BenchCluster implements AutoCloseable {
     this.work = work;
   }
 
-  static BenchCluster start(
+  public static BenchCluster start(
       Path work, ChartRun chart, List<String> operatorArgs, ControlPlane.Options options)
       throws Exception {
     Files.createDirectories(work);
@@ -68,11 +68,15 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
+  public ControlPlane plane() {
+    return plane;
+  }
+
   Path work() {
     return work;
   }
 
-  void createNamespace(String name) {
+  public void createNamespace(String name) {
     // The serviceaccount controller makes "default"; pods need none here (admission plugin off).
     client
         .namespaces()
@@ -102,7 +106,7 @@ final class BenchCluster implements AutoCloseable {
    * The operator as the chart runs it (its args and env, and the bench's --operator-args), with
    * these JVM options and extra env; its output goes to {@code log}, a fresh one.
    */
-  OperatorProcess startOperator(List<String> jvm, Map<String, String> extraEnv, Path log)
+  public OperatorProcess startOperator(List<String> jvm, Map<String, String> extraEnv, Path log)
       throws IOException {
     return startOperator(
         Path.of(System.getProperty("java.home"), "bin", "java"),

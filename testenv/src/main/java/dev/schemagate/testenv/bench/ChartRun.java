@@ -19,8 +19,8 @@ import java.util.Map;
  * (-XX:MaxRAM). In a container that limit also makes the JVM's ergonomics pick SerialGC below 1792
  * MiB, which -XX:MaxRAM does not, so the bench says it when the chart does not.
  */
-record ChartRun(List<String> args, Map<String, String> env, List<String> jvm) {
-  static ChartRun render() {
+public record ChartRun(List<String> args, Map<String, String> env, List<String> jvm) {
+  public static ChartRun render() {
     var chart = Binaries.repoRoot().resolve("charts/schemagate");
     try {
       var helm =

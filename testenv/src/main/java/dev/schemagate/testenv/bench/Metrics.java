@@ -3,7 +3,7 @@ package dev.schemagate.testenv.bench;
 import java.util.regex.Pattern;
 
 /** Figures from Prometheus text: the operator's /metrics and the API server's. */
-final class Metrics {
+public final class Metrics {
   private Metrics() {}
 
   /**
@@ -29,7 +29,7 @@ final class Metrics {
   }
 
   /** Reconciles started, from JOSDK's Micrometer metric operator.sdk.reconciliations.started. */
-  static double reconciles(String operatorMetrics) {
+  public static double reconciles(String operatorMetrics) {
     return sum(operatorMetrics, "operator_sdk_reconciliations_started_total");
   }
 }

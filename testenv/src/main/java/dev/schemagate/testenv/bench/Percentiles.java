@@ -6,7 +6,7 @@ import java.util.Collection;
  * Percentiles by nearest rank: always one of the samples, never an interpolation between two, so a
  * reported p99 is a latency that was actually measured.
  */
-final class Percentiles {
+public final class Percentiles {
   private Percentiles() {}
 
   /**
@@ -16,7 +16,7 @@ final class Percentiles {
    * @throws IllegalArgumentException if there are no values (no figure is better than a made-up
    *     one), or p is not in 1..100
    */
-  static double nearestRank(Collection<Double> values, int p) {
+  public static double nearestRank(Collection<Double> values, int p) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("no samples");
     }

@@ -27,7 +27,7 @@ final class RestartRun {
       operator.awaitReady(Duration.ofMinutes(2));
       put("restart_readyz_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
       // Every SchemaMigration is reconciled once at start, once this process holds the Lease (the
-      // previous holder's Lease has to expire first: JOSDK does not release it on stop).
+      // previous holder released it on SIGTERM).
       awaitReconciled(operator, count, "the restarted operator");
       put("restart_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
       awaitQuiet(operator, Duration.ofSeconds(60));

@@ -1,0 +1,117 @@
+package dev.schemagate.testenv.chaos;
+
+import dev.schemagate.api.ConfigMapRef;
+import dev.schemagate.api.Database;
+import dev.schemagate.api.FlywaySource;
+import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationSpec;
+import dev.schemagate.api.SecretKeyRef;
+import dev.schemagate.api.Target;
+import dev.schemagate.testenv.AppDeployment;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One app of the chaos runs: a database of its own, a Secret with its URL, a ConfigMap of Flyway
+ * scripts that grows by one script per revision, a Deployment of {@code chaos-app:<revision>}, and
+ * the SchemaMigration that gates it. Every script writes its version into a counter table in the
+ * same transaction, so a script run twice shows as two rows even if Flyway's history were wrong;
+ * each sleeps a little, so that kills land mid-migration.
+ */
+record ChaosApp(String namespace, String name, String databaseUrl) {
+  static final String IMAGE_REPOSITORY = "chaos-app";
+  static final String CONTAINER = "app";
+  static final String COUNTER_TABLE = "chaos_runs";
+
+  String migration() {
+    return namespace + "/" + name;
+  }
+
+  static String image(int revision) {
+    return IMAGE_REPOSITORY + ":" + revision;
+  }
+
+  Secret secret() {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name + "-db")
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(Map.of("url", databaseUrl))
+        .build();
+  }
+
+  /**
+   * The scripts V1..V{@code revision}; those in {@code failing} end in a division by zero (the
+   * whole script rolls back: Flyway runs each in a transaction on PostgreSQL).
+   */
+  ConfigMap migrations(int revision, Set<Integer> failing) {
+    var scripts = new TreeMap<String, String>();
+    scripts.put(
+        "V1__counter.sql",
+        "CREATE TABLE "
+            + COUNTER_TABLE
+            + " (mark text NOT NULL);\n"
+            + mark(1)
+            + "SELECT pg_sleep(1);\n");
+    for (int v = 2; v <= revision; v++) {
+      scripts.put(
+          "V" + v + "__step.sql",
+          mark(v) + "SELECT pg_sleep(1);\n" + (failing.contains(v) ? "SELECT 1 / 0;\n" : ""));
+    }
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name + "-sql")
+        .withNamespace(namespace)
+        .endMetadata()
+        .withData(scripts)
+        .build();
+  }
+
+  private static String mark(int version) {
+    return "INSERT INTO " + COUNTER_TABLE + " VALUES ('V" + version + "');\n";
+  }
+
+  Deployment deployment() {
+    return AppDeployment.of(
+        namespace, name, 1, new ContainerBuilder().withName(CONTAINER).withImage(image(1)).build());
+  }
+
+  /** A strategic-merge patch of the Deployment that sets the app container's image. */
+  static String imagePatch(int revision) {
+    return """
+    {"spec":{"template":{"spec":{"containers":[{"name":"%s","image":"%s"}]}}}}\
+    """
+        .formatted(CONTAINER, image(revision));
+  }
+
+  /** No retries: a failing script fails its Job at once, and the stream ships a fix. */
+  SchemaMigration schemaMigration() {
+    var target = new Target();
+    target.setDeployment(name);
+    var database = new Database();
+    database.setUrlSecretRef(new SecretKeyRef(name + "-db", "url"));
+    var flyway = new FlywaySource();
+    flyway.setConfigMapRef(new ConfigMapRef(name + "-sql"));
+    var job = new JobSettings();
+    job.setBackoffLimit(0);
+    var spec = new SchemaMigrationSpec();
+    spec.setTarget(target);
+    spec.setDatabase(database);
+    spec.setFlyway(flyway);
+    spec.setJob(job);
+    var migration = new SchemaMigration();
+    migration.getMetadata().setName(name);
+    migration.getMetadata().setNamespace(namespace);
+    migration.setSpec(spec);
+    return migration;
+  }
+}
