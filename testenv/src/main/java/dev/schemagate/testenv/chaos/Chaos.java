@@ -17,7 +17,8 @@ import java.util.List;
  * EarlyReleases}). Prints {@code name=value} lines on stdout, progress and findings on stderr.
  *
  * <p>Parts ({@link Part}), run in order, each in a namespace of its own: {@link OperatorKills},
- * {@link LeaderFailover}, {@link ControlPlaneRestarts}, {@link DatabaseOutage}.
+ * {@link LeaderFailover}, {@link ControlPlaneRestarts}, {@link DatabaseOutage}, {@link FuzzRun}
+ * (hostile documents), {@link PasswordLeaksRun}.
  */
 public final class Chaos {
   private static final List<Part> PARTS =
@@ -25,7 +26,9 @@ public final class Chaos {
           new OperatorKills(),
           new LeaderFailover(),
           new ControlPlaneRestarts(),
-          new DatabaseOutage());
+          new DatabaseOutage(),
+          new FuzzRun(),
+          new PasswordLeaksRun());
 
   private Chaos() {}
 

@@ -7,21 +7,30 @@ import java.util.Map;
 
 /** The chaos command line: {@code --name=value} options, every one with a default. */
 record ChaosOptions(
-    int apps, int kills, int failovers, int handovers, List<String> parts, Path work, long seed) {
+    int apps,
+    int kills,
+    int failovers,
+    int handovers,
+    int documents,
+    List<String> parts,
+    Path work,
+    long seed) {
   static final String USAGE =
       """
       usage: testenv/chaos [--quick] [--apps=20] [--kills=100] [--failovers=20] [--handovers=5]
-                           [--parts=kills,failover,restarts,db] [--work=testenv/target/chaos] [--seed=N]
-      --quick is the short run for CI: --apps=%d --kills=%d --failovers=%d --handovers=%d unless
-      given. Prints name=value lines on stdout; progress and findings on stderr.\
+                           [--documents=1000] [--parts=kills,failover,restarts,db,fuzz,passwords]
+                           [--work=testenv/target/chaos] [--seed=N]
+      --quick is the short run for CI: --apps=%d --kills=%d --failovers=%d --handovers=%d
+      --documents=%d unless given. Prints name=value lines on stdout; progress and findings on stderr.\
       """
-          .formatted(Quick.APPS, Quick.KILLS, Quick.FAILOVERS, Quick.HANDOVERS);
+          .formatted(Quick.APPS, Quick.KILLS, Quick.FAILOVERS, Quick.HANDOVERS, Quick.DOCUMENTS);
 
   static final class Quick {
     static final int APPS = 4;
     static final int KILLS = 10;
     static final int FAILOVERS = 2;
     static final int HANDOVERS = 2;
+    static final int DOCUMENTS = 100;
 
     private Quick() {}
   }
@@ -51,7 +60,8 @@ record ChaosOptions(
             Integer.parseInt(take(options, "kills", quick ? Quick.KILLS : 100)),
             Integer.parseInt(take(options, "failovers", quick ? Quick.FAILOVERS : 20)),
             Integer.parseInt(take(options, "handovers", quick ? Quick.HANDOVERS : 5)),
-            List.of(take(options, "parts", "kills,failover,restarts,db").split(",")),
+            Integer.parseInt(take(options, "documents", quick ? Quick.DOCUMENTS : 1000)),
+            List.of(take(options, "parts", "kills,failover,restarts,db,fuzz,passwords").split(",")),
             Path.of(take(options, "work", "testenv/target/chaos")).toAbsolutePath(),
             Long.parseLong(take(options, "seed", "" + System.nanoTime())));
     if (!options.isEmpty()) {

@@ -32,12 +32,27 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code java -cp ... dev.schemagate.testenv.chaos.FuzzRun [--quick] [--documents=1000]
  * [--seed=N] [--work=testenv/target/fuzz]}; prints {@code name=value} lines.
  */
-public final class FuzzRun {
+public final class FuzzRun implements Part {
   static final long DEFAULT_SEED = 20261201L;
   static final String NAMESPACE = "fuzz";
   private static final Duration QUIET = Duration.ofSeconds(10);
 
-  private FuzzRun() {}
+  FuzzRun() {}
+
+  @Override
+  public String name() {
+    return "fuzz";
+  }
+
+  @Override
+  public void run(ChaosContext context) throws Exception {
+    context.operatorCrashes.addAndGet(
+        run(
+            context.cluster.plane(),
+            context.options.work(),
+            context.options.seed(),
+            context.options.documents()));
+  }
 
   public static void main(String[] args) {
     int exit = 0;
@@ -53,7 +68,7 @@ public final class FuzzRun {
       var work = Path.of(options.getOrDefault("work", "testenv/target/fuzz")).toAbsolutePath();
       Files.createDirectories(work);
       try (var plane = ControlPlane.start(work, ControlPlane.Options.defaults())) {
-        run(plane, work, seed, count);
+        put("operator_crashes", "" + run(plane, work, seed, count));
       }
     } catch (Exception e) {
       e.printStackTrace();
@@ -63,8 +78,12 @@ public final class FuzzRun {
     System.exit(exit);
   }
 
-  /** The part: fuzzes a namespace of its own on this plane with an operator of its own. */
-  public static void run(ControlPlane plane, Path work, long seed, int count) throws Exception {
+  /**
+   * Fuzzes a namespace of its own on this plane with an operator of its own.
+   *
+   * @return how many times that operator died (0 or 1)
+   */
+  public static int run(ControlPlane plane, Path work, long seed, int count) throws Exception {
     var client = plane.client();
     awaitServed(client);
     client
@@ -124,15 +143,15 @@ public final class FuzzRun {
       put(
           "fuzz_status_writes_max_per_migration",
           "" + writes.values().stream().mapToInt(i -> i).max().orElse(0));
-      put(
-          "operator_crashes",
-          ProcessHandle.of(operator.pid()).map(p -> p.isAlive() ? "0" : "1").orElse("1"));
+      var crashes = ProcessHandle.of(operator.pid()).map(p -> p.isAlive() ? 0 : 1).orElse(1);
+      put("fuzz_operator_crashes", "" + crashes);
       put(
           "operator_exceptions_logged",
           ""
               + lines.stream()
                   .filter(l -> l.contains("Exception") && !l.contains("REQUEST:"))
                   .count());
+      return crashes;
     }
   }
 

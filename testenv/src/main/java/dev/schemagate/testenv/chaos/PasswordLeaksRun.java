@@ -23,11 +23,32 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code java -cp ... dev.schemagate.testenv.chaos.PasswordLeaksRun}; prints {@code
  * password_leaks} and one line per case.
  */
-public final class PasswordLeaksRun {
+public final class PasswordLeaksRun implements Part {
   /** The canary; its '@' is percent-encoded in URLs, so both forms must stay hidden. */
   static final String PASSWORD = "Canary%40leak-7f3e9b";
 
-  private PasswordLeaksRun() {}
+  PasswordLeaksRun() {}
+
+  @Override
+  public String name() {
+    return "passwords";
+  }
+
+  @Override
+  public void run(ChaosContext context) throws Exception {
+    report(run(Files.createDirectories(context.options.work().resolve("password-leaks"))));
+  }
+
+  /** Prints the figures of these outcomes. */
+  static void report(List<Outcome> outcomes) {
+    int leaks = 0;
+    for (var o : outcomes) {
+      put("password_leaks_" + o.name(), "" + o.hits());
+      leaks += o.hits();
+    }
+    put("password_cases", "" + outcomes.size());
+    put("password_leaks", "" + leaks);
+  }
 
   /** What one run left behind: the three places the runner writes. */
   public record Outcome(String name, int exitCode, String output, int hits) {}
@@ -36,14 +57,7 @@ public final class PasswordLeaksRun {
     int exit = 0;
     try {
       var work = Files.createTempDirectory("password-leaks");
-      var outcomes = run(work);
-      int leaks = 0;
-      for (var o : outcomes) {
-        put("password_leaks_" + o.name(), "" + o.hits());
-        leaks += o.hits();
-      }
-      put("password_cases", "" + outcomes.size());
-      put("password_leaks", "" + leaks);
+      report(run(work));
     } catch (Exception e) {
       e.printStackTrace();
       exit = 1;

@@ -10,9 +10,10 @@ class ChaosOptionsTest {
   @Test
   void theFullRunIsTheIssuesNumbers() {
     var o = ChaosOptions.parse(new String[] {"--seed=7"});
-    assertThat(List.of(o.apps(), o.kills(), o.failovers(), o.handovers()))
-        .containsExactly(20, 100, 20, 5);
-    assertThat(o.parts()).containsExactly("kills", "failover", "restarts", "db");
+    assertThat(List.of(o.apps(), o.kills(), o.failovers(), o.handovers(), o.documents()))
+        .containsExactly(20, 100, 20, 5, 1000);
+    assertThat(o.parts())
+        .containsExactly("kills", "failover", "restarts", "db", "fuzz", "passwords");
     assertThat(o.seed()).isEqualTo(7);
   }
 
@@ -23,6 +24,7 @@ class ChaosOptionsTest {
         .containsExactly(
             ChaosOptions.Quick.APPS, 3, ChaosOptions.Quick.FAILOVERS, ChaosOptions.Quick.HANDOVERS);
     assertThat(o.parts()).containsExactly("failover");
+    assertThat(o.documents()).isEqualTo(ChaosOptions.Quick.DOCUMENTS);
   }
 
   @Test
