@@ -28,7 +28,7 @@ for arg in "$@"; do
     --force) force=1 ;;
     --sync) sync=1 ;;
     --promtool) set=promtool ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
     *) echo "build-binaries.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
