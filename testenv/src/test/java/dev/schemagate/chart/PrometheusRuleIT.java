@@ -79,11 +79,13 @@ class PrometheusRuleIT {
     assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
     // The ServiceMonitor selects the Service by its labels, the Service the operator pods.
     var selector = monitor.at("/spec/selector/matchLabels");
+    assertThat(selector.size()).isPositive();
+    assertThat(service.at("/spec/selector").size()).isPositive();
     selector
         .properties()
         .forEach(
             e ->
-                assertThat(service.at("/metadata/labels/" + e.getKey()).asText())
+                assertThat(service.at("/metadata/labels").path(e.getKey()).asText())
                     .isEqualTo(e.getValue().asText()));
     assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
     assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
@@ -93,7 +95,8 @@ class PrometheusRuleIT {
         .properties()
         .forEach(
             e ->
-                assertThat(deployment.at("/spec/template/metadata/labels/" + e.getKey()).asText())
+                assertThat(
+                        deployment.at("/spec/template/metadata/labels").path(e.getKey()).asText())
                     .isEqualTo(e.getValue().asText()));
     assertThat(only(docs, "PrometheusRule").toString())
         .contains("up{job=\\\"schemagate-metrics\\\", namespace=\\\"schemagate-system\\\"}");
