@@ -3,14 +3,18 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (k8s.io/kubernetes)
 #   etcd                                              (go.etcd.io/etcd/server/v3)
 #   helm                                              (helm.sh/helm/v3)
+# and, with --promtool only, promtool                 (github.com/prometheus/prometheus)
 # Versions come from testenv/versions.env only.
 #
 # Output: ${SCHEMAGATE_CACHE:-$HOME/.cache/schemagate}/k8s/<KUBERNETES_VERSION>-<os>-<arch>/
-# (the layout fabric8 kube-api-test expects with SCHEMAGATE_CACHE as its directory).
+# (the layout fabric8 kube-api-test expects with SCHEMAGATE_CACHE as its directory),
+# with --promtool: .../promtool/<PROMETHEUS_VERSION>-<os>-<arch>/ (a set of its own, built only
+# for the tests that check the chart's alert rules, so the control plane's stamp stays as it is).
 # The directory path is the LAST line on stdout; progress goes to stderr:
 #   DIR=$(testenv/build-binaries.sh | tail -1)
 #
-# Usage: build-binaries.sh [--force] [--sync]
+# Usage: build-binaries.sh [--promtool] [--force] [--sync]
+#   --promtool  build promtool instead of the control plane
 #   --force  rebuild even if the stamp matches
 #   --sync   only rewrite testenv/go/*/go.mod + go.sum from versions.env (go mod tidy); no build
 set -euo pipefail
@@ -18,11 +22,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 force=0
 sync=0
+set=k8s
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
     --sync) sync=1 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
+    --promtool) set=promtool ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
     *) echo "build-binaries.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -33,17 +39,14 @@ die() { echo "[testenv] ERROR: $*" >&2; exit 1; }
 # --- versions -------------------------------------------------------------
 versions_file="$here/versions.env"
 [[ -f "$versions_file" ]] || die "missing $versions_file"
-KUBERNETES_VERSION=; ETCD_VERSION=; HELM_VERSION=
+KUBERNETES_VERSION=; ETCD_VERSION=; HELM_VERSION=; PROMETHEUS_VERSION=
 while IFS='=' read -r key value; do
   case "$key" in
-    KUBERNETES_VERSION|ETCD_VERSION|HELM_VERSION) printf -v "$key" '%s' "$value" ;;
+    KUBERNETES_VERSION|ETCD_VERSION|HELM_VERSION|PROMETHEUS_VERSION) printf -v "$key" '%s' "$value" ;;
   esac
 done < <(grep -E '^[A-Z_]+=' "$versions_file" | tr -d '\r ')
-[[ -n "$KUBERNETES_VERSION" && -n "$ETCD_VERSION" && -n "$HELM_VERSION" ]] \
-  || die "versions.env must set KUBERNETES_VERSION, ETCD_VERSION and HELM_VERSION"
-stamp_content="KUBERNETES_VERSION=$KUBERNETES_VERSION
-ETCD_VERSION=$ETCD_VERSION
-HELM_VERSION=$HELM_VERSION"
+[[ -n "$KUBERNETES_VERSION" && -n "$ETCD_VERSION" && -n "$HELM_VERSION" && -n "$PROMETHEUS_VERSION" ]] \
+  || die "versions.env must set KUBERNETES_VERSION, ETCD_VERSION, HELM_VERSION and PROMETHEUS_VERSION"
 
 # --- output directory -----------------------------------------------------
 os=$(uname -s | tr '[:upper:]' '[:lower:]')
@@ -53,10 +56,21 @@ case "$(uname -m)" in
   *) arch=$(uname -m) ;;
 esac
 cache_root="${SCHEMAGATE_CACHE:-${HOME:?HOME or SCHEMAGATE_CACHE must be set}/.cache/schemagate}"
-k8s_root="$cache_root/k8s"
-out_dir="$k8s_root/$KUBERNETES_VERSION-$os-$arch"
+if [[ $set == promtool ]]; then
+  set_root="$cache_root/promtool"
+  set_name="$PROMETHEUS_VERSION-$os-$arch"
+  stamp_content="PROMETHEUS_VERSION=$PROMETHEUS_VERSION"
+  binaries=(promtool)
+else
+  set_root="$cache_root/k8s"
+  set_name="$KUBERNETES_VERSION-$os-$arch"
+  stamp_content="KUBERNETES_VERSION=$KUBERNETES_VERSION
+ETCD_VERSION=$ETCD_VERSION
+HELM_VERSION=$HELM_VERSION"
+  binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd helm)
+fi
+out_dir="$set_root/$set_name"
 stamp_name=.schemagate-versions
-binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd helm)
 
 is_complete() { # dir -> 0 if every binary and a matching stamp are there
   local d=$1 b
@@ -83,9 +97,15 @@ required_version() { # wrapper module-path
   awk -v m="$2" '$1=="require" && $2==m {print $3} $1==m && $2 ~ /^v/ {print $2; exit}' "$(gomod_dir "$1")/go.mod" 2>/dev/null | head -1
 }
 
+# Prometheus 3.x is published as Go module v0.3xx.y: 3.16.0 -> v0.316.0.
+prometheus_module_version() {
+  local major=${PROMETHEUS_VERSION%%.*} rest=${PROMETHEUS_VERSION#*.}
+  printf 'v0.%d%02d.%s' "$major" "${rest%%.*}" "${rest#*.}"
+}
+
 sync_wrappers() {
-  local kdir edir hdir kmod minor_patch
-  kdir=$(gomod_dir kubernetes); edir=$(gomod_dir etcd); hdir=$(gomod_dir helm)
+  local kdir edir hdir pdir kmod minor_patch
+  kdir=$(gomod_dir kubernetes); edir=$(gomod_dir etcd); hdir=$(gomod_dir helm); pdir=$(gomod_dir prometheus)
   log "sync: resolving k8s.io/kubernetes v$KUBERNETES_VERSION go.mod"
   local scratch; scratch=$(mktemp -d)
   kmod=$(cd "$scratch" && GOFLAGS= go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" \
@@ -119,9 +139,12 @@ sync_wrappers() {
   printf '%s\n' "// Generated by testenv/build-binaries.sh --sync from testenv/versions.env. Do not edit." \
     "// Wrapper module building helm." "module schemagate.local/testenv/helm" "" "go 1.26.0" "" \
     "require helm.sh/helm/v3 v$HELM_VERSION" > "$hdir/go.mod"
+  printf '%s\n' "// Generated by testenv/build-binaries.sh --sync from testenv/versions.env. Do not edit." \
+    "// Wrapper module building promtool." "module schemagate.local/testenv/prometheus" "" "go 1.26.0" "" \
+    "require github.com/prometheus/prometheus $(prometheus_module_version)" > "$pdir/go.mod"
 
   local d
-  for d in "$kdir" "$edir" "$hdir"; do
+  for d in "$kdir" "$edir" "$hdir" "$pdir"; do
     log "sync: go mod tidy in ${d#"$here"/}"
     rm -f "$d/go.sum"
     (cd "$d" && GOFLAGS=-mod=mod go mod tidy) || die "go mod tidy failed in $d"
@@ -141,10 +164,12 @@ fi
   || die "testenv/go/etcd/go.mod does not require go.etcd.io/etcd/server/v3 v$ETCD_VERSION: run $0 --sync"
 [[ "$(required_version helm helm.sh/helm/v3)" == "v$HELM_VERSION" ]] \
   || die "testenv/go/helm/go.mod does not require helm.sh/helm/v3 v$HELM_VERSION: run $0 --sync"
+[[ "$(required_version prometheus github.com/prometheus/prometheus)" == "$(prometheus_module_version)" ]] \
+  || die "testenv/go/prometheus/go.mod does not require github.com/prometheus/prometheus $(prometheus_module_version): run $0 --sync"
 
 # --- lock, then build into a temp dir and move it in place ---------------------
-mkdir -p "$k8s_root"
-exec 9>"$k8s_root/.lock-$KUBERNETES_VERSION-$os-$arch"
+mkdir -p "$set_root"
+exec 9>"$set_root/.lock-$set_name"
 if command -v flock >/dev/null; then
   flock 9
   if [[ $force == 0 ]] && is_complete "$out_dir"; then
@@ -154,8 +179,8 @@ if command -v flock >/dev/null; then
 fi
 
 # Leftovers of a build that was killed hard (we hold the lock, so nobody else uses them).
-if command -v flock >/dev/null; then rm -rf "$k8s_root/.tmp-$KUBERNETES_VERSION-$os-$arch."*; fi
-tmp_dir=$(mktemp -d "$k8s_root/.tmp-$KUBERNETES_VERSION-$os-$arch.XXXXXX")
+if command -v flock >/dev/null; then rm -rf "$set_root/.tmp-$set_name."*; fi
+tmp_dir=$(mktemp -d "$set_root/.tmp-$set_name.XXXXXX")
 old_dir=
 cleanup() { rm -rf "$tmp_dir" ${old_dir:+"$old_dir"}; }
 trap cleanup EXIT
@@ -210,32 +235,41 @@ build_group() {
   log "$name: download $((t1 - t0))s, compile $((t2 - t1))s"
 }
 
-k8s_minor=${KUBERNETES_VERSION#*.}; k8s_minor=${k8s_minor%%.*}
-k8s_ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  k8s_ldflags+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
-  k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="
-done
-build_group kubernetes "KUBERNETES_VERSION=$KUBERNETES_VERSION" "$k8s_ldflags" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
-  k8s.io/kubernetes/cmd/kubectl
-
-build_group etcd "ETCD_VERSION=$ETCD_VERSION" "-s -w" go.etcd.io/etcd/server/v3
-
-# Like helm's Makefile: default Kubernetes version for `helm template`/lint = its client-go minor (v0.37.x -> 1.37).
-helm_client_go=$(required_version helm k8s.io/client-go); helm_client_go=${helm_client_go#v0.}
-helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-if [[ -n "$helm_client_go" ]]; then
-  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
-    helm_ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=${helm_client_go%%.*}"
+if [[ $set == promtool ]]; then
+  prom_ldflags="-s -w"
+  for var in Version=$PROMETHEUS_VERSION Branch=HEAD BuildUser=schemagate BuildDate=$build_date; do
+    prom_ldflags+=" -X github.com/prometheus/common/version.$var"
   done
-fi
-build_group helm "HELM_VERSION=$HELM_VERSION" "$helm_ldflags" helm.sh/helm/v3/cmd/helm
+  build_group prometheus "PROMETHEUS_VERSION=$PROMETHEUS_VERSION" "$prom_ldflags" github.com/prometheus/prometheus/cmd/promtool
+  "$tmp_dir/promtool" --version | grep -qF "version $PROMETHEUS_VERSION" || die "promtool --version is not $PROMETHEUS_VERSION"
+else
+  k8s_minor=${KUBERNETES_VERSION#*.}; k8s_minor=${k8s_minor%%.*}
+  k8s_ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    k8s_ldflags+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
+    k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="
+  done
+  build_group kubernetes "KUBERNETES_VERSION=$KUBERNETES_VERSION" "$k8s_ldflags" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
+    k8s.io/kubernetes/cmd/kubectl
 
-# Sanity check before publishing the set.
-"$tmp_dir/kube-apiserver" --version | grep -qF "v$KUBERNETES_VERSION" || die "kube-apiserver --version is not v$KUBERNETES_VERSION"
-"$tmp_dir/etcd" --version | grep -qF "etcd Version: $ETCD_VERSION" || die "etcd --version is not $ETCD_VERSION"
-"$tmp_dir/helm" version --short | grep -qF "v$HELM_VERSION" || die "helm version is not v$HELM_VERSION"
+  build_group etcd "ETCD_VERSION=$ETCD_VERSION" "-s -w" go.etcd.io/etcd/server/v3
+
+  # Like helm's Makefile: default Kubernetes version for `helm template`/lint = its client-go minor (v0.37.x -> 1.37).
+  helm_client_go=$(required_version helm k8s.io/client-go); helm_client_go=${helm_client_go#v0.}
+  helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  if [[ -n "$helm_client_go" ]]; then
+    for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+      helm_ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=${helm_client_go%%.*}"
+    done
+  fi
+  build_group helm "HELM_VERSION=$HELM_VERSION" "$helm_ldflags" helm.sh/helm/v3/cmd/helm
+
+  # Sanity check before publishing the set.
+  "$tmp_dir/kube-apiserver" --version | grep -qF "v$KUBERNETES_VERSION" || die "kube-apiserver --version is not v$KUBERNETES_VERSION"
+  "$tmp_dir/etcd" --version | grep -qF "etcd Version: $ETCD_VERSION" || die "etcd --version is not $ETCD_VERSION"
+  "$tmp_dir/helm" version --short | grep -qF "v$HELM_VERSION" || die "helm version is not v$HELM_VERSION"
+fi
 
 rm -rf "$GOTMPDIR"
 printf '%s\n' "$stamp_content" > "$tmp_dir/$stamp_name"

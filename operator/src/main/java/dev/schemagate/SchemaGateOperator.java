@@ -1,6 +1,7 @@
 package dev.schemagate;
 
 import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.metrics.MigrationMetrics;
 import dev.schemagate.reconcile.CacheTrim;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +52,11 @@ public final class SchemaGateOperator {
             ? "scheduling gates (MutatingAdmissionPolicy served)"
             : "admission refusal (no MutatingAdmissionPolicy served)");
     operator.register(
-        new SchemaMigrationReconciler(settings.runnerImage(), mechanism, Clock.systemUTC()),
+        new SchemaMigrationReconciler(
+            settings.runnerImage(),
+            mechanism,
+            Clock.systemUTC(),
+            new MigrationMetrics(registry, Clock.systemUTC())),
         c -> {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());

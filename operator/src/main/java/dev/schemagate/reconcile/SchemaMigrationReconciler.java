@@ -10,6 +10,7 @@ import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
+import dev.schemagate.metrics.MigrationMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -57,11 +58,14 @@ public class SchemaMigrationReconciler
   private final String runnerImage;
   private final HoldMechanism mechanism;
   private final Clock clock;
+  private final MigrationMetrics metrics;
 
-  public SchemaMigrationReconciler(String runnerImage, HoldMechanism mechanism, Clock clock) {
+  public SchemaMigrationReconciler(
+      String runnerImage, HoldMechanism mechanism, Clock clock, MigrationMetrics metrics) {
     this.runnerImage = runnerImage;
     this.mechanism = mechanism;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -69,7 +73,8 @@ public class SchemaMigrationReconciler
       SchemaMigration migration, Context<SchemaMigration> context) {
     var deployment = context.getSecondaryResource(Deployment.class);
     var now = clock.instant();
-    var plan = Decision.decide(observe(migration, context, deployment, mechanism, now), now);
+    var observed = observe(migration, context, deployment, mechanism, now);
+    var plan = Decision.decide(observed, now);
     var namespace = migration.getMetadata().getNamespace();
 
     // Status first: the admission policies read status.migrated, so a released image's pods are
@@ -79,6 +84,8 @@ public class SchemaMigrationReconciler
             s ->
                 PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
                     migration, withStatus(migration, s), context));
+    // Right after the status they count is written, whatever the actions below do.
+    metrics.reconciled(observed, plan);
     var client = context.getClient();
     var events = new EventRecorder(client, clock);
     var status = plan.status().orElse(migration.getStatus());
@@ -129,6 +136,7 @@ public class SchemaMigrationReconciler
         .getSecondaryResourcesAsStream(Pod.class)
         .filter(p -> labels(p).containsKey(PodGate.HELD_BY))
         .forEach(p -> gate.release(p.getMetadata().getNamespace(), p.getMetadata().getName()));
+    metrics.deleted(migration);
     return DeleteControl.defaultDelete();
   }
 
@@ -167,7 +175,9 @@ public class SchemaMigrationReconciler
                     new HeldPod(
                         p.getMetadata().getName(),
                         TargetDeployment.appImage(p.getSpec().getContainers(), container)
-                            .orElse("")))
+                            .orElse(""),
+                        Optional.ofNullable(p.getMetadata().getCreationTimestamp())
+                            .map(Instant::parse)))
             .toList();
     var source = MigrationSource.resolve(migration, configMap, target);
     var heldBy =

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The control plane's binaries, built from Go modules by testenv/build-binaries.sh, which returns
@@ -11,6 +13,7 @@ import java.nio.file.Path;
  */
 public final class Binaries {
   private static Path dir;
+  private static Path promtoolDir;
 
   private Binaries() {}
 
@@ -23,6 +26,17 @@ public final class Binaries {
 
   public static Path of(String name) {
     return dir().resolve(name);
+  }
+
+  /**
+   * promtool, built apart from the control plane (build-binaries.sh --promtool) on first use: only
+   * the tests of the chart's alert rules need it.
+   */
+  public static synchronized Path promtool() {
+    if (promtoolDir == null) {
+      promtoolDir = runBuildScript("build-binaries.sh", "--promtool");
+    }
+    return promtoolDir.resolve("promtool");
   }
 
   /**
@@ -53,16 +67,16 @@ public final class Binaries {
   }
 
   /**
-   * Runs a build script of testenv/ (stderr to ours) and returns the directory it prints on its
-   * last stdout line. Such scripts return at once when their cache is complete.
+   * Runs a build script of testenv/ (stderr to ours) with these arguments and returns the directory
+   * it prints on its last stdout line. Such scripts return at once when their cache is complete.
    */
-  public static Path runBuildScript(String name) {
+  public static Path runBuildScript(String name, String... args) {
     var script = testenvDir().resolve(name);
+    var command = new ArrayList<String>(List.of("bash", script.toString()));
+    command.addAll(List.of(args));
     try {
       var process =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (process.waitFor() != 0) {
         throw new IllegalStateException(script + " failed with exit code " + process.exitValue());

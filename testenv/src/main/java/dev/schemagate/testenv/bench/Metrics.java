@@ -10,7 +10,7 @@ public final class Metrics {
    * Sum of the samples of {@code name} whose labels contain every {@code label="value"} given:
    * {@code sum(text, "jvm_memory_used_bytes", "area=\"heap\"")} adds up the heap's pools.
    */
-  static double sum(String text, String name, String... labels) {
+  public static double sum(String text, String name, String... labels) {
     var line =
         Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
     var m = line.matcher(text);
