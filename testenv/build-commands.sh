@@ -1,5 +1,5 @@
 # Sourced by testenv/bench and testenv/chaos: builds the operator jar and testenv's classes when
-# they are missing or older than the sources (mvn -B -q -Dmaven.test.skip=true package, one
+# they are missing or older than the sources (./mvnw -B -q -Dmaven.test.skip=true package, one
 # reactor, nothing installed into ~/.m2), and writes testenv's runtime classpath to
 # testenv/target/bench.classpath. Expects to run in the checkout's root.
 jar=$(ls operator/target/schemagate-*-all.jar 2>/dev/null | head -1 || true)
@@ -11,11 +11,11 @@ stale() {
   [[ -n "$(find operator/src/main -newer "$jar" -type f -print -quit)" ]]
 }
 if stale; then
-  echo "[build] mvn -B -q -Dmaven.test.skip=true package" >&2
+  echo "[build] ./mvnw -B -q -Dmaven.test.skip=true package" >&2
   # One reactor: testenv's classpath then names this checkout's operator jar, not one in ~/.m2.
   # The commands run no test code, so none is compiled.
   # Maven's output goes to stderr: stdout holds only the figures.
-  mvn -B -q -Dmaven.test.skip=true package dependency:build-classpath \
+  ./mvnw -B -q -Dmaven.test.skip=true package dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime >&2
   touch "$classes"
 fi

@@ -2,7 +2,7 @@
 # Sourced (bash) by ./demo, .ci/run and testenv/build-binaries.sh:
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
 #   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser, python3-venv,
-#                            curl, unzip: apt-get install as root; otherwise it stops at once (exit
+#                            curl, unzip, time: apt-get install as root; otherwise it stops at once (exit
 #                            1) with the one command that would install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
 #                            from the Go module proxy, checked against the SHA-256 below and kept in
@@ -58,6 +58,8 @@ prerequisites_packages() {
   command -v curl >/dev/null || { missing+=(curl); why+=(curl); }
   [[ -e /etc/ssl/certs/ca-certificates.crt ]] || { missing+=(ca-certificates); why+=("CA certificates"); }
   command -v unzip >/dev/null || { missing+=(unzip); why+=(unzip); }
+  # testenv/bench measures the runner's peak memory with GNU time.
+  [[ -x /usr/bin/time ]] || { missing+=(time); why+=("/usr/bin/time"); }
   (( ${#missing[@]} == 0 )) && return 0
 
   local command="apt-get update && apt-get install -y ${missing[*]}" what
