@@ -35,10 +35,12 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
 
   static final String REDACTED = "***";
 
-  public static DatabaseUrl parse(String url) {
-    if (url == null || url.isBlank()) {
+  public static DatabaseUrl parse(String given) {
+    if (given == null || given.isBlank()) {
       throw invalid("it is empty");
     }
+    // A Secret made with `echo ... | kubectl create secret` ends in a newline.
+    var url = given.strip();
     var scheme = SCHEME.matcher(url);
     if (!scheme.find()) {
       throw invalid("expected postgresql://, postgres:// or jdbc:postgresql://");

@@ -46,6 +46,12 @@ class DatabaseUrlTest {
   }
 
   @Test
+  void theNewlineEchoLeavesInASecretIsNotPartOfTheUrl() {
+    assertThat(DatabaseUrl.parse("postgresql://app:hunter2@db:5432/app\n"))
+        .isEqualTo(DatabaseUrl.parse("postgresql://app:hunter2@db:5432/app"));
+  }
+
+  @Test
   void anUnencodedAtSignInThePasswordStillParses() {
     assertThat(DatabaseUrl.parse("postgresql://app:hun@ter2@db/app").password())
         .isEqualTo("hun@ter2");

@@ -48,10 +48,20 @@ public final class BasketballExample {
    * example's.
    */
   public static SchemaMigration migration(String namespace, String app, String configMap) {
+    return flywayMigration(namespace, app, configMap, "basketball-db");
+  }
+
+  /**
+   * A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}: its scripts in
+   * the ConfigMap {@code configMap}, its database URL in the key {@code url} of the Secret {@code
+   * urlSecret}. The one builder of test SchemaMigrations (the example's, the bench's, chaos').
+   */
+  public static SchemaMigration flywayMigration(
+      String namespace, String app, String configMap, String urlSecret) {
     var spec = new SchemaMigrationSpec();
     spec.setTarget(new Target(app));
     var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef("basketball-db", "url"));
+    database.setUrlSecretRef(new SecretKeyRef(urlSecret, "url"));
     spec.setDatabase(database);
     var flyway = new FlywaySource();
     flyway.setConfigMapRef(new ConfigMapRef(configMap));

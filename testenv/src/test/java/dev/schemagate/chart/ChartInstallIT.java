@@ -118,7 +118,7 @@ class ChartInstallIT {
             allowed("watch", "schemamigrations.schemagate.dev", null),
             // Leader election: the one Lease in the release namespace.
             allowed("get", "leases.coordination.k8s.io/schemagate-leader", namespace),
-            denied("update", "leases.coordination.k8s.io/schemagate-leader", namespace),
+            allowed("update", "leases.coordination.k8s.io/schemagate-leader", namespace),
             allowed("patch", "leases.coordination.k8s.io/schemagate-leader", namespace),
             allowed("create", "leases.coordination.k8s.io", namespace),
             denied("update", "leases.coordination.k8s.io/other-lease", namespace),

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -328,7 +329,8 @@ class CrdValidationIT {
     var stored =
         client.resources(SchemaMigration.class).inNamespace(namespace).withName("defaults").get();
     assertThat(stored.getSpec().getStrategy()).isEqualTo(Strategy.HoldNewPods);
-    assertThat(stored.getSpec().getTarget().getDeployment()).isEqualTo(Scenario.APP);
+    assertThat(stored.getSpec().getTarget().getDeployment())
+        .isEqualTo(resource.path("spec").path("target").path("deployment").asText());
     assertThat(stored.getSpec().getTarget().getContainer()).isNull();
   }
 
@@ -428,12 +430,16 @@ class CrdValidationIT {
    * The story's SchemaMigration as plain JSON, which can be made invalid in ways the Java model
    * cannot.
    */
+  private static final AtomicInteger TARGETS = new AtomicInteger();
+
   static ObjectNode validResource() {
     var json =
         client
             .getKubernetesSerialization()
             .convertValue(Scenario.migrationFor(namespace), ObjectNode.class);
     json.put("apiVersion", API_VERSION).put("kind", "SchemaMigration");
+    // A Deployment of its own: the chart's policy refuses a second SchemaMigration for one.
+    obj(json, "spec", "target").put("deployment", "app-" + TARGETS.incrementAndGet());
     return (ObjectNode) withoutNulls(json);
   }
 

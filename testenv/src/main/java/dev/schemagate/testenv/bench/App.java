@@ -1,13 +1,8 @@
 package dev.schemagate.testenv.bench;
 
-import dev.schemagate.api.ConfigMapRef;
-import dev.schemagate.api.Database;
-import dev.schemagate.api.FlywaySource;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
-import dev.schemagate.api.Target;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -73,21 +68,7 @@ record App(String namespace, String name, int replicas) {
   }
 
   SchemaMigration schemaMigration() {
-    var target = new Target();
-    target.setDeployment(name);
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef(name + "-db", "url"));
-    var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef(name + "-sql"));
-    var spec = new SchemaMigrationSpec();
-    spec.setTarget(target);
-    spec.setDatabase(database);
-    spec.setFlyway(flyway);
-    var migration = new SchemaMigration();
-    migration.getMetadata().setName(name);
-    migration.getMetadata().setNamespace(namespace);
-    migration.setSpec(spec);
-    return migration;
+    return BasketballExample.flywayMigration(namespace, name, name + "-sql", name + "-db");
   }
 
   @Override

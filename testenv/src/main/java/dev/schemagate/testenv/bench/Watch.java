@@ -2,6 +2,7 @@ package dev.schemagate.testenv.bench;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.testenv.Informers;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 
 /**
  * Informers on Jobs, migration pods and SchemaMigrations in every namespace, and on request on the
@@ -51,35 +51,18 @@ final class Watch implements AutoCloseable {
             .jobs()
             .inAnyNamespace()
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
-            .inform(handler(this::onJob)));
+            .inform(Informers.onAddOrUpdate(this::onJob)));
     informers.add(
         client
             .pods()
             .inAnyNamespace()
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
-            .inform(handler(this::onPod)));
+            .inform(Informers.onAddOrUpdate(this::onPod)));
     informers.add(
         client
             .resources(SchemaMigration.class)
             .inAnyNamespace()
-            .inform(handler(this::onMigration)));
-  }
-
-  private static <T> ResourceEventHandler<T> handler(Consumer<T> on) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        on.accept(obj);
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        on.accept(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
-    };
+            .inform(Informers.onAddOrUpdate(this::onMigration)));
   }
 
   private static String key(String namespace, String name) {
@@ -219,7 +202,7 @@ final class Watch implements AutoCloseable {
             .apps()
             .replicaSets()
             .inNamespace(namespace)
-            .inform(handler(rs -> rollouts.replicaSet(rs, System.nanoTime()))));
+            .inform(Informers.onAddOrUpdate(rs -> rollouts.replicaSet(rs, System.nanoTime()))));
   }
 
   Rollouts rollouts() {

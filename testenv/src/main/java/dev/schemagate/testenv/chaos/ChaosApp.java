@@ -1,14 +1,9 @@
 package dev.schemagate.testenv.chaos;
 
-import dev.schemagate.api.ConfigMapRef;
-import dev.schemagate.api.Database;
-import dev.schemagate.api.FlywaySource;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
-import dev.schemagate.api.Target;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -95,23 +90,10 @@ record ChaosApp(String namespace, String name, String databaseUrl) {
 
   /** No retries: a failing script fails its Job at once, and the stream ships a fix. */
   SchemaMigration schemaMigration() {
-    var target = new Target();
-    target.setDeployment(name);
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef(name + "-db", "url"));
-    var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef(name + "-sql"));
+    var migration = BasketballExample.flywayMigration(namespace, name, name + "-sql", name + "-db");
     var job = new JobSettings();
     job.setBackoffLimit(0);
-    var spec = new SchemaMigrationSpec();
-    spec.setTarget(target);
-    spec.setDatabase(database);
-    spec.setFlyway(flyway);
-    spec.setJob(job);
-    var migration = new SchemaMigration();
-    migration.getMetadata().setName(name);
-    migration.getMetadata().setNamespace(namespace);
-    migration.setSpec(spec);
+    migration.getSpec().setJob(job);
     return migration;
   }
 }

@@ -2,12 +2,12 @@ package dev.schemagate.testenv.chaos;
 
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.Informers;
 import dev.schemagate.testenv.LocalPostgres;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * The watch history of one chaos part: informers on the Jobs and pods of its namespace that record
@@ -42,8 +41,9 @@ final class Recorder implements AutoCloseable {
             .jobs()
             .inNamespace(namespace)
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
-            .inform(handler(this::onJob)));
-    informers.add(client.pods().inNamespace(namespace).inform(handler(this::onPod)));
+            .inform(Informers.onAddOrUpdate(this::onJob)));
+    informers.add(
+        client.pods().inNamespace(namespace).inform(Informers.onAddOrUpdate(this::onPod)));
   }
 
   /** Jobs seen created so far: a kill can wait for the next one. */
@@ -62,23 +62,6 @@ final class Recorder implements AutoCloseable {
         runs.values().stream()
             .filter(r -> r.started() != null && r.finished() == null && !r.succeeded())
             .count();
-  }
-
-  private static <T> ResourceEventHandler<T> handler(Consumer<T> on) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        on.accept(obj);
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        on.accept(newObj);
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {}
-    };
   }
 
   private String migration(String instance) {
