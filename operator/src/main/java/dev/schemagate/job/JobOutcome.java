@@ -68,7 +68,12 @@ public sealed interface JobOutcome {
               .orElse("no pod left a termination message");
       return new Failed(reason, message);
     }
-    return new Running(waiting(pods).or(() -> lastFailure(pods).map(m -> "retrying after: " + m)));
+    // The cause of the failed try, as on-call reads a failure: one line, no password.
+    return new Running(
+        waiting(pods)
+            .or(
+                () ->
+                    lastFailure(pods).map(m -> "retrying after: " + FailureCause.of(m).summary())));
   }
 
   private static boolean hasCondition(Job job, String type) {

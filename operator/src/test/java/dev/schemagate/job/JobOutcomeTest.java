@@ -150,6 +150,28 @@ class JobOutcomeTest {
   }
 
   @Test
+  void anEarlierAttemptsTracebackIsReportedByItsCauseWithoutThePassword() {
+    var tail =
+        """
+          File "/app/migrations/env.py", line 81, in run_migrations_online
+            context.run_migrations()
+        sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at         "db" failed: FATAL:  password authentication failed for user "app"
+        (Background on this error at: https://sqlalche.me/e/20/e3q8)
+        using postgresql://app:s3cret@db:5432/app
+        """;
+    var note =
+        ((JobOutcome.Running)
+                JobOutcome.of(job(), List.of(terminated("m-r-1", 1, tail, "2026-11-24T09:00:01Z"))))
+            .note()
+            .orElseThrow();
+    assertThat(note)
+        .startsWith("retrying after: ")
+        .contains("password authentication failed")
+        .doesNotContain("s3cret")
+        .doesNotContain("\n");
+  }
+
+  @Test
   void longMessagesAreCutToWhatKubernetesKeeps() {
     var outcome =
         (JobOutcome.Failed)
