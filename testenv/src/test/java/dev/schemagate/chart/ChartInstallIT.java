@@ -7,15 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.SchemaGateOperator;
-import dev.schemagate.api.ConfigMapRef;
-import dev.schemagate.api.Database;
-import dev.schemagate.api.FlywaySource;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
-import dev.schemagate.api.Target;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
@@ -422,19 +417,7 @@ class ChartInstallIT {
   }
 
   private static SchemaMigration migration(String ns) {
-    var spec = new SchemaMigrationSpec();
-    spec.setTarget(new Target("app"));
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef("app-db", "url"));
-    spec.setDatabase(database);
-    var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef("app-migrations"));
-    spec.setFlyway(flyway);
-    var migration = new SchemaMigration();
-    migration.getMetadata().setName("app");
-    migration.getMetadata().setNamespace(ns);
-    migration.setSpec(spec);
-    return migration;
+    return BasketballExample.flywayMigration(ns, "app", "app-migrations", "app-db");
   }
 
   private Integer replicas(String ns) {

@@ -5,16 +5,11 @@ import static dev.schemagate.chart.Cli.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.schemagate.api.ConfigMapRef;
-import dev.schemagate.api.Database;
-import dev.schemagate.api.FlywaySource;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.api.SchemaMigrationSpec;
-import dev.schemagate.api.SecretKeyRef;
 import dev.schemagate.api.Strategy;
-import dev.schemagate.api.Target;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.Kubectl;
@@ -22,7 +17,9 @@ import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import dev.schemagate.testenv.bench.RequestLog;
 import dev.schemagate.testenv.chaos.RbacGrants;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -177,20 +174,12 @@ class RbacIT {
     succeedJobPod(client, ns, "stop");
     await().atMost(TIMEOUT).until(() -> ready(client, ns, "stop"));
     setImage(client, ns, "stop", "stop:2");
-    await()
-        .atMost(TIMEOUT)
-        .until(
-            () ->
-                client
-                        .apps()
-                        .deployments()
-                        .inNamespace(ns)
-                        .withName("stop")
-                        .get()
-                        .getSpec()
-                        .getReplicas()
-                    == 0);
+    awaitReplicas(client, ns, "stop", 0);
     succeedJobPod(client, ns, "stop");
+    awaitReplicas(client, ns, "stop", 1);
+  }
+
+  private static void awaitReplicas(KubernetesClient client, String ns, String name, int replicas) {
     await()
         .atMost(TIMEOUT)
         .until(
@@ -199,11 +188,11 @@ class RbacIT {
                         .apps()
                         .deployments()
                         .inNamespace(ns)
-                        .withName("stop")
+                        .withName(name)
                         .get()
                         .getSpec()
                         .getReplicas()
-                    == 1);
+                    == replicas);
   }
 
   /** Without the mutating policy the new image's pods are refused; the release nudges their RS. */
@@ -285,11 +274,11 @@ class RbacIT {
     return name;
   }
 
-  private static io.fabric8.kubernetes.api.model.Container container(String image) {
+  private static Container container(String image) {
     return new ContainerBuilder().withName("app").withImage(image).build();
   }
 
-  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String ns, String name) {
+  private static ConfigMap configMap(String ns, String name) {
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(name + "-migrations")
@@ -300,19 +289,8 @@ class RbacIT {
   }
 
   private static SchemaMigration migration(String ns, String name, Strategy strategy) {
-    var spec = new SchemaMigrationSpec();
-    spec.setTarget(new Target(name));
-    var database = new Database();
-    database.setUrlSecretRef(new SecretKeyRef(name + "-db", "url"));
-    spec.setDatabase(database);
-    var flyway = new FlywaySource();
-    flyway.setConfigMapRef(new ConfigMapRef(name + "-migrations"));
-    spec.setFlyway(flyway);
-    spec.setStrategy(strategy);
-    var migration = new SchemaMigration();
-    migration.getMetadata().setName(name);
-    migration.getMetadata().setNamespace(ns);
-    migration.setSpec(spec);
+    var migration = BasketballExample.flywayMigration(ns, name, name + "-migrations", name + "-db");
+    migration.getSpec().setStrategy(strategy);
     return migration;
   }
 
