@@ -153,6 +153,28 @@ its Deployment: such a one holds nothing and claims nothing.
       : [object.spec.containers[0]]
     ).exists(c, params.status.migrated.exists(m, m.image == c.image)))
 {{- end }}
+{{- /*
+What the pod policies look at, all of it decided before the API server reads any SchemaMigration,
+so it bounds what failurePolicy Fail can refuse: pod creates of a ReplicaSet made by a Deployment
+(only those carry pod-template-hash), outside the system namespaces.
+*/}}
+{{- define "schemagate.podMatchConstraints" -}}
+matchConstraints:
+  resourceRules:
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["pods"]
+  objectSelector:
+    matchExpressions:
+      - key: pod-template-hash
+        operator: Exists
+  namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: NotIn
+        values: [kube-system, kube-public, kube-node-lease]
+{{- end }}
 {{- define "schemagate.paramRef" -}}
 paramRef:
   # Every SchemaMigration in the pod's namespace; none there: nothing to hold.

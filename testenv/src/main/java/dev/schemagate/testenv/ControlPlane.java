@@ -268,7 +268,7 @@ public final class ControlPlane implements AutoCloseable {
    * versions, not kinds, so the kind the chart checks for is passed with --api-versions when it is
    * served. Empty when the template renders nothing.
    */
-  static String renderPodAdmissionPolicy(Path chart, boolean mutatingAdmissionPolicy)
+  public static String renderPodAdmissionPolicy(Path chart, boolean mutatingAdmissionPolicy)
       throws IOException, InterruptedException {
     return render(chart, ADMISSION_POLICIES.get(0), mutatingAdmissionPolicy);
   }

@@ -203,9 +203,36 @@ class ChartTemplateIT {
       }
     }
     var policy = spec(objects, "MutatingAdmissionPolicy");
-    assertThat(policy.path("failurePolicy").asText()).isEqualTo("Ignore");
     assertThat(policy.path("paramKind").path("kind").asText()).isEqualTo("SchemaMigration");
-    assertThat(policy.path("matchConstraints").toString()).contains("\"CREATE\"", "\"pods\"");
+    var validating = spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-hold-pods");
+    for (var pods : List.of(policy, validating)) {
+      // Closed where they cannot be evaluated, so bounded before any param is read: pods of
+      // Deployments, outside the system namespaces.
+      assertThat(pods.path("failurePolicy").asText()).isEqualTo("Fail");
+      var constraints = pods.path("matchConstraints");
+      assertThat(constraints.toString()).contains("\"CREATE\"", "\"pods\"");
+      assertThat(constraints.path("objectSelector").toString())
+          .contains("pod-template-hash", "Exists");
+      assertThat(constraints.path("namespaceSelector").toString())
+          .contains("NotIn", "kube-system", "kube-public", "kube-node-lease");
+    }
+    assertThat(
+            spec(
+                    render(List.of(WITH_MAP), "podAdmissionPolicy.failurePolicy=Ignore"),
+                    "MutatingAdmissionPolicy")
+                .path("failurePolicy")
+                .asText())
+        .isEqualTo("Ignore");
+    var unknown =
+        helm(
+            "template",
+            RELEASE,
+            CHART.toString(),
+            KUBE_VERSION,
+            "--set",
+            "podAdmissionPolicy.failurePolicy=Warn");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isNotZero();
+    assertThat(unknown.stderr()).contains("failurePolicy");
     // The gate and label the operator's PodGate removes on release.
     assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
     var binding = spec(objects, "MutatingAdmissionPolicyBinding");
@@ -213,7 +240,6 @@ class ChartTemplateIT {
     assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
         .isEqualTo("Allow");
     assertThat(binding.has("matchResources")).isFalse();
-    var validating = spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-hold-pods");
     assertThat(validating.path("matchConditions").toString()).contains(PodGate.GATE);
     assertThat(validating.path("validations").toString())
         .contains("SchemaGate holds this image of Deployment");

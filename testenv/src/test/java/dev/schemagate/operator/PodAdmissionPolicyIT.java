@@ -7,6 +7,7 @@ import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
 import io.fabric8.kubernetes.api.model.Container;
@@ -17,6 +18,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +170,61 @@ class PodAdmissionPolicyIT {
               assertThat(p.getSpec().getSchedulingGates()).as(p.getMetadata().getName()).isEmpty();
               assertThat(p.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
             });
+  }
+
+  // --- while the API server cannot read SchemaMigrations: closed ----------------------------
+
+  /**
+   * The chart's pod policies with their paramKind pointed at a kind the API server does not serve:
+   * what a restarted API server meets in its first seconds, before it has discovered and listed
+   * SchemaMigrations. A Deployment's pod is refused (its ReplicaSet creates it again later), not
+   * admitted ungated to run before its migration; pods the policies never concern (not a
+   * Deployment's, or in kube-system) are admitted. The copies are confined to this test's namespace
+   * and kube-system, so nothing else on the shared plane is refused meanwhile.
+   */
+  @Test
+  void podsOfDeploymentsAreRefusedWhileThePoliciesCannotReadSchemaMigrations() throws Exception {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-unreadable");
+    var unreadable =
+        unreadableCopies(
+            ControlPlane.renderPodAdmissionPolicy(
+                Binaries.repoRoot().resolve("charts/schemagate"),
+                ControlPlane.servesMutatingAdmissionPolicy(client)),
+            ns);
+    client.load(new ByteArrayInputStream(unreadable.getBytes(StandardCharsets.UTF_8))).create();
+    try {
+      assertThat(awaitRefused(client, pod(ns, "held", NEW))).contains("paramKind");
+      // A Job's pod (e.g. a migration's) carries no pod-template-hash.
+      var jobPod = pod(ns, "migrate", NEW);
+      jobPod.getMetadata().getLabels().remove("pod-template-hash");
+      assertThat(refusal(client, jobPod, true)).isNull();
+      assertThat(refusal(client, pod("kube-system", "held", NEW), true)).isNull();
+    } finally {
+      client.load(new ByteArrayInputStream(unreadable.getBytes(StandardCharsets.UTF_8))).delete();
+    }
+  }
+
+  /** The rendered pod policies, renamed, reading an unserved kind, matching only {@code ns}. */
+  static String unreadableCopies(String rendered, String ns) {
+    var copies =
+        rendered
+            .replace("-gate-pods\n", "-gate-pods-unreadable\n")
+            .replace("-hold-pods\n", "-hold-pods-unreadable\n")
+            .replace("    kind: SchemaMigration\n", "    kind: SchemaMigrationUnserved\n")
+            .replace(
+                "values: [kube-system, kube-public, kube-node-lease]\n",
+                """
+                values: [kube-system, kube-public, kube-node-lease]
+                        - key: kubernetes.io/metadata.name
+                          operator: In
+                          values: [%s, kube-system]
+                """
+                    .formatted(ns));
+    assertThat(copies)
+        .doesNotContain("kind: SchemaMigration\n", "-pods\n")
+        .contains("values: [" + ns + ", kube-system]");
+    return copies;
   }
 
   // --- where it is not served: the ValidatingAdmissionPolicy alone --------------------------
