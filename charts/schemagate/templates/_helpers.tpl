@@ -95,10 +95,11 @@ the database URL through a secretKeyRef, the operator never reads it.
   resources: ["schemamigrations/finalizers"]
   verbs: ["update"]
 # The migration Jobs, named <name>-<revision> and owned by their SchemaMigration (the garbage
-# collector deletes them with it).
+# collector deletes them with it). get: the one Job whose create found its name taken, to tell a
+# Job the cache has not caught up with from one edited out of its label selector.
 - apiGroups: ["batch"]
   resources: ["jobs"]
-  verbs: ["list", "watch", "create"]
+  verbs: ["list", "watch", "create", "get"]
 # The target's image and rollout; patch: strategy StopOldPods applies spec.replicas only.
 - apiGroups: ["apps"]
   resources: ["deployments"]

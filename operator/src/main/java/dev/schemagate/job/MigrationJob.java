@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,22 @@ public final class MigrationJob {
   static final int NON_ROOT_UID = 65532;
 
   private MigrationJob() {}
+
+  /**
+   * The labels of {@link #SELECTOR} that {@code job} lacks or has another value of, as {@code
+   * key=value}: empty for a Job the operator's informer sees.
+   */
+  public static List<String> missingSelectorLabels(Job job) {
+    var labels =
+        Objects.requireNonNullElse(job.getMetadata().getLabels(), Map.<String, String>of());
+    return Arrays.stream(SELECTOR.split(","))
+        .filter(
+            pair -> {
+              var key = pair.substring(0, pair.indexOf('='));
+              return !pair.equals(key + "=" + labels.get(key));
+            })
+        .toList();
+  }
 
   /** The Job name is the idempotency key: one Job per SchemaMigration and revision. */
   public static String name(String migrationName, String revision) {

@@ -130,8 +130,8 @@ public final class MigrationMetrics {
     m.meters.add(
         Gauge.builder(STALLED, m, x -> x.stalled ? 1 : 0)
             .description(
-                "1 while the SchemaMigration is Stalled: its migration failed, or its"
-                    + " spec cannot be run")
+                "1 while the SchemaMigration is Stalled: its migration failed, its spec"
+                    + " cannot be run, or its Job was edited out of sight")
             .tags(tags)
             .register(registry));
     return m;

@@ -52,7 +52,29 @@ public final class Decision {
    */
   static final Duration RECHECK_HELD_BY_OTHER = Duration.ofSeconds(30);
 
+  /**
+   * How often a SchemaMigration whose Job was edited out of the selector looks again: that Job's
+   * deletion sends no event.
+   */
+  static final Duration RECHECK_UNWATCHED_JOB = Duration.ofSeconds(30);
+
   private Decision() {}
+
+  /**
+   * The Job to read by name before deciding: the one an earlier reconcile found outside the
+   * selector, while the cache still lacks it. Read until it is deleted (a new Job runs) or its
+   * labels are restored (the cache has it again).
+   */
+  public static Optional<String> unwatchedJobToRecheck(
+      SchemaMigrationStatus status, List<MigrationRun> runs) {
+    return Optional.ofNullable(status)
+        .filter(
+            s ->
+                Conditions.isTrueWithReason(
+                    s.getConditions(), Conditions.STALLED, Reasons.JOB_NOT_MANAGED))
+        .map(SchemaMigrationStatus::getJob)
+        .filter(job -> runs.stream().noneMatch(r -> r.job().equals(job)));
+  }
 
   public static Plan decide(Observation observed, Instant now) {
     var migration = observed.migration();
@@ -147,7 +169,18 @@ public final class Decision {
             outcome instanceof JobOutcome.Absent && !jobName.equals(previous.getJob())
                 ? settling(status, now)
                 : Optional.<Duration>empty();
-        if (outcome instanceof JobOutcome.Absent && blocking.isPresent()) {
+        var unwatched = observed.unwatchedJob().filter(j -> j.name().equals(jobName));
+        if (outcome instanceof JobOutcome.Absent && unwatched.isPresent()) {
+          status.setJob(jobName);
+          var detail = unwatchedJob(migration, unwatched.get());
+          verdict = Verdict.stalled(Reasons.JOB_NOT_MANAGED, hold.summary() + ": " + detail);
+          if (!(jobName.equals(previous.getJob())
+              && Conditions.isTrueWithReason(
+                  previous.getConditions(), Conditions.STALLED, Reasons.JOB_NOT_MANAGED))) {
+            events.add(Event.warning(Reasons.JOB_NOT_MANAGED, detail));
+          }
+          requeue = Optional.of(RECHECK_UNWATCHED_JOB);
+        } else if (outcome instanceof JobOutcome.Absent && blocking.isPresent()) {
           // One migration at a time: the newest image waits for the Job in flight to end.
           status.setJob(blocking.get().job());
           verdict =
@@ -405,6 +438,35 @@ public final class Decision {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What on-call needs of a Job edited out of the selector: what it lacks, that nothing is released
+   * while its outcome is unknown, and the two ways out.
+   */
+  private static String unwatchedJob(SchemaMigration migration, Observation.UnwatchedJob job) {
+    var namespace = migration.getMetadata().getNamespace();
+    var missing = String.join(" ", job.missingLabels());
+    var rerun =
+        migration.getSpec().getFlyway() != null
+            ? "the built-in Flyway runner applies only the migrations its history table lacks"
+            : "that runs spec.command again, which must skip what it applied before";
+    return ("Job \"%s\" lacks %s %s of the selector SchemaGate watches its Jobs by (%s), so how"
+            + " its migration ends is unknown and nothing is released. Restore %s (kubectl label"
+            + " -n %s job/%s --overwrite %s), or delete the Job (kubectl delete job -n %s %s) to"
+            + " migrate in a new Job: %s")
+        .formatted(
+            job.name(),
+            job.missingLabels().size() == 1 ? "label" : "labels",
+            missing,
+            MigrationJob.SELECTOR,
+            job.missingLabels().size() == 1 ? "it" : "them",
+            namespace,
+            job.name(),
+            missing,
+            namespace,
+            job.name(),
+            rerun);
   }
 
   /** The cause, then the end of the output it was read from (a few KiB), passwords masked. */

@@ -18,6 +18,8 @@ import java.util.Optional;
  *     created before admission could hold them (a Deployment applied before its SchemaMigration)
  * @param mechanism how this cluster holds pods
  * @param targetHeldBy the other SchemaMigration that gates the same Deployment, if one does
+ * @param unwatchedJob a Job of the SchemaMigration's that exists outside the selector the Job cache
+ *     is filled by (so not in {@code runs}), if one was read by name
  */
 public record Observation(
     SchemaMigration migration,
@@ -27,4 +29,27 @@ public record Observation(
     List<HeldPod> heldPods,
     List<HeldPod> strayPods,
     HoldMechanism mechanism,
-    Optional<String> targetHeldBy) {}
+    Optional<String> targetHeldBy,
+    Optional<UnwatchedJob> unwatchedJob) {
+
+  /**
+   * A Job whose labels were edited out of the selector: the API server has it, the cache does not.
+   *
+   * @param missingLabels the selector's {@code key=value} pairs it lacks
+   */
+  public record UnwatchedJob(String name, List<String> missingLabels) {}
+
+  /** The same observation, knowing of this Job. */
+  public Observation withUnwatchedJob(UnwatchedJob job) {
+    return new Observation(
+        migration,
+        source,
+        runs,
+        deployment,
+        heldPods,
+        strayPods,
+        mechanism,
+        targetHeldBy,
+        Optional.of(job));
+  }
+}

@@ -79,26 +79,36 @@ public class SchemaMigrationReconciler
 
     // Status first: the admission policies read status.migrated, so a released image's pods are
     // admitted before any of them is ungated or re-created.
-    plan.status()
-        .ifPresent(
-            s ->
-                PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
-                    migration, withStatus(migration, s), context));
+    var written = plan.status().map(s -> patchStatus(migration, s, context)).orElse(migration);
     // Right after the status they count is written, whatever the actions below do.
     metrics.reconciled(observed, plan);
     var client = context.getClient();
     var events = new EventRecorder(client, clock);
     var status = plan.status().orElse(migration.getStatus());
-    if (plan.createJob()
-        && createJob(
-            context,
-            MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage))) {
-      events.record(
-          migration,
-          Plan.Event.normal(
-              Reasons.MIGRATION_STARTED,
-              "Started Job %s to migrate image %s (revision %s)"
-                  .formatted(status.getJob(), status.getImage(), status.getRevision())));
+    if (plan.createJob()) {
+      var job = MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage);
+      if (createJob(context, job)) {
+        events.record(
+            migration,
+            Plan.Event.normal(
+                Reasons.MIGRATION_STARTED,
+                "Started Job %s to migrate image %s (revision %s)"
+                    .formatted(status.getJob(), status.getImage(), status.getRevision())));
+      } else {
+        var unwatched = unwatchedJob(context, namespace, job.getMetadata().getName());
+        if (unwatched.isPresent()) {
+          // This reconcile's decision made again, knowing the Job: from the status it started
+          // with, so that its Events are this transition's; written where it differs from the
+          // status written above.
+          observed = observed.withUnwatchedJob(unwatched.get());
+          plan = Decision.decide(observed, now);
+          var decided = plan.status().orElse(migration.getStatus());
+          if (!decided.equals(status)) {
+            patchStatus(written, decided, context);
+          }
+          metrics.reconciled(observed, plan);
+        }
+      }
     }
     var gate = new PodGate(client);
     plan.release().forEach(pod -> gate.release(namespace, pod));
@@ -180,6 +190,9 @@ public class SchemaMigrationReconciler
                             .map(Instant::parse)))
             .toList();
     var source = MigrationSource.resolve(migration, configMap, target);
+    var unwatched =
+        Decision.unwatchedJobToRecheck(migration.getStatus(), runs)
+            .flatMap(job -> unwatchedJob(context, migration.getMetadata().getNamespace(), job));
     var heldBy =
         TargetClaim.heldByOther(
             migration,
@@ -199,7 +212,8 @@ public class SchemaMigrationReconciler
         // Strays are the gate's business: not this one's while another SchemaMigration holds it.
         heldBy.isPresent() ? List.of() : strayPods(migration, context, deployment, source, held),
         mechanism,
-        heldBy);
+        heldBy,
+        unwatched);
   }
 
   /**
@@ -264,7 +278,30 @@ public class SchemaMigrationReconciler
     return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
   }
 
-  /** False when the Job already existed: the informer had not caught up with an earlier create. */
+  /**
+   * The Job of this name, read with one GET, if it exists outside the selector the Job cache is
+   * filled by. A Job inside it is only one the cache has not caught up with yet.
+   */
+  private static Optional<Observation.UnwatchedJob> unwatchedJob(
+      Context<SchemaMigration> context, String namespace, String name) {
+    return Optional.ofNullable(
+            context.getClient().batch().v1().jobs().inNamespace(namespace).withName(name).get())
+        .map(MigrationJob::missingSelectorLabels)
+        .filter(missing -> !missing.isEmpty())
+        .map(missing -> new Observation.UnwatchedJob(name, missing));
+  }
+
+  /** The SchemaMigration as the API server has it after the patch. */
+  private static SchemaMigration patchStatus(
+      SchemaMigration migration, SchemaMigrationStatus status, Context<SchemaMigration> context) {
+    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+        migration, withStatus(migration, status), context);
+  }
+
+  /**
+   * False when the Job already exists: usually the informer had not caught up with an earlier
+   * create; or the Job was edited out of the informer's selector.
+   */
   private static boolean createJob(Context<SchemaMigration> context, Job job) {
     try {
       context

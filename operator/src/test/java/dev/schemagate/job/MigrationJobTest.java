@@ -110,6 +110,24 @@ class MigrationJobTest {
   }
 
   @Test
+  void aJobEditedOutOfTheSelectorLacksWhatWasEdited() {
+    var job = MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i");
+    assertThat(MigrationJob.missingSelectorLabels(job)).isEmpty();
+
+    job.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "argocd");
+    assertThat(MigrationJob.missingSelectorLabels(job))
+        .containsExactly("app.kubernetes.io/managed-by=schemagate");
+
+    job.getMetadata().getLabels().remove("app.kubernetes.io/component");
+    assertThat(MigrationJob.missingSelectorLabels(job))
+        .containsExactly(
+            "app.kubernetes.io/managed-by=schemagate", "app.kubernetes.io/component=migration");
+
+    job.getMetadata().setLabels(null);
+    assertThat(MigrationJob.missingSelectorLabels(job)).hasSize(2);
+  }
+
+  @Test
   void sameInputsBuildTheSameJob() {
     assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"))
         .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"));

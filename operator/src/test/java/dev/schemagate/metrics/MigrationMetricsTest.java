@@ -148,6 +148,7 @@ class MigrationMetricsTest {
         List.copyOf(held),
         List.of(),
         HoldMechanism.SchedulingGate,
+        Optional.empty(),
         Optional.empty());
   }
 

@@ -50,27 +50,44 @@ class DecisionTest {
   final List<HeldPod> stray = new ArrayList<>();
   HoldMechanism mechanism = HoldMechanism.SchedulingGate;
   Optional<String> targetHeldBy = Optional.empty();
+
+  /**
+   * Jobs whose labels someone edited out of the selector: the API server has them, the cache not.
+   */
+  final Map<String, Observation.UnwatchedJob> unwatched = new LinkedHashMap<>();
+
   Plan last;
 
   Plan decide() {
     return decide(T0);
   }
 
-  /** Decides, then does what the plan says as the API server and admission would. */
+  /**
+   * Decides, then does what the plan says as the API server and admission would; a create that
+   * finds its name taken by an unwatched Job decides again knowing it, as the shell does.
+   */
   Plan decide(Instant now) {
     var source = MigrationSource.resolve(migration, configMap, deployment);
-    last =
-        Decision.decide(
-            new Observation(
-                migration,
-                source,
-                List.copyOf(jobs.values()),
-                deployment,
-                List.copyOf(held),
-                List.copyOf(stray),
-                mechanism,
-                targetHeldBy),
-            now);
+    var runs = List.copyOf(jobs.values());
+    var observed =
+        new Observation(
+            migration,
+            source,
+            runs,
+            deployment,
+            List.copyOf(held),
+            List.copyOf(stray),
+            mechanism,
+            targetHeldBy,
+            Decision.unwatchedJobToRecheck(migration.getStatus(), runs).map(unwatched::get));
+    last = Decision.decide(observed, now);
+    var taken =
+        last.status()
+            .or(() -> Optional.ofNullable(migration.getStatus()))
+            .map(s -> unwatched.get(s.getJob()));
+    if (last.createJob() && taken.isPresent()) {
+      last = Decision.decide(observed.withUnwatchedJob(taken.get()), now);
+    }
     last.status().ifPresent(migration::setStatus);
     if (last.createJob()) {
       var status = migration.getStatus();
@@ -92,6 +109,14 @@ class DecisionTest {
     var status = migration.getStatus();
     var run = jobs.get(status.getJob());
     jobs.put(run.job(), new MigrationRun(run.job(), run.revision(), run.image(), outcome));
+  }
+
+  /** Someone edits the wanted revision's Job out of the selector: the cache loses it. */
+  void jobLabelEdited() {
+    var job = jobs.remove(migration.getStatus().getJob()).job();
+    unwatched.put(
+        job,
+        new Observation.UnwatchedJob(job, List.of(MigrationJob.MANAGED_BY_LABEL + "=schemagate")));
   }
 
   /** Someone sets the Deployment's image (kubectl set image, a GitOps commit). */
@@ -248,6 +273,97 @@ class DecisionTest {
 
     assertThat(plan.createJob()).isTrue();
     assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+  }
+
+  @Test
+  void aJobEditedOutOfTheSelectorStallsSayingSoOnceAndHoldsUntilItIsDeleted() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    var job = migration.getStatus().getJob();
+    jobLabelEdited();
+
+    var plan = decide();
+
+    assertState(STALLED, Reasons.JOB_NOT_MANAGED);
+    assertThat(condition(STALLED).getMessage())
+        .isEqualTo(
+            ("3 pods of %s serving; %s held (1 pods gated): Job \"%s\" lacks label"
+                    + " app.kubernetes.io/managed-by=schemagate of the selector SchemaGate watches"
+                    + " its Jobs by (app.kubernetes.io/managed-by=schemagate,"
+                    + "app.kubernetes.io/component=migration), so how its migration ends is unknown"
+                    + " and nothing is released. Restore it (kubectl label -n basketball job/%s"
+                    + " --overwrite app.kubernetes.io/managed-by=schemagate), or delete the Job"
+                    + " (kubectl delete job -n basketball %s) to migrate in a new Job: the built-in"
+                    + " Flyway runner applies only the migrations its history table lacks")
+                .formatted(V17, V18, job, job, job));
+    assertThat(migration.getStatus().getJob()).isEqualTo(job);
+    assertThat(plan.createJob()).isFalse();
+    assertThat(plan.release()).isEmpty();
+    assertThat(held).hasSize(1);
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo(Reasons.JOB_NOT_MANAGED);
+              assertThat(e.message()).startsWith("Job \"" + job + "\" lacks label");
+            });
+    // Its deletion sends no event: looked at again, said once.
+    assertThat(plan.requeue()).contains(Decision.RECHECK_UNWATCHED_JOB);
+    var again = decide();
+    assertThat(again.status()).isEmpty();
+    assertThat(again.events()).isEmpty();
+    assertThat(again.createJob()).isFalse();
+    assertThat(again.requeue()).contains(Decision.RECHECK_UNWATCHED_JOB);
+
+    // Deleted: the same revision runs in a new Job of the same name.
+    unwatched.clear();
+    assertThat(decide().createJob()).isTrue();
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(migration.getStatus().getJob()).isEqualTo(job);
+    jobEnds(new JobOutcome.Succeeded());
+    assertThat(decide().release()).hasSize(1);
+    assertState(READY, Reasons.MIGRATED);
+  }
+
+  @Test
+  void aJobWhoseLabelsAreRestoredIsFollowedAgain() {
+    decide();
+    var job = migration.getStatus().getJob();
+    jobLabelEdited();
+    decide();
+    assertState(STALLED, Reasons.JOB_NOT_MANAGED);
+
+    var restored = unwatched.remove(job);
+    jobs.put(
+        restored.name(),
+        new MigrationRun(
+            restored.name(),
+            migration.getStatus().getRevision(),
+            migration.getStatus().getImage(),
+            new JobOutcome.Running(Optional.empty())));
+    var plan = decide();
+
+    assertThat(plan.createJob()).isFalse();
+    assertThat(plan.events()).isEmpty();
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    jobEnds(new JobOutcome.Succeeded());
+    decide();
+    assertState(READY, Reasons.MIGRATED);
+  }
+
+  @Test
+  void aCommandsJobEditedOutOfTheSelectorSaysARerunRunsTheCommandAgain() {
+    migration.setSpec(Fixtures.commandMigration().getSpec());
+    decide();
+    jobLabelEdited();
+    decide();
+
+    assertState(STALLED, Reasons.JOB_NOT_MANAGED);
+    assertThat(condition(STALLED).getMessage())
+        .endsWith("that runs spec.command again, which must skip what it applied before");
   }
 
   @Test

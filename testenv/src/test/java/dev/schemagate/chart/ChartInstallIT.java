@@ -90,6 +90,8 @@ class ChartInstallIT {
         List.of(
             // What reconciling needs, in any namespace (a ClusterRole).
             allowed("create", "jobs.batch", app),
+            // The one Job whose create found its name taken: cache lag, or edited out of sight.
+            allowed("get", "jobs.batch", app),
             denied("delete", "jobs.batch", app),
             allowed("watch", "jobs.batch", app),
             allowed("list", "jobs.batch", null),

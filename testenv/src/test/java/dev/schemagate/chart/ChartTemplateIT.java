@@ -62,7 +62,7 @@ class ChartTemplateIT {
           Map.entry("schemagate.dev/schemamigrations", List.of("list", "watch", "patch")),
           Map.entry("schemagate.dev/schemamigrations/status", List.of("patch")),
           Map.entry("schemagate.dev/schemamigrations/finalizers", List.of("update")),
-          Map.entry("batch/jobs", List.of("list", "watch", "create")),
+          Map.entry("batch/jobs", List.of("list", "watch", "create", "get")),
           Map.entry("apps/deployments", List.of("list", "watch", "patch")),
           // The nudge of a ReplicaSet whose pods the admission policy refused.
           Map.entry("apps/replicasets", List.of("list", "patch")),

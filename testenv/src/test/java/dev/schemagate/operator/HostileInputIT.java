@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.job.MigrationJob;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -18,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What users, tools and broken containers may hand the operator: ConfigMaps at the API server's
- * limits, a binary termination message, a Job deleted by hand, the target container renamed away.
- * Each ends in a condition that says what happened; none stops the operator.
+ * limits, a binary termination message, a Job deleted or relabelled by hand, the target container
+ * renamed away. Each ends in a condition that says what happened; none stops the operator.
  */
 @ExtendWith(Scenario.PerTest.class)
 class HostileInputIT {
@@ -105,10 +108,7 @@ class HostileInputIT {
     s.createMigration();
     s.startOperator();
     var first = s.awaitOnlyJob();
-    s.client
-        .resource(first)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-        .delete();
+    s.client.resource(first).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
 
     var second =
         await()
@@ -122,6 +122,52 @@ class HostileInputIT {
     assertThat(second.getMetadata().getName()).isEqualTo(first.getMetadata().getName());
     s.succeed(second);
     s.awaitTrue("Ready", "Migrated");
+  }
+
+  /**
+   * A running Job's label edited by hand takes it out of the operator's Job informer: Stalled,
+   * naming the Job and the label, its pods still held; the Job deleted, the revision runs again.
+   */
+  @Test
+  void aJobEditedOutOfTheSelectorStallsUntilItIsDeleted(Scenario s) {
+    s.startOperator();
+    s.putMigrations(Scenario.V1);
+    s.createMigration();
+    s.createDeployment();
+    var first = s.awaitOnlyJob();
+    var name = first.getMetadata().getName();
+    s.awaitTrue("Reconciling", "MigrationRunning");
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+    s.kubectl(null, "label", "job/" + name, MigrationJob.MANAGED_BY_LABEL + "-");
+
+    var stalled = s.awaitTrue("Stalled", "JobNotManaged");
+    assertThat(stalled.getMessage())
+        .contains(
+            "Job \"%s\" lacks label %s=schemagate".formatted(name, MigrationJob.MANAGED_BY_LABEL))
+        .contains("kubectl delete job -n %s %s".formatted(s.namespace, name));
+    await()
+        .atMost(Scenario.TIMEOUT)
+        .untilAsserted(() -> assertThat(s.events("JobNotManaged")).hasSize(1));
+    s.awaitHeld(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+
+    s.kubectl(null, "delete", "job/" + name);
+    // Within the recheck at the latest: a Job outside the selector sends no event when it goes.
+    var second =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> s.jobs(),
+                jobs ->
+                    jobs.size() == 1
+                        && !jobs.get(0).getMetadata().getUid().equals(first.getMetadata().getUid()))
+            .get(0);
+    assertThat(second.getMetadata().getName()).isEqualTo(name);
+    assertThat(second.getMetadata().getLabels())
+        .containsEntry(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY);
+    s.succeed(second);
+    s.awaitTrue("Ready", "Migrated");
+    s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);
+    assertThat(s.events("JobNotManaged")).hasSize(1);
   }
 
   /** The app container renamed in the Deployment: Stalled, saying which containers there are. */

@@ -68,20 +68,22 @@ class RbacGrantsTest {
   }
 
   @Test
-  void comparesBothWaysCountingTheFinalizerCheckAndTheLogReadAsUsed() {
+  void comparesBothWaysCountingTheFinalizerCheckAndThePathsNotRunAsUsed() {
     var comparison =
         RbacGrants.compare(
             Set.of(
                 "list pods",
                 "delete jobs.batch",
                 "update schemamigrations.schemagate.dev/finalizers",
-                "get pods/log"),
+                "get pods/log",
+                "get jobs.batch"),
             Set.of("list pods", "patch pods"));
     assertThat(comparison.unused()).containsExactly("delete jobs.batch");
     assertThat(comparison.missing()).containsExactly("patch pods");
 
     // Used though no run here reaches it: a chart without it lacks it.
     assertThat(RbacGrants.compare(Set.of("list pods"), Set.of("list pods")).missing())
-        .contains("get pods/log", "update schemamigrations.schemagate.dev/finalizers");
+        .contains(
+            "get pods/log", "get jobs.batch", "update schemamigrations.schemagate.dev/finalizers");
   }
 }
