@@ -5,7 +5,6 @@ public final class Reasons {
   public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
   public static final String NO_MIGRATIONS = "NoMigrations";
   public static final String MIGRATION_RUNNING = "MigrationRunning";
-  public static final String MIGRATION_STARTED = "MigrationStarted";
   public static final String MIGRATION_FAILED = "MigrationFailed";
   public static final String MIGRATED = "Migrated";
   public static final String DEPLOYMENT_NOT_FOUND = "DeploymentNotFound";

@@ -87,14 +87,7 @@ public class SchemaMigrationReconciler
     var status = plan.status().orElse(migration.getStatus());
     if (plan.createJob()) {
       var job = MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage);
-      if (createJob(context, job)) {
-        events.record(
-            migration,
-            Plan.Event.normal(
-                Reasons.MIGRATION_STARTED,
-                "Started Job %s to migrate image %s (revision %s)"
-                    .formatted(status.getJob(), status.getImage(), status.getRevision())));
-      } else {
+      if (!createJob(context, job)) {
         var unwatched = unwatchedJob(context, namespace, job.getMetadata().getName());
         if (unwatched.isPresent()) {
           // This reconcile's decision made again, knowing the Job: from the status it started
