@@ -15,6 +15,12 @@ public final class FuzzAnswer {
     REJECTED_WITH_FIELD,
     /** Refused, but the message does not name the field (a defect of the message). */
     REJECTED_WITHOUT_FIELD,
+    /**
+     * Refused by the API server's request limits before the body is decoded into any object (413
+     * too large, JSON nested past the decoder's depth): no schema ran, so no field can be named by
+     * anyone; Kubernetes' limit, not a defect of ours, and counted apart.
+     */
+    REJECTED_BEFORE_SCHEMA,
     /** A valid document refused (a defect of the schema). */
     REJECTED_VALID,
     /** Stored: the operator must bring it to a terminal condition. */
@@ -41,7 +47,11 @@ public final class FuzzAnswer {
     if (document.field() == null) {
       return Verdict.REJECTED_VALID;
     }
-    return namesField(message(body), document.field())
+    var message = message(body);
+    if (code == 413 || message.contains("exceeded max depth")) {
+      return Verdict.REJECTED_BEFORE_SCHEMA;
+    }
+    return namesField(message, document.field())
         ? Verdict.REJECTED_WITH_FIELD
         : Verdict.REJECTED_WITHOUT_FIELD;
   }

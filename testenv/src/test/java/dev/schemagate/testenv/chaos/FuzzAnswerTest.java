@@ -38,10 +38,12 @@ class FuzzAnswerTest {
         "spec.command.image,     true,  201, '',      ACCEPTED_INVALID",
         "spec.command.image,     true,  500, '',      SERVER_ERROR",
         "spec.command.image,     true,  0,   '',      SERVER_ERROR",
-        "spec.command.image,     true,  413, 'request entity too large', REJECTED_WITHOUT_FIELD",
+        "spec.command.image,     true,  413, 'request entity too large', REJECTED_BEFORE_SCHEMA",
         "metadata.name,          true,  400, 'json: cannot unmarshal bool into Go struct field"
             + " ObjectMeta.name of type string', REJECTED_WITH_FIELD",
         "metadata.name,          true,  400, 'json parse error: exceeded max depth',"
+            + " REJECTED_BEFORE_SCHEMA",
+        "spec.flyway.nested,     true,  400, 'json parse error: invalid character',"
             + " REJECTED_WITHOUT_FIELD",
       })
   void classifiesTheApiServersAnswer(
