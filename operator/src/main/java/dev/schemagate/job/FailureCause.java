@@ -52,6 +52,10 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
    */
   private static final List<Pattern> CAUSE_LINES =
       List.of(
+          // schemagate migrate, in a log tail among Flyway's own ERROR lines.
+          Pattern.compile(
+              "^((?:[VRU][\\w.]*__\\S+\\.sql: )?(?:cannot connect|lost the connection) to the"
+                  + " database\\b.*)"),
           // Flyway CLI: "Message    : ERROR: relation ..."
           Pattern.compile("^Message\\s+:\\s+(.+)"),
           // Liquibase: "     Reason: liquibase.exception.DatabaseException: ERROR: ..."

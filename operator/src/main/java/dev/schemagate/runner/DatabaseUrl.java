@@ -35,6 +35,9 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
 
   static final String REDACTED = "***";
 
+  private static final String JDBC_PREFIX = "jdbc:postgresql://";
+  private static final int DEFAULT_PORT = 5432;
+
   public static DatabaseUrl parse(String given) {
     if (given == null || given.isBlank()) {
       throw invalid("it is empty");
@@ -84,12 +87,33 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       }
     }
     String jdbcUrl =
-        "jdbc:postgresql://"
+        JDBC_PREFIX
             + hosts
             + "/"
             + database
             + (params.isEmpty() ? "" : "?" + String.join("&", params));
     return new DatabaseUrl(jdbcUrl, user, password);
+  }
+
+  /**
+   * Where the database is, as a failure line names it: {@code host:port/db}, each host with its
+   * port ({@code 5432} unless the URL says), and nothing else of the URL: neither the user nor the
+   * query parameters, which may hold secrets ({@code sslpassword}).
+   */
+  String location() {
+    String rest = jdbcUrl.substring(JDBC_PREFIX.length());
+    int query = rest.indexOf('?');
+    String beforeQuery = query < 0 ? rest : rest.substring(0, query);
+    int slash = beforeQuery.indexOf('/');
+    String hosts = slash < 0 ? beforeQuery : beforeQuery.substring(0, slash);
+    String database = slash < 0 ? "" : beforeQuery.substring(slash + 1);
+    var withPorts = new ArrayList<String>();
+    for (String hostPort : hosts.split(",")) {
+      var m = HOST_PORT.matcher(hostPort);
+      withPorts.add(m.matches() && m.group(2) == null ? hostPort + ":" + DEFAULT_PORT : hostPort);
+    }
+    // No database in the URL: the driver uses the user's name, which the line need not show.
+    return String.join(",", withPorts) + (database.isEmpty() ? "" : "/" + database);
   }
 
   /**
@@ -125,7 +149,7 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         throw invalid(
             "malformed host or port (percent-encode special characters in the user and password)");
       }
-      int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+      int port = m.group(2) == null ? DEFAULT_PORT : Integer.parseInt(m.group(2));
       if (port < 1 || port > 65535) {
         throw invalid("port out of range 1-65535");
       }

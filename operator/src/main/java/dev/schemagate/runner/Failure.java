@@ -2,8 +2,12 @@ package dev.schemagate.runner;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
@@ -25,9 +29,21 @@ record Failure(int exitCode, String line) {
 
   /**
    * SQLSTATE prefixes of a failed connection: 08 connection exception, 28 invalid authorization, 3D
-   * unknown database, 57P03 server starting up.
+   * unknown database, 57P03 server starting up or shutting down.
    */
   private static final Set<String> CONNECTION_STATES = Set.of("08", "28", "3D", "57P03");
+
+  /**
+   * SQLSTATEs of a session that was open and ended: 08003 the driver's "connection has been
+   * closed", 08006 an I/O error (the server crashed, the network dropped), 08007 transaction
+   * resolution unknown, 57P01 terminated (pg_terminate_backend, a fast shutdown), 57P02 another
+   * backend crashed.
+   */
+  private static final Set<String> LOST_CONNECTION_STATES =
+      Set.of("08003", "08006", "08007", "57P01", "57P02");
+
+  /** The severity the driver puts before the server's message. */
+  private static final Pattern SEVERITY = Pattern.compile("^(ERROR|FATAL|PANIC):\\s+");
 
   private static final Set<CoreErrorCode> DUPLICATE_MIGRATIONS =
       Set.of(
@@ -37,9 +53,13 @@ record Failure(int exitCode, String line) {
   /** lock_not_available: lock_timeout expired, or NOWAIT found the lock taken. */
   static final String LOCK_NOT_AVAILABLE = "55P03";
 
-  static Failure of(Throwable e) {
+  /**
+   * @param database where the database is ({@link DatabaseUrl#location()}), for the line of a
+   *     connection failure; null when the URL did not parse
+   */
+  static Failure of(Throwable e, String database) {
     if (e instanceof LocksUnavailable gaveUp) {
-      Failure timedOut = of(gaveUp.getCause());
+      Failure timedOut = of(gaveUp.getCause(), database);
       return new Failure(
           timedOut.exitCode(), line(null, null, timedOut.line() + "; " + gaveUp.getMessage()));
     }
@@ -47,11 +67,19 @@ record Failure(int exitCode, String line) {
     if (e instanceof InvalidInputException) {
       return new Failure(INVALID_INPUT, line(null, null, e.getMessage()));
     }
+    String at = database == null ? "the database" : "the database at " + database;
+    if (sql != null && LOST_CONNECTION_STATES.contains(sql.getSQLState())) {
+      // Not the script's fault: a retry once the server is back may well succeed.
+      return new Failure(
+          CANNOT_CONNECT,
+          line(script(e), null, "lost the connection to " + at + ": " + reason(sql) + rollback(e)));
+    }
     if (e instanceof FlywayMigrateException m && sql != null) {
       return new Failure(MIGRATION_FAILED, line(script(m), sql.getSQLState(), sql.getMessage()));
     }
     if (sql != null && isConnectionFailure(sql.getSQLState())) {
-      return new Failure(CANNOT_CONNECT, line(null, sql.getSQLState(), describe(sql)));
+      return new Failure(
+          CANNOT_CONNECT, line(null, null, "cannot connect to " + at + ": " + reason(sql)));
     }
     if (e instanceof FlywayException f) {
       return new Failure(
@@ -102,14 +130,62 @@ record Failure(int exitCode, String line) {
   }
 
   /**
-   * The driver's message, plus the network error under it ("connection attempt failed" alone helps
-   * no one).
+   * Why a connection failed or ended, in plain words, and its SQLSTATE: the network error under the
+   * driver's message ("the connection attempt failed" alone helps no one), else the server's
+   * message without its severity and details.
    */
-  private static String describe(SQLException sql) {
+  private static String reason(SQLException sql) {
     Throwable cause = sql.getCause();
-    return cause == null || cause instanceof SQLException
-        ? sql.getMessage()
-        : sql.getMessage() + " (" + cause + ")";
+    String reason;
+    if (cause instanceof EOFException) {
+      reason = "the server closed the connection";
+    } else if (cause instanceof UnknownHostException) {
+      reason = "unknown host " + cause.getMessage();
+    } else if (cause instanceof IOException && cause.getMessage() != null) {
+      reason = plain(cause.getMessage()); // "Connection refused", "Connect timed out"
+    } else {
+      String first = String.valueOf(sql.getMessage()).strip().lines().findFirst().orElse("");
+      reason = plain(SEVERITY.matcher(first).replaceFirst(""));
+    }
+    return reason + " (SQLSTATE " + sql.getSQLState() + ")";
+  }
+
+  /** "Connection refused." as a clause: "connection refused"; "SSL error" stays. */
+  private static String plain(String message) {
+    String m = message.strip().replaceFirst("\\.$", "");
+    return m.length() > 1
+            && Character.isUpperCase(m.charAt(0))
+            && Character.isLowerCase(m.charAt(1))
+        ? Character.toLowerCase(m.charAt(0)) + m.substring(1)
+        : m;
+  }
+
+  /**
+   * What became of the script the connection was lost in: PostgreSQL rolls back the open
+   * transaction of a session that ends, and Flyway runs each migration in one unless its statements
+   * forbid it (CREATE INDEX CONCURRENTLY).
+   */
+  private static String rollback(Throwable e) {
+    if (!(e instanceof FlywayMigrateException m) || script(m) == null) {
+      return "";
+    }
+    return m.isExecutableInTransaction()
+        ? "; PostgreSQL rolled back its transaction: none of it is applied"
+        : "; it ran outside a transaction: the statements it completed stay applied";
+  }
+
+  /**
+   * An exception and its causes on one line, for a log: {@code Class: message; caused by Class:
+   * message}.
+   */
+  static String chain(Throwable e) {
+    var chain = new StringBuilder().append(e);
+    // A bound: a chain may loop.
+    Throwable t = e.getCause();
+    for (int depth = 1; t != null && depth < 10; t = t.getCause(), depth++) {
+      chain.append("; caused by ").append(t);
+    }
+    return chain.toString().strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static SQLException sqlCause(Throwable e) {

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
       "1:a migration failed (SQL error, validation, a lock still taken when the retry budget ran"
           + " out)",
       "2:invalid input (arguments, URL, directory, unreadable or no .sql files, bad file names)",
-      "3:cannot connect (unreachable host, authentication, unknown database)",
+      "3:cannot connect, or lost the connection (unreachable host, authentication, unknown"
+          + " database; the server went down or ended the session mid-run)",
       "4:unexpected error (a bug, or the JVM's: the line names the exception)"
     })
 public final class MigrateCommand implements Callable<Integer> {
@@ -105,7 +106,16 @@ public final class MigrateCommand implements Callable<Integer> {
       return 0;
     } catch (RuntimeException | Error e) {
       // Every failure, foreseen or not: one line, not a stack trace the operator cannot show.
-      return fail(Failure.of(e));
+      return fail(Failure.of(e, location()));
+    }
+  }
+
+  /** Where the database is, for a connection failure's line; null if the URL does not parse. */
+  private String location() {
+    try {
+      return DatabaseUrl.parse(url).location();
+    } catch (InvalidInputException e) {
+      return null;
     }
   }
 
@@ -138,6 +148,8 @@ public final class MigrateCommand implements Callable<Integer> {
         Flyway.configure()
             .dataSource(db.dataSource(session, "lock_timeout=" + timeout.toMillis() + "ms"))
             .resourceProvider(migrations)
+            // Flyway's log lines as they are, but no stack traces among them.
+            .loggers(OneLineFlywayLogs.class.getName())
             .javaMigrationClassProvider(List::of) // SQL only: no classpath scan for Java migrations
             .validateMigrationNaming(true)
             .cleanDisabled(true)

@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Log tails of real tools, in src/test/resources/failure-cause: alembic-sqlalchemy-psycopg2,
  * django-psycopg3 and golang-migrate(-verbose) were captured from those tools run here (paths
- * shortened), cut as the kubelet cuts a log into a termination message (its last 2048 bytes); the
- * others are written after the tools' own output formats. FailureCauseIT runs the tools it can.
+ * shortened), cut as the kubelet cuts a log into a termination message (its last 2048 bytes), and
+ * schemagate-runner-lost-connection from the runner's own log (host and script renamed); the others
+ * are written after the tools' own output formats. FailureCauseIT runs the tools it can.
  */
 class FailureCauseTest {
 
@@ -159,6 +160,19 @@ class FailureCauseTest {
             "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists",
             "V8__add_team_model.sql",
             "42710"),
+        tail(
+            "schemagate-runner-cannot-connect",
+            "cannot connect to the database at db.prod.svc:5432/app: password authentication"
+                + " failed for user \"app\" (SQLSTATE 28P01)",
+            null,
+            "28P01"),
+        tail(
+            "schemagate-runner-lost-connection",
+            "V3__backfill.sql: lost the connection to the database at db.prod.svc:5432/app: the"
+                + " server closed the connection (SQLSTATE 08006); PostgreSQL rolled back its"
+                + " transaction: none of it is applied",
+            "V3__backfill.sql",
+            "08006"),
         tail("oom-killed", "exit code 137 (OOMKilled)", null, null),
         tail("binary", "the output is not text (28 characters)", null, null));
   }
@@ -186,6 +200,10 @@ class FailureCauseTest {
     assertThat(FailureCause.of(resource("schemagate-runner")).summary())
         .isEqualTo(
             "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
+    assertThat(FailureCause.of(resource("schemagate-runner-cannot-connect")).summary())
+        .isEqualTo(
+            "cannot connect to the database at db.prod.svc:5432/app: password authentication"
+                + " failed for user \"app\" (SQLSTATE 28P01)");
   }
 
   @Test

@@ -78,6 +78,18 @@ class DatabaseUrlTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hun", "ter2", "\n"));
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "postgresql://app:hunter2@db/app?sslmode=require&sslpassword=k3y | db:5432/app",
+        "jdbc:postgresql://[::1],db2:5433/app?user=app&password=hunter2  | [::1]:5432,db2:5433/app",
+        "postgres://app@db:6432                                          | db:6432",
+      })
+  void theLocationIsHostsPortsAndDatabaseAlone(String url, String location) {
+    assertThat(DatabaseUrl.parse(url).location()).isEqualTo(location);
+  }
+
   @Test
   void toStringHidesThePassword() {
     assertThat(DatabaseUrl.parse("postgresql://app:hunter2@db/app"))

@@ -3,8 +3,10 @@ package dev.schemagate.runner;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
 import java.lang.reflect.Proxy;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
@@ -15,6 +17,8 @@ import org.flywaydb.core.internal.exception.FlywaySqlException;
 import org.junit.jupiter.api.Test;
 
 class FailureTest {
+  private static final String DB = "db:5432/app";
+
   @Test
   void failedMigrationNamesTheScriptTheSqlStateAndTheServersMessage() {
     var sql = new SQLException("ERROR: type \"division\" already exists", "42710");
@@ -22,7 +26,7 @@ class FailureTest {
         new FlywayMigrateException(
             migration("V8__add_team_model.sql"), true, sql, false, new MigrateResult());
 
-    assertThat(Failure.of(e))
+    assertThat(Failure.of(e, DB))
         .isEqualTo(
             new Failure(
                 1,
@@ -43,7 +47,8 @@ class FailureTest {
     assertThat(
             Failure.of(
                 new LocksUnavailable(
-                    timedOut, "gave up after 9 attempts in 10m00s; blocked by pid 7: SELECT 1")))
+                    timedOut, "gave up after 9 attempts in 10m00s; blocked by pid 7: SELECT 1"),
+                DB))
         .isEqualTo(
             new Failure(
                 1,
@@ -73,31 +78,141 @@ class FailureTest {
   }
 
   @Test
-  void refusedConnectionCannotConnectAndShowsTheNetworkError() {
+  void refusedConnectionCannotConnectAndSaysWhereAndWhyInPlainWords() {
     var refused =
         new SQLException(
-            "Connection to db:5432 refused.", "08001", new ConnectException("Connection refused"));
+            "Connection to db:5432 refused. Check that the hostname and port are correct.",
+            "08001",
+            new ConnectException("Connection refused"));
 
     assertThat(
             Failure.of(
-                new FlywaySqlException("Unable to obtain connection from database", refused)))
+                new FlywaySqlException("Unable to obtain connection from database", refused), DB))
         .isEqualTo(
             new Failure(
                 3,
-                "SQLSTATE 08001: Connection to db:5432 refused. (java.net.ConnectException:"
-                    + " Connection refused)"));
+                "cannot connect to the database at db:5432/app: connection refused (SQLSTATE"
+                    + " 08001)"));
   }
 
   @Test
-  void failedAuthenticationCannotConnect() {
+  void anUnknownHostCannotConnect() {
+    var unknown =
+        new SQLException(
+            "The connection attempt failed.", "08001", new UnknownHostException("db.example"));
+
+    assertThat(Failure.of(unknown, "db.example:5432/app").line())
+        .isEqualTo(
+            "cannot connect to the database at db.example:5432/app: unknown host db.example"
+                + " (SQLSTATE 08001)");
+  }
+
+  @Test
+  void failedAuthenticationCannotConnectAndGivesTheServersMessageWithoutItsSeverity() {
     var denied =
         new SQLException("FATAL: password authentication failed for user \"app\"", "28P01");
 
     assertThat(
-            Failure.of(new FlywaySqlException("Unable to obtain connection from database", denied)))
+            Failure.of(
+                new FlywaySqlException("Unable to obtain connection from database", denied), DB))
         .isEqualTo(
             new Failure(
-                3, "SQLSTATE 28P01: FATAL: password authentication failed for user \"app\""));
+                3,
+                "cannot connect to the database at db:5432/app: password authentication failed"
+                    + " for user \"app\" (SQLSTATE 28P01)"));
+  }
+
+  @Test
+  void anUnknownDatabaseCannotConnect() {
+    var unknown = new SQLException("FATAL: database \"app\" does not exist\n  Hint: x", "3D000");
+
+    assertThat(Failure.of(unknown, DB))
+        .isEqualTo(
+            new Failure(
+                3,
+                "cannot connect to the database at db:5432/app: database \"app\" does not exist"
+                    + " (SQLSTATE 3D000)"));
+  }
+
+  @Test
+  void withoutALocationTheLineSaysTheDatabase() {
+    var refused =
+        new SQLException(
+            "Connection refused.", "08001", new ConnectException("Connection refused"));
+
+    assertThat(Failure.of(refused, null).line())
+        .isEqualTo("cannot connect to the database: connection refused (SQLSTATE 08001)");
+  }
+
+  @Test
+  void aSessionTerminatedMidScriptLostTheConnectionAndItsTransactionWasRolledBack() {
+    var terminated =
+        new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+    var e =
+        new FlywayMigrateException(
+            migration("V3__backfill.sql"), false, terminated, true, new MigrateResult());
+
+    assertThat(Failure.of(e, DB))
+        .isEqualTo(
+            new Failure(
+                3,
+                "V3__backfill.sql: lost the connection to the database at db:5432/app: terminating"
+                    + " connection due to administrator command (SQLSTATE 57P01); PostgreSQL"
+                    + " rolled back its transaction: none of it is applied"));
+  }
+
+  @Test
+  void aServerCrashMidScriptLostTheConnection() {
+    var crashed =
+        new SQLException(
+            "An I/O error occurred while sending to the backend.", "08006", new EOFException());
+    var e =
+        new FlywayMigrateException(
+            migration("V3__backfill.sql"), false, crashed, true, new MigrateResult());
+
+    assertThat(Failure.of(e, DB).line())
+        .startsWith(
+            "V3__backfill.sql: lost the connection to the database at db:5432/app: the server"
+                + " closed the connection (SQLSTATE 08006); PostgreSQL rolled back");
+  }
+
+  @Test
+  void aScriptOutsideATransactionKeepsWhatItCompleted() {
+    var crashed =
+        new SQLException(
+            "An I/O error occurred while sending to the backend.", "08006", new EOFException());
+    var e =
+        new FlywayMigrateException(
+            migration("V4__index_concurrently.sql"), false, crashed, false, new MigrateResult());
+
+    assertThat(Failure.of(e, DB).line())
+        .endsWith(
+            "(SQLSTATE 08006); it ran outside a transaction: the statements it completed stay"
+                + " applied");
+  }
+
+  @Test
+  void aConnectionLostOutsideAScriptSaysNoMoreThanThat() {
+    var closed = new SQLException("This connection has been closed.", "08003");
+
+    assertThat(Failure.of(new FlywaySqlException("Unable to read history", closed), DB))
+        .isEqualTo(
+            new Failure(
+                3,
+                "lost the connection to the database at db:5432/app: this connection has been"
+                    + " closed (SQLSTATE 08003)"));
+  }
+
+  @Test
+  void aChainIsOneLineOfMessages() {
+    var e =
+        new SQLException(
+            "An I/O error occurred\nwhile sending to the backend.", "08006", new EOFException());
+
+    assertThat(Failure.chain(e))
+        .isEqualTo(
+            "java.sql.SQLException: An I/O error occurred while sending to the backend.; caused"
+                + " by java.io.EOFException");
   }
 
   @Test
@@ -108,7 +223,7 @@ class FailureTest {
                 + "Migration checksum mismatch for migration version 7\n"
                 + "-> Applied to database : 1\n");
 
-    assertThat(Failure.of(e))
+    assertThat(Failure.of(e, DB))
         .isEqualTo(
             new Failure(
                 1,
@@ -123,7 +238,7 @@ class FailureTest {
             "Found more than one migration with version 7",
             CoreErrorCode.DUPLICATE_VERSIONED_MIGRATION);
 
-    assertThat(Failure.of(e))
+    assertThat(Failure.of(e, DB))
         .isEqualTo(new Failure(2, "Found more than one migration with version 7"));
   }
 
@@ -131,7 +246,7 @@ class FailureTest {
   void invalidInputKeepsItsMessage() {
     assertThat(
             Failure.of(
-                new InvalidInputException("no .sql files in migrations directory /migrations")))
+                new InvalidInputException("no .sql files in migrations directory /migrations"), DB))
         .isEqualTo(new Failure(2, "no .sql files in migrations directory /migrations"));
   }
 
@@ -139,13 +254,13 @@ class FailureTest {
   void anyOtherExceptionIsUnexpectedAndNamesItsClass() {
     var e = new IllegalStateException("resource\nmissing");
 
-    assertThat(Failure.of(e))
+    assertThat(Failure.of(e, DB))
         .isEqualTo(new Failure(4, "unexpected java.lang.IllegalStateException: resource missing"));
   }
 
   @Test
   void anErrorOfTheJvmIsUnexpected() {
-    assertThat(Failure.of(new OutOfMemoryError("Java heap space")))
+    assertThat(Failure.of(new OutOfMemoryError("Java heap space"), DB))
         .isEqualTo(new Failure(4, "unexpected java.lang.OutOfMemoryError: Java heap space"));
   }
 
@@ -153,7 +268,7 @@ class FailureTest {
   void aConnectionFailureOutsideFlywayStillCannotConnect() {
     var refused = new SQLException("Connection to db:5432 refused.", "08001");
 
-    assertThat(Failure.of(new IllegalStateException("pool", refused)).exitCode()).isEqualTo(3);
+    assertThat(Failure.of(new IllegalStateException("pool", refused), DB).exitCode()).isEqualTo(3);
   }
 
   @Test

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The summary, and the failures found before any connection, through the real command line: each
- * ends as one line on stderr and in the termination log, with its exit code.
+ * The summary, the failures found before any connection and a refused one, through the real command
+ * line: each ends as one line on stderr and in the termination log, with its exit code.
  */
 class MigrateCommandTest {
-  /** Nothing listens on port 1; no test here gets as far as connecting. */
+  /** Nothing listens on port 1: a connection is refused at once. */
   private static final String URL = "postgresql://app:s3cr3t@127.0.0.1:1/app";
 
   @TempDir Path tmp;
@@ -80,6 +80,21 @@ class MigrateCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.terminationLog()).contains("'postgresql://app:***@db/app'").hasLineCount(1);
     assertThat(run.err() + run.out()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aRefusedConnectionSaysWhereWithoutPasswordOrParameters() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("migrations"));
+    Files.writeString(dir.resolve("V1__init.sql"), "CREATE TABLE t (id int);");
+
+    Run run = run("--url", URL + "?sslpassword=k3y", "--dir", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.terminationLog())
+        .isEqualTo(
+            "cannot connect to the database at 127.0.0.1:1/app: connection refused (SQLSTATE"
+                + " 08001)\n");
+    assertThat(run.err()).isEqualTo(run.terminationLog());
   }
 
   @Test
