@@ -191,18 +191,21 @@ public final class Decision {
         } else if (outcome instanceof JobOutcome.Failed failed) {
           status.setJob(jobName);
           // The cause first and short, for `kubectl get`; the Event has the log's tail.
+          var cause = failed.cause();
           var message =
-              ("%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). Fix the"
-                      + " migration (a new image or migration starts a new Job) or set annotation"
-                      + " %s to run it again")
+              "%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). %s"
                   .formatted(
                       hold.summary(),
                       jobName,
                       failed.reason(),
-                      failed.cause().summary(),
+                      cause.summary(),
                       migration.getMetadata().getNamespace(),
                       jobName,
-                      SchemaMigration.RETRY_ANNOTATION);
+                      cause.isConnection()
+                          ? connectionAdvice(migration)
+                          : "Fix the migration (a new image or migration starts a new Job) or set"
+                              + " annotation %s to run it again"
+                                  .formatted(SchemaMigration.RETRY_ANNOTATION));
           verdict = Verdict.stalled(Reasons.MIGRATION_FAILED, message);
           // Once per failure; again only if the cause is read better later (the Job's Failed
           // condition can reach the cache before its pod's termination message does).
@@ -470,6 +473,14 @@ public final class Decision {
   }
 
   /** The cause, then the end of the output it was read from (a few KiB), passwords masked. */
+  /** The migration never got the database: where its URL comes from, and how to run it again. */
+  private static String connectionAdvice(SchemaMigration migration) {
+    var url = migration.getSpec().getDatabase().getUrlSecretRef();
+    return ("The migration itself did not fail: check the database and its URL (Secret %s, key %s),"
+            + " then set annotation %s to run it again")
+        .formatted(url.getName(), url.getKey(), SchemaMigration.RETRY_ANNOTATION);
+  }
+
   private static String failureEvent(String jobName, JobOutcome.Failed failed) {
     var cause = failed.cause().summary();
     var tail = FailureCause.redact(failed.message()).strip();

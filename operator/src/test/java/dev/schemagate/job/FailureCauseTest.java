@@ -207,6 +207,19 @@ class FailureCauseTest {
   }
 
   @Test
+  void aConnectionFailureIsTheDatabasesNotTheMigrations() {
+    assertThat(FailureCause.of(resource("schemagate-runner-cannot-connect")).isConnection())
+        .isTrue();
+    assertThat(FailureCause.of(resource("schemagate-runner-lost-connection")).isConnection())
+        .isTrue();
+    assertThat(FailureCause.of(resource("schemagate-runner")).isConnection()).isFalse();
+    assertThat(FailureCause.of("FATAL: database \"app\" does not exist (SQLSTATE 3D000)"))
+        .matches(FailureCause::isConnection);
+    assertThat(FailureCause.of("ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)"))
+        .matches(c -> !c.isConnection());
+  }
+
+  @Test
   void aLongCauseIsCutToAbout300Characters() {
     var sql = "INSERT INTO games VALUES " + "(1, 'regular'), ".repeat(40) + "(2, 'x')";
     var cause =

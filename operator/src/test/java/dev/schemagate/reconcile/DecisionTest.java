@@ -479,6 +479,34 @@ class DecisionTest {
   }
 
   @Test
+  void aMigrationThatNeverReachedTheDatabaseSaysToCheckTheDatabaseNotToFixTheMigration() {
+    installed();
+    rollOut(V18);
+    podsCreated(1);
+    decide();
+    jobEnds(
+        new JobOutcome.Failed(
+            "BackoffLimitExceeded",
+            "cannot connect to the database at db.prod.svc:5432/app: connection refused"
+                + " (SQLSTATE 08001)"));
+
+    decide();
+
+    assertThat(condition(STALLED).getMessage())
+        .contains(
+            "cannot connect to the database at db.prod.svc:5432/app: connection refused",
+            "The migration itself did not fail: check the database and its URL (Secret"
+                + " basketball-db, key url), then set annotation schemagate.dev/retry to run it"
+                + " again")
+        .doesNotContain("Fix the migration");
+    jobEnds(FAILED);
+    decide();
+    assertThat(condition(STALLED).getMessage())
+        .contains("Fix the migration")
+        .doesNotContain("did not fail");
+  }
+
+  @Test
   void fixedImageAfterAFailedUpgradeRunsItsOwnJobAndRollsOut() {
     installed();
     rollOut(V18);
