@@ -223,16 +223,7 @@ class ChartTemplateIT {
                 .path("failurePolicy")
                 .asText())
         .isEqualTo("Ignore");
-    var unknown =
-        helm(
-            "template",
-            RELEASE,
-            CHART.toString(),
-            KUBE_VERSION,
-            "--set",
-            "podAdmissionPolicy.failurePolicy=Warn");
-    assertThat(unknown.exitCode()).as(unknown.toString()).isNotZero();
-    assertThat(unknown.stderr()).contains("failurePolicy");
+    assertRefused("failurePolicy", "podAdmissionPolicy.failurePolicy=Warn");
     // The gate and label the operator's PodGate removes on release.
     assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
     var binding = spec(objects, "MutatingAdmissionPolicyBinding");
@@ -425,26 +416,27 @@ class ChartTemplateIT {
           .satisfies(e -> assertThat(e.getValue()).isEqualTo(format));
       assertThat(Main.class.getResource("/logback-" + format + ".xml")).as(format).isNotNull();
     }
-    var result =
-        helm("template", RELEASE, CHART.toString(), KUBE_VERSION, "--set", "logFormat=xml");
-    assertThat(result.exitCode()).as(result.toString()).isNotZero();
-    assertThat(result.stderr()).contains("logFormat");
+    assertRefused("logFormat", "logFormat=xml");
   }
 
   @Test
   void replicasAboveOneWithoutLeaderElectionAreRefused() {
-    var result =
-        helm(
-            "template",
-            RELEASE,
-            CHART.toString(),
-            KUBE_VERSION,
-            "--set",
-            "replicaCount=2",
-            "--set",
-            "leaderElection.enabled=false");
+    assertRefused(
+        "replicaCount > 1 needs leaderElection.enabled=true",
+        "replicaCount=2",
+        "leaderElection.enabled=false");
+  }
+
+  /** helm template with these --set values fails, saying {@code why}. */
+  static void assertRefused(String why, String... set) {
+    var args = new ArrayList<>(List.of("template", RELEASE, CHART.toString(), KUBE_VERSION));
+    for (var value : set) {
+      args.add("--set");
+      args.add(value);
+    }
+    var result = helm(args.toArray(String[]::new));
     assertThat(result.exitCode()).as(result.toString()).isNotZero();
-    assertThat(result.stderr()).contains("replicaCount > 1 needs leaderElection.enabled=true");
+    assertThat(result.stderr()).contains(why);
   }
 
   /**
