@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,25 @@ record App(String namespace, String name, int replicas) {
 
   App(String namespace, String name) {
     this(namespace, name, 1);
+  }
+
+  /** The n-th of the population's namespaces. */
+  static String namespace(int n) {
+    return "bench-" + n;
+  }
+
+  /**
+   * Apps {@code from} to {@code to - 1} of the bench's population, app i in namespace i mod {@code
+   * namespaces}; grouped by namespace.
+   */
+  static List<App> population(int from, int to, int namespaces) {
+    var apps = new ArrayList<App>();
+    for (int n = 0; n < namespaces; n++) {
+      for (int i = from + Math.floorMod(n - from, namespaces); i < to; i += namespaces) {
+        apps.add(new App(namespace(n), "app-%04d".formatted(i)));
+      }
+    }
+    return apps;
   }
 
   /** In creation order: what the SchemaMigration names exists before it. */

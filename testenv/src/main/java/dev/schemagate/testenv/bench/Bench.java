@@ -22,6 +22,10 @@ import java.util.ArrayList;
  *   <li>{@link SlopeRun}: a restart over the first K namespaces only, for the settled RSS per
  *       SchemaMigration.
  *   <li>{@link VariantRun}, for each --variants entry: memory with other JVM options, JDK or build.
+ *   <li>{@link LatencyRun} again, on a control plane that serves no MutatingAdmissionPolicy
+ *       (figures {@code refused_*}).
+ *   <li>{@link CurveRun}, on a control plane of its own: the population grown through the --curve
+ *       sizes, the operator measured at each ({@code curve_*}).
  *   <li>{@link RunnerRun}: {@code schemagate migrate}'s start-up against psql, interleaved.
  * </ol>
  *
@@ -74,6 +78,9 @@ public final class Bench {
     // After the first plane has stopped: the two would share the machine's cores.
     if (options.latencySamples() > 0) {
       LatencyRun.withoutMutatingAdmissionPolicy(options, chart, jvm);
+    }
+    if (!options.curve().isEmpty()) {
+      CurveRun.run(options, chart, jvm);
     }
     // Last, with no control plane left to share the cores with.
     if (options.runnerRounds() > 0) {

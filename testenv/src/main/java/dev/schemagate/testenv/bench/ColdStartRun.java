@@ -38,14 +38,10 @@ final class ColdStartRun {
   /** Returns the N apps, Ready. */
   static List<App> run(BenchCluster cluster, Watch watch, Options options, List<String> jvm)
       throws Exception {
-    var apps = new ArrayList<App>();
     for (int n = 0; n < options.namespaces(); n++) {
-      var ns = "bench-" + n;
-      cluster.createNamespace(ns);
-      for (int i = n; i < options.migrations(); i += options.namespaces()) {
-        apps.add(new App(ns, "app-%04d".formatted(i)));
-      }
+      cluster.createNamespace(App.namespace(n));
     }
+    var apps = App.population(0, options.migrations(), options.namespaces());
     progress(
         "creating "
             + apps.size()
@@ -111,7 +107,7 @@ final class ColdStartRun {
       put("cold_start_reconciles", "%.0f".formatted(reconciles));
       if (options.logRequests()) {
         var requests = RequestLog.count(log);
-        var total = requests.values().stream().mapToInt(Integer::intValue).sum();
+        var total = RequestLog.total(requests);
         put("cold_start_api_requests", Integer.toString(total));
         put("api_requests_per_reconcile", "%.2f".formatted(total / reconciles));
         put("api_requests_per_migration", "%.2f".formatted(total / (double) apps.size()));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The bench's command line: {@code --name=value} options, every one with a default. */
 record Options(
@@ -17,31 +18,41 @@ record Options(
     List<String> variants,
     int runnerRounds,
     boolean runnerOnly,
-    int slopeNamespaces) {
+    int slopeNamespaces,
+    List<Integer> curve) {
   static final String USAGE =
       """
       usage: testenv/bench [--quick] [--migrations=1000] [--namespaces=10] [--latency-samples=100]
                            [--jvm='-XX:...'] [--operator-args='...'] [--work=testenv/target/bench]
                            [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
                            [--runner-rounds=5] [--runner-only] [--slope-namespaces=3]
+                           [--curve=100,1000]
       --quick is a short run for CI: --migrations=%d --latency-samples=%d --runner-rounds=%d
-      unless given;
+      --curve=%s unless given;
       --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
-      request log (and api_requests_per_reconcile); --latency-samples=0 skips that phase (the
+      request log (and the figures counted from it); --latency-samples=0 skips that phase (the
       upgrades whose release it times); --variants measures the operator's memory over the N
       Ready with each set of options (java=PATH and jar=PATH run another JDK or build);
       --runner-rounds=0 skips the runner's interleaved start-up against psql, --runner-only runs
       only that; --slope-namespaces=K restarts the operator on the first K namespaces only, for
-      the settled RSS per SchemaMigration (0 skips).
+      the settled RSS per SchemaMigration (0 skips); --curve=SIZES grows a population of its own,
+      on a control plane of its own, from none through these sizes, and measures the operator
+      at each (curve_<size>_*, then curve_marginal_* and curve_bend): by default a tenth of
+      --migrations and --migrations, so 100,1000; --curve=100,1000,5000 adds 5,000 (creating
+      5,000 apps: the longest phase by far), --curve=0 skips.
       Prints name=value lines on stdout; progress on stderr.\
       """
-          .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES, Quick.RUNNER_ROUNDS);
+          .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES, Quick.RUNNER_ROUNDS, Quick.CURVE);
 
-  /** --quick: a run of under two minutes on 2 cores, every phase still measured. */
+  /**
+   * --quick: a run of under two minutes on 2 cores, every phase but the curve measured (its control
+   * plane, operator and apps of its own would take the run to two minutes or past).
+   */
   static final class Quick {
     static final int MIGRATIONS = 100;
     static final int LATENCY_SAMPLES = 5;
     static final int RUNNER_ROUNDS = 3;
+    static final String CURVE = "0";
 
     private Quick() {}
   }
@@ -57,9 +68,11 @@ record Options(
       options.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
     var quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
-    return new Options(
+    var migrations =
         Integer.parseInt(
-            options.getOrDefault("migrations", quick ? "" + Quick.MIGRATIONS : "1000")),
+            options.getOrDefault("migrations", quick ? "" + Quick.MIGRATIONS : "1000"));
+    return new Options(
+        migrations,
         Integer.parseInt(options.getOrDefault("namespaces", "10")),
         Integer.parseInt(
             options.getOrDefault("latency-samples", quick ? "" + Quick.LATENCY_SAMPLES : "100")),
@@ -71,7 +84,29 @@ record Options(
         Integer.parseInt(
             options.getOrDefault("runner-rounds", quick ? "" + Quick.RUNNER_ROUNDS : "5")),
         Boolean.parseBoolean(options.getOrDefault("runner-only", "false")),
-        Integer.parseInt(options.getOrDefault("slope-namespaces", "3")));
+        Integer.parseInt(options.getOrDefault("slope-namespaces", "3")),
+        curve(
+            options.getOrDefault(
+                "curve", quick ? Quick.CURVE : migrations / 10 + "," + migrations)));
+  }
+
+  /**
+   * --curve's sizes, smallest first; 0 alone is none, and so is a tenth of a --migrations below 10.
+   */
+  static List<Integer> curve(String value) {
+    var sizes =
+        Stream.of(value.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(Integer::parseInt)
+            .filter(n -> n != 0)
+            .sorted()
+            .distinct()
+            .toList();
+    if (!sizes.isEmpty() && sizes.get(0) < 0) {
+      throw new IllegalArgumentException("--curve: counts of SchemaMigrations, not " + value);
+    }
+    return sizes;
   }
 
   private static List<String> list(Map<String, String> options, String name, String separator) {

@@ -65,6 +65,38 @@ public final class RequestLog {
     return requests;
   }
 
+  /** All the counted requests. */
+  static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
+   * The counted requests on the leader-election Lease: renewals, every few hundred ms however many
+   * SchemaMigrations there are.
+   */
+  static int leases(Map<String, Integer> counts) {
+    return counts.entrySet().stream()
+        .filter(e -> isLease(e.getKey()))
+        .mapToInt(Map.Entry::getValue)
+        .sum();
+  }
+
+  /**
+   * The requests counted in {@code after} and not yet in {@code before}, kinds without any left
+   * out.
+   */
+  static Map<String, Integer> since(Map<String, Integer> before, Map<String, Integer> after) {
+    var added = new TreeMap<String, Integer>();
+    after.forEach(
+        (kind, n) -> {
+          var more = n - before.getOrDefault(kind, 0);
+          if (more != 0) {
+            added.put(kind, more);
+          }
+        });
+    return added;
+  }
+
   /**
    * The writes among counted requests (POST, PUT, PATCH, DELETE), leader election's Lease renewals
    * left out: those are the price of --leader-election, not of the SchemaMigrations.
@@ -72,9 +104,13 @@ public final class RequestLog {
   static int writes(Map<String, Integer> counts) {
     return counts.entrySet().stream()
         .filter(e -> !e.getKey().startsWith("GET "))
-        .filter(e -> !e.getKey().endsWith(" leases"))
+        .filter(e -> !isLease(e.getKey()))
         .mapToInt(Map.Entry::getValue)
         .sum();
+  }
+
+  private static boolean isLease(String kind) {
+    return kind.endsWith(" leases");
   }
 
   /**

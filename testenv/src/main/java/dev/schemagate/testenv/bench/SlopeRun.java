@@ -23,7 +23,7 @@ final class SlopeRun {
       BenchCluster cluster, Options options, List<String> jvm, List<App> apps, long fullKib)
       throws Exception {
     var k = options.slopeNamespaces();
-    var namespaces = IntStream.range(0, k).mapToObj(n -> "bench-" + n).collect(Collectors.toSet());
+    var namespaces = IntStream.range(0, k).mapToObj(App::namespace).collect(Collectors.toSet());
     var count = (int) apps.stream().filter(a -> namespaces.contains(a.namespace())).count();
     try (var operator =
         cluster.startOperator(

@@ -218,6 +218,11 @@ final class Watch implements AutoCloseable {
     return jobs.get(app.namespace() + "/" + app.name() + "/" + image);
   }
 
+  /** How many SchemaMigrations the watch has seen Ready. */
+  int readyCount() {
+    return ready.size();
+  }
+
   /** How many migration Jobs the watch has seen created. */
   int jobsSeen() {
     return jobs.size();

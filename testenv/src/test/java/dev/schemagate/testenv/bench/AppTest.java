@@ -56,4 +56,20 @@ class AppTest {
             "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
                 + "[{\"name\":\"app\",\"image\":\"bench-app:2\"}]}}}}");
   }
+
+  @Test
+  void aPopulationSpreadsAppsOverTheNamespacesByNumber() {
+    assertThat(App.population(0, 5, 2))
+        .extracting(App::toString)
+        .containsExactly(
+            "bench-0/app-0000",
+            "bench-0/app-0002",
+            "bench-0/app-0004",
+            "bench-1/app-0001",
+            "bench-1/app-0003");
+    // Grown from 5 to 8: the next ones, in the same namespaces as if made at once.
+    assertThat(App.population(5, 8, 2))
+        .extracting(App::toString)
+        .containsExactly("bench-0/app-0006", "bench-1/app-0005", "bench-1/app-0007");
+  }
 }

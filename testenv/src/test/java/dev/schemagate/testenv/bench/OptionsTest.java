@@ -1,6 +1,7 @@
 package dev.schemagate.testenv.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,22 @@ class OptionsTest {
     assertThat(options.runnerRounds()).isEqualTo(7);
     assertThat(options.slopeNamespaces()).isEqualTo(2);
     assertThat(Options.parse(new String[0]).slopeNamespaces()).isEqualTo(3);
+  }
+
+  @Test
+  void theCurveGoesToTheMigrationsFromATenthOfThem() {
+    assertThat(Options.parse(new String[0]).curve()).containsExactly(100, 1000);
+    assertThat(Options.parse(new String[] {"--migrations=60"}).curve()).containsExactly(6, 60);
+    assertThat(Options.parse(new String[] {"--migrations=5"}).curve()).containsExactly(5);
+  }
+
+  @Test
+  void theCurvesSizesAreGivenInAnyOrderAndZeroSkips() {
+    assertThat(Options.parse(new String[] {"--curve=5000,100, 1000"}).curve())
+        .containsExactly(100, 1000, 5000);
+    assertThat(Options.parse(new String[] {"--curve=0"}).curve()).isEmpty();
+    assertThat(Options.parse(new String[] {"--curve="}).curve()).isEmpty();
+    assertThatThrownBy(() -> Options.curve("-5,100")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

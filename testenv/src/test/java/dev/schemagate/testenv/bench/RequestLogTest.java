@@ -75,4 +75,18 @@ class RequestLogTest {
 
     assertThat(RequestLog.writes(counts)).isEqualTo(6);
   }
+
+  @Test
+  void leaseRequestsAreCountedApartAndStepsAreDifferences() {
+    var before = Map.of("GET leases", 4, "PATCH leases", 4, "POST jobs", 2, "GET pods", 1);
+    var after = Map.of("GET leases", 10, "PATCH leases", 10, "POST jobs", 7, "GET pods", 1);
+
+    var added = RequestLog.since(before, after);
+
+    assertThat(added)
+        .containsExactly(
+            Map.entry("GET leases", 6), Map.entry("PATCH leases", 6), Map.entry("POST jobs", 5));
+    assertThat(RequestLog.total(added)).isEqualTo(17);
+    assertThat(RequestLog.leases(added)).isEqualTo(12);
+  }
 }
