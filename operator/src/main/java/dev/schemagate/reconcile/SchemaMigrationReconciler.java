@@ -295,16 +295,23 @@ public class SchemaMigrationReconciler
    * False when the Job already exists: usually the informer had not caught up with an earlier
    * create; or the Job was edited out of the informer's selector.
    */
+  @SuppressWarnings("unchecked")
   private static boolean createJob(Context<SchemaMigration> context, Job job) {
     try {
-      context
-          .getClient()
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(job.getMetadata().getNamespace())
-          .resource(job)
-          .create();
+      var created =
+          context
+              .getClient()
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(job.getMetadata().getNamespace())
+              .resource(job)
+              .create();
+      // Into the Job cache now, not when its watch event comes: a reconcile in between (our own
+      // status write triggers one) would otherwise try the create again and get a 409.
+      ((InformerEventSource<Job, SchemaMigration>)
+              context.eventSourceRetriever().getEventSourceFor(Job.class))
+          .handleRecentResourceCreate(ResourceID.fromResource(created), created);
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
