@@ -157,7 +157,7 @@ its Deployment: such a one holds nothing and claims nothing.
 {{- /*
 What the pod policies look at, all of it decided before the API server reads any SchemaMigration,
 so it bounds what failurePolicy Fail can refuse: pod creates of a ReplicaSet made by a Deployment
-(only those carry pod-template-hash), outside the system namespaces.
+(only those carry pod-template-hash), outside the system namespaces, in watchNamespaces if set.
 */}}
 {{- define "schemagate.podMatchConstraints" -}}
 matchConstraints:
@@ -175,6 +175,14 @@ matchConstraints:
       - key: kubernetes.io/metadata.name
         operator: NotIn
         values: [kube-system, kube-public, kube-node-lease]
+      {{- with .Values.watchNamespaces }}
+      # The bindings' scope, here too: an unresolvable paramKind fails the policy itself, before
+      # any binding's scope is looked at.
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values:
+          {{- toYaml . | nindent 10 }}
+      {{- end }}
 {{- end }}
 {{- define "schemagate.paramRef" -}}
 paramRef:

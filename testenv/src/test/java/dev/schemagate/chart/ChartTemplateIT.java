@@ -243,8 +243,21 @@ class ChartTemplateIT {
         .contains("oldObject.spec.target.deployment != object.spec.target.deployment");
     assertThat(onePerDeployment.path("validations").toString()).contains("TargetHeldByOther");
 
-    // watchNamespaces: both bindings only there.
+    // watchNamespaces: both bindings only there, and the pod policies themselves.
     var scoped = render(List.of(WITH_MAP), "watchNamespaces={a,b}");
+    for (var kind : List.of("MutatingAdmissionPolicy", "ValidatingAdmissionPolicy")) {
+      var selector =
+          spec(
+                  scoped,
+                  kind,
+                  kind.startsWith("Mutating")
+                      ? "sg-schemagate-gate-pods"
+                      : "sg-schemagate-hold-pods")
+              .path("matchConstraints")
+              .path("namespaceSelector")
+              .toString();
+      assertThat(selector).as(kind).contains("NotIn", "kube-system", "\"In\"", "\"a\"", "\"b\"");
+    }
     var bindings =
         scoped.stream().filter(o -> o.getKind().endsWith("AdmissionPolicyBinding")).toList();
     assertThat(bindings).hasSize(3);
