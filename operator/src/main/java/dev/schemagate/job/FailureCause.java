@@ -1,5 +1,6 @@
 package dev.schemagate.job;
 
+import dev.schemagate.runner.ConnectionStates;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,19 +171,11 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
   }
 
   /**
-   * Whether the database, not the migration, failed: SQLSTATE classes 08 (connection), 28
-   * (authorization), 3D000 (no such database), 57P01-57P03 (the server shut down or is starting).
-   * Fixing the migration would not help; the database must be reached, then the run retried.
+   * Whether the database, not the migration, failed ({@link ConnectionStates}). Fixing the
+   * migration would not help; the database must be reached, then the run retried.
    */
   public boolean isConnection() {
-    return sqlState
-        .filter(
-            s ->
-                s.startsWith("08")
-                    || s.startsWith("28")
-                    || s.equals("3D000")
-                    || s.matches("57P0[123]"))
-        .isPresent();
+    return sqlState.filter(ConnectionStates::databaseFailed).isPresent();
   }
 
   /** The migration, the SQLSTATE unless the line says it, and the line, in about 300 characters. */

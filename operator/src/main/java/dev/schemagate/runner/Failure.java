@@ -27,21 +27,6 @@ record Failure(int exitCode, String line) {
   /** Kubernetes keeps at most 4096 bytes of a termination message; one goes to the newline. */
   static final int MAX_BYTES = 4095;
 
-  /**
-   * SQLSTATE prefixes of a failed connection: 08 connection exception, 28 invalid authorization, 3D
-   * unknown database, 57P03 server starting up or shutting down.
-   */
-  private static final Set<String> CONNECTION_STATES = Set.of("08", "28", "3D", "57P03");
-
-  /**
-   * SQLSTATEs of a session that was open and ended: 08003 the driver's "connection has been
-   * closed", 08006 an I/O error (the server crashed, the network dropped), 08007 transaction
-   * resolution unknown, 57P01 terminated (pg_terminate_backend, a fast shutdown), 57P02 another
-   * backend crashed.
-   */
-  private static final Set<String> LOST_CONNECTION_STATES =
-      Set.of("08003", "08006", "08007", "57P01", "57P02");
-
   /** The severity the driver puts before the server's message. */
   private static final Pattern SEVERITY = Pattern.compile("^(ERROR|FATAL|PANIC):\\s+");
 
@@ -68,7 +53,7 @@ record Failure(int exitCode, String line) {
       return new Failure(INVALID_INPUT, line(null, null, e.getMessage()));
     }
     String at = database == null ? "the database" : "the database at " + database;
-    if (sql != null && LOST_CONNECTION_STATES.contains(sql.getSQLState())) {
+    if (sql != null && ConnectionStates.lost(sql.getSQLState())) {
       // Not the script's fault: a retry once the server is back may well succeed.
       return new Failure(
           CANNOT_CONNECT,
@@ -77,7 +62,7 @@ record Failure(int exitCode, String line) {
     if (e instanceof FlywayMigrateException m && sql != null) {
       return new Failure(MIGRATION_FAILED, line(script(m), sql.getSQLState(), sql.getMessage()));
     }
-    if (sql != null && isConnectionFailure(sql.getSQLState())) {
+    if (sql != null && ConnectionStates.cannotConnect(sql.getSQLState())) {
       return new Failure(
           CANNOT_CONNECT, line(null, null, "cannot connect to " + at + ": " + reason(sql)));
     }
@@ -123,10 +108,6 @@ record Failure(int exitCode, String line) {
     return e instanceof FlywayMigrateException m && m.getMigration() != null
         ? m.getMigration().getScript()
         : null;
-  }
-
-  private static boolean isConnectionFailure(String sqlState) {
-    return sqlState != null && CONNECTION_STATES.stream().anyMatch(sqlState::startsWith);
   }
 
   /**
