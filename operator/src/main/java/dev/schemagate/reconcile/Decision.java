@@ -148,15 +148,12 @@ public final class Decision {
       var done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
       var hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
       if (done) {
+        // No pod count: the rollout's progress is the Deployment's to report, and a count here
+        // would cost a status write each time one of its pods turns Ready.
         verdict =
             Verdict.ready(
                 Reasons.MIGRATED,
-                "Image %s migrated (revision %s); %d of %d pods Ready"
-                    .formatted(
-                        wanted.image(),
-                        wanted.revision(),
-                        target.readyReplicas(),
-                        target.replicas()));
+                "Image %s migrated (revision %s)".formatted(wanted.image(), wanted.revision()));
       } else {
         var run = observed.runs().stream().filter(r -> r.job().equals(jobName)).findFirst();
         var blocking =

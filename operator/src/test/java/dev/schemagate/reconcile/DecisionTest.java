@@ -231,7 +231,20 @@ class DecisionTest {
     assertThat(migration.getStatus().getAppliedRevision())
         .isEqualTo(migration.getStatus().getRevision());
     assertThat(migration.getStatus().getHeldPods()).isNull();
-    assertThat(message()).startsWith("Image " + V17 + " migrated").endsWith("3 of 3 pods Ready");
+    assertThat(message())
+        .isEqualTo(
+            "Image " + V17 + " migrated (revision " + migration.getStatus().getRevision() + ")");
+  }
+
+  @Test
+  void podsOfAMigratedImageTurningReadyWriteNoStatus() {
+    deployment = Optional.of(Fixtures.target(V17, 3, 0));
+    installed();
+
+    for (var ready = 1; ready <= 3; ready++) {
+      deployment = Optional.of(Fixtures.target(V17, 3, ready));
+      assertNothingToDo(decide());
+    }
   }
 
   @Test
