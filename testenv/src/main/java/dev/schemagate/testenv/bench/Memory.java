@@ -2,16 +2,19 @@ package dev.schemagate.testenv.bench;
 
 import dev.schemagate.testenv.OperatorProcess;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * The operator's footprint at one moment: its resident set from /proc/PID/status, heap, non-heap
- * and threads from its /metrics, its CPU seconds so far.
+ * and threads from its /metrics, its CPU seconds so far; and where the JVM runs with
+ * -XX:NativeMemoryTracking=summary (e.g. a --variants entry), what it committed by category.
  */
 record Memory(
     OptionalLong rssKib,
@@ -27,6 +30,46 @@ record Memory(
   static void print(String suffix, OperatorProcess operator)
       throws IOException, InterruptedException {
     of(operator.pid(), operator.metrics()).figures(suffix).forEach(Output::put);
+    nativeMemory(operator.pid()).forEach((k, v) -> Output.put("nmt_" + k + "_mib" + suffix, v));
+  }
+
+  /**
+   * `jcmd PID VM.native_memory summary` of the operator's own JDK, when it tracks native memory;
+   * empty when it does not.
+   */
+  private static Map<String, String> nativeMemory(long pid)
+      throws IOException, InterruptedException {
+    var proc = Path.of("/proc", Long.toString(pid));
+    if (!Files.readString(proc.resolve("cmdline")).contains("-XX:NativeMemoryTracking=")) {
+      return Map.of();
+    }
+    var jcmd = proc.resolve("exe").toRealPath().resolveSibling("jcmd");
+    var process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+            .redirectErrorStream(true)
+            .start();
+    var summary = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return committedMib(summary);
+  }
+
+  private static final Pattern NMT_LINE =
+      Pattern.compile("^(?:Total:|-\\s+(.+?) \\()\\s*reserved=\\d+KB, committed=(\\d+)KB");
+
+  /**
+   * The committed MiB of each category of an NMT summary ("java_heap", "class", "thread", ...), its
+   * total first ("total").
+   */
+  static Map<String, String> committedMib(String summary) {
+    var committed = new LinkedHashMap<String, String>();
+    for (var line : summary.split("\n")) {
+      var m = NMT_LINE.matcher(line.trim());
+      if (m.find()) {
+        var name = m.group(1) == null ? "total" : m.group(1).toLowerCase().replace(' ', '_');
+        committed.put(name, "%.1f".formatted(Long.parseLong(m.group(2)) / 1024.0));
+      }
+    }
+    return committed;
   }
 
   static Memory of(long pid, String metrics) {

@@ -37,4 +37,33 @@ class MemoryTest {
     assertThat(Memory.of(OptionalLong.empty(), "", 0).figures(""))
         .containsEntry("operator_rss_mib", "?");
   }
+
+  @Test
+  void nativeMemoryTrackingCommittedByCategory() {
+    var summary =
+        """
+        21758:
+
+        Native Memory Tracking:
+
+        Total: reserved=7842527KB, committed=484743KB
+               malloc: 10135KB #61198
+
+        -                 Java Heap (reserved=6172672KB, committed=397312KB)
+                                    (mmap: reserved=6172672KB, committed=397312KB)
+
+        -                     Class (reserved=1048785KB, committed=1361KB)
+                                    (    reserved=65536KB, committed=7936KB)
+
+        -                    Thread (reserved=19506KB, committed=890KB)
+                                    (stack: reserved=19456KB, committed=840KB)
+        """;
+
+    assertThat(Memory.committedMib(summary))
+        .containsExactly(
+            Map.entry("total", "473.4"),
+            Map.entry("java_heap", "388.0"),
+            Map.entry("class", "1.3"),
+            Map.entry("thread", "0.9"));
+  }
 }
