@@ -12,6 +12,7 @@ import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.Manifests;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -316,7 +317,7 @@ class ChartInstallIT {
   private void operatorWithTheseRightsGates(
       String user, List<HasMetadata> manifest, String releaseNamespace, String ns)
       throws Exception {
-    var deployment = Cli.ofKind(manifest, Deployment.class).get(0);
+    var deployment = Manifests.ofKind(manifest, Deployment.class).get(0);
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     var args =
         container.getArgs().stream()
@@ -468,7 +469,8 @@ class ChartInstallIT {
   /** The release's objects as helm recorded them, each checked to exist on the server. */
   private List<HasMetadata> installed(String release, String namespace) {
     var manifest =
-        Cli.objects(helmOnCluster("get", "manifest", release, "--namespace=" + namespace).ok());
+        Manifests.objects(
+            helmOnCluster("get", "manifest", release, "--namespace=" + namespace).ok());
     assertThat(manifest).isNotEmpty();
     for (var o : manifest) {
       assertThat(client.resource(o).get())

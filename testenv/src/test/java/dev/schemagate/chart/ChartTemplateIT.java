@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.schemagate.Main;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.Binaries;
+import dev.schemagate.testenv.Manifests;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -87,11 +88,11 @@ class ChartTemplateIT {
       args.add("--set");
       args.add(s);
     }
-    return Cli.objects(helm(args.toArray(String[]::new)).ok());
+    return Manifests.objects(helm(args.toArray(String[]::new)).ok());
   }
 
   static Deployment deployment(List<HasMetadata> objects) {
-    var deployments = Cli.ofKind(objects, Deployment.class);
+    var deployments = Manifests.ofKind(objects, Deployment.class);
     assertThat(deployments).hasSize(1);
     return deployments.get(0);
   }
@@ -134,7 +135,7 @@ class ChartTemplateIT {
         assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(NAMESPACE);
       }
     }
-    var binding = Cli.ofKind(objects, ClusterRoleBinding.class).get(0);
+    var binding = Manifests.ofKind(objects, ClusterRoleBinding.class).get(0);
     assertThat(binding.getSubjects())
         .singleElement()
         .satisfies(
@@ -143,10 +144,11 @@ class ChartTemplateIT {
               assertThat(s.getName()).isEqualTo("sg-schemagate");
               assertThat(s.getNamespace()).isEqualTo(NAMESPACE);
             });
-    assertThat(Cli.ofKind(objects, ServiceAccount.class).get(0).getMetadata().getName())
+    assertThat(Manifests.ofKind(objects, ServiceAccount.class).get(0).getMetadata().getName())
         .isEqualTo(deployment(objects).getSpec().getTemplate().getSpec().getServiceAccountName());
-    assertNothingOnSecrets(Cli.ofKind(objects, ClusterRole.class).get(0).getRules());
-    assertThat(rights(Cli.ofKind(objects, ClusterRole.class).get(0).getRules())).isEqualTo(RULES);
+    assertNothingOnSecrets(Manifests.ofKind(objects, ClusterRole.class).get(0).getRules());
+    assertThat(rights(Manifests.ofKind(objects, ClusterRole.class).get(0).getRules()))
+        .isEqualTo(RULES);
     assertThat(operatorContainer(deployment(objects)).getArgs())
         .noneMatch(a -> a.startsWith("--namespaces"));
   }
@@ -155,10 +157,10 @@ class ChartTemplateIT {
   void rendersNamespaceScopedModeWithARolePerNamespaceAndNoClusterRights() {
     // One argv element, as a shell would pass --set 'watchNamespaces={a,b}'.
     var objects = render("watchNamespaces={a,b}");
-    assertThat(Cli.ofKind(objects, ClusterRole.class)).isEmpty();
-    assertThat(Cli.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
+    assertThat(Manifests.ofKind(objects, ClusterRole.class)).isEmpty();
+    assertThat(Manifests.ofKind(objects, ClusterRoleBinding.class)).isEmpty();
     var roles =
-        Cli.ofKind(objects, Role.class).stream()
+        Manifests.ofKind(objects, Role.class).stream()
             .filter(r -> r.getMetadata().getName().equals("sg-schemagate"))
             .toList();
     assertThat(roles)
@@ -166,7 +168,7 @@ class ChartTemplateIT {
         .containsExactlyInAnyOrder("a", "b");
     roles.forEach(r -> assertNothingOnSecrets(r.getRules()));
     assertThat(roles).allSatisfy(r -> assertThat(rights(r.getRules())).isEqualTo(RULES));
-    assertThat(Cli.ofKind(objects, RoleBinding.class))
+    assertThat(Manifests.ofKind(objects, RoleBinding.class))
         .extracting(b -> b.getMetadata().getNamespace() + "/" + b.getMetadata().getName())
         .containsExactlyInAnyOrder(
             "a/sg-schemagate", "b/sg-schemagate", NAMESPACE + "/sg-schemagate-leader-election");
@@ -286,7 +288,7 @@ class ChartTemplateIT {
     // And helm ships exactly that: the CRD it renders with --include-crds equals crds/ as an
     // object.
     var rendered =
-        Cli.objects(
+        Manifests.objects(
             helm(
                     "template",
                     RELEASE,
@@ -295,7 +297,7 @@ class ChartTemplateIT {
                     KUBE_VERSION,
                     "--include-crds")
                 .ok());
-    var crds = Cli.ofKind(rendered, CustomResourceDefinition.class);
+    var crds = Manifests.ofKind(rendered, CustomResourceDefinition.class);
     var expected =
         new KubernetesSerialization()
             .unmarshal(Files.readString(generated), CustomResourceDefinition.class);

@@ -1,14 +1,9 @@
 package dev.schemagate.chart;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.Command.Result;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +26,6 @@ final class Cli {
   static final String KUBE_VERSION = "--kube-version=1.34.4";
 
   private static final Path HOME = Path.of("target/cli-home").toAbsolutePath();
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private Cli() {}
 
@@ -74,38 +68,5 @@ final class Cli {
     env.put("HELM_DATA_HOME", HOME.resolve("helm/data").toString());
     env.remove("KUBECONFIG");
     return Command.run(builder, null, Duration.ofSeconds(120));
-  }
-
-  /** Every document of a multi-document YAML stream, as trees (empty documents dropped). */
-  static List<JsonNode> yamlDocuments(String yaml) {
-    var mapper = new ObjectMapper(new YAMLFactory());
-    try (var parser = mapper.getFactory().createParser(yaml)) {
-      var docs = new ArrayList<JsonNode>();
-      var it = mapper.readValues(parser, JsonNode.class);
-      while (it.hasNext()) {
-        var node = it.next();
-        if (node != null && !node.isNull() && !node.isMissingNode()) {
-          docs.add(node);
-        }
-      }
-      return docs;
-    } catch (IOException e) {
-      throw new AssertionError("rendered YAML does not parse: " + e.getMessage() + "\n" + yaml, e);
-    }
-  }
-
-  /**
-   * Every document as a Kubernetes object: the typed model class for built-in kinds (so a field the
-   * model does not know, such as a misspelt one, would surface as an additional property).
-   */
-  static List<HasMetadata> objects(String yaml) {
-    return yamlDocuments(yaml).stream()
-        .map(doc -> SERIALIZATION.unmarshal(doc.toString(), HasMetadata.class))
-        .toList();
-  }
-
-  @SuppressWarnings("unchecked")
-  static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
-    return (List<T>) (List<?>) objects.stream().filter(type::isInstance).toList();
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Command;
+import dev.schemagate.testenv.Manifests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class PrometheusRuleIT {
   void offByDefault() {
     var rendered =
         helm("template", RELEASE, CHART.toString(), "--namespace=" + NAMESPACE, KUBE_VERSION).ok();
-    assertThat(Cli.yamlDocuments(rendered))
+    assertThat(Manifests.yamlDocuments(rendered))
         .extracting(d -> d.path("kind").asText())
         .doesNotContain("PrometheusRule", "ServiceMonitor", "Service");
   }
@@ -64,7 +65,7 @@ class PrometheusRuleIT {
   @Test
   void theServiceMonitorScrapesTheMetricsServiceWhoseNameIsTheAlertsJob() {
     var docs =
-        Cli.yamlDocuments(
+        Manifests.yamlDocuments(
             helm(
                     "template",
                     RELEASE,
@@ -116,7 +117,8 @@ class PrometheusRuleIT {
                 "--set",
                 "metrics.prometheusRule.enabled=true"));
     args.addAll(List.of(flags));
-    var rule = only(Cli.yamlDocuments(helm(args.toArray(String[]::new)).ok()), "PrometheusRule");
+    var rule =
+        only(Manifests.yamlDocuments(helm(args.toArray(String[]::new)).ok()), "PrometheusRule");
     var file = dir.resolve("rules.yaml");
     new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), rule.get("spec"));
     return file;

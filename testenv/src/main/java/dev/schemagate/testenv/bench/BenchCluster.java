@@ -138,12 +138,21 @@ public final class BenchCluster implements AutoCloseable {
 
   static void await(String what, Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
+    await(what, timeout, Duration.ofMillis(5), condition);
+  }
+
+  /**
+   * Polls {@code condition} every {@code poll} until it holds; fails naming {@code what} after
+   * {@code timeout}.
+   */
+  public static void await(String what, Duration timeout, Duration poll, BooleanSupplier condition)
+      throws InterruptedException {
     var deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
       }
-      Thread.sleep(5);
+      Thread.sleep(poll.toMillis());
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Parts ({@link Part}), run in order, each in a namespace of its own: {@link OperatorKills},
  * {@link LeaderFailover}, {@link ControlPlaneRestarts}, {@link DatabaseOutage}, {@link FuzzRun}
- * (hostile documents), {@link PasswordLeaksRun}.
+ * (hostile documents), {@link PasswordLeaksRun}, {@link RbacRun} (the chart's RBAC against the
+ * verbs used, last: it reads the other parts' operator logs).
  */
 public final class Chaos {
   private static final List<Part> PARTS =
@@ -28,7 +29,8 @@ public final class Chaos {
           new ControlPlaneRestarts(),
           new DatabaseOutage(),
           new FuzzRun(),
-          new PasswordLeaksRun());
+          new PasswordLeaksRun(),
+          new RbacRun());
 
   private Chaos() {}
 

@@ -6,6 +6,7 @@ import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.bench.BenchCluster;
 import dev.schemagate.testenv.bench.ChartRun;
 import dev.schemagate.testenv.bench.Output;
+import dev.schemagate.testenv.bench.RequestLog;
 import dev.schemagate.testenv.node.ImageMap;
 import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,6 +34,13 @@ final class ChaosContext {
   final List<String> earlyReleases = new ArrayList<>();
   final AtomicInteger notReadyAtEnd = new AtomicInteger();
   final AtomicInteger operatorCrashes = new AtomicInteger();
+
+  /**
+   * The logs of the run's operators that hold their request log: every one started here when the
+   * {@code rbac} part runs, and the fuzz part's. {@link RbacRun} reads the rights they used.
+   */
+  final List<Path> requestLogs = new ArrayList<>();
+
   private final ChartRun chart;
 
   ChaosContext(ChaosOptions options, BenchCluster cluster, ChartRun chart) {
@@ -50,14 +58,19 @@ final class ChaosContext {
   /**
    * An operator process with the chart's args, env and JVM options; its HOSTNAME, its identity in
    * the Lease, is {@code hostname}: a process started again with the same one is a container
-   * restarted in the same pod.
+   * restarted in the same pod. With the {@code rbac} part, its request log is on.
    */
   OperatorProcess startOperator(String hostname, String log) throws Exception {
     var jvm = new ArrayList<>(chart.jvm());
     // Timestamps in the operator's log, to tell where a slow recovery or handover spent its time.
     jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-    return cluster.startOperator(jvm, Map.of("HOSTNAME", hostname), work().resolve(log));
+    var path = work().resolve(log);
+    if (options.parts().contains(RbacRun.NAME)) {
+      jvm.add(RequestLog.JVM_OPTION);
+      requestLogs.add(path);
+    }
+    return cluster.startOperator(jvm, Map.of("HOSTNAME", hostname), path);
   }
 
   /** A namespace with a local node that runs its pods (app pods: a process that sleeps). */

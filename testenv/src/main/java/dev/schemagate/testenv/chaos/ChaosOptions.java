@@ -18,7 +18,8 @@ record ChaosOptions(
   static final String USAGE =
       """
       usage: testenv/chaos [--quick] [--apps=20] [--kills=100] [--failovers=20] [--handovers=5]
-                           [--documents=1000] [--parts=kills,failover,restarts,db,fuzz,passwords]
+                           [--documents=1000]
+                           [--parts=kills,failover,restarts,db,fuzz,passwords,rbac]
                            [--work=testenv/target/chaos] [--seed=N]
       --quick is the short run for CI: --apps=%d --kills=%d --failovers=%d --handovers=%d
       --documents=%d unless given. Prints name=value lines on stdout; progress and findings on stderr.\
@@ -61,7 +62,9 @@ record ChaosOptions(
             Integer.parseInt(take(options, "failovers", quick ? Quick.FAILOVERS : 20)),
             Integer.parseInt(take(options, "handovers", quick ? Quick.HANDOVERS : 5)),
             Integer.parseInt(take(options, "documents", quick ? Quick.DOCUMENTS : 1000)),
-            List.of(take(options, "parts", "kills,failover,restarts,db,fuzz,passwords").split(",")),
+            List.of(
+                take(options, "parts", "kills,failover,restarts,db,fuzz,passwords,rbac")
+                    .split(",")),
             Path.of(take(options, "work", "testenv/target/chaos")).toAbsolutePath(),
             Long.parseLong(take(options, "seed", "" + System.nanoTime())));
     if (!options.isEmpty()) {

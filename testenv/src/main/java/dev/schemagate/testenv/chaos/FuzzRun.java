@@ -35,6 +35,10 @@ import java.util.concurrent.TimeUnit;
 public final class FuzzRun implements Part {
   static final long DEFAULT_SEED = 20261201L;
   static final String NAMESPACE = "fuzz";
+
+  /** The fuzzed operator's log, in the work directory; its request log is always on. */
+  static final String LOG = "fuzz-operator.log";
+
   private static final Duration QUIET = Duration.ofSeconds(10);
 
   FuzzRun() {}
@@ -46,6 +50,7 @@ public final class FuzzRun implements Part {
 
   @Override
   public void run(ChaosContext context) throws Exception {
+    context.requestLogs.add(context.options.work().resolve(LOG));
     context.operatorCrashes.addAndGet(
         run(
             context.cluster.plane(),
@@ -91,7 +96,7 @@ public final class FuzzRun implements Part {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .create();
-    var log = work.resolve("fuzz-operator.log");
+    var log = work.resolve(LOG);
     Files.deleteIfExists(log);
     try (var operator =
         OperatorProcess.start(

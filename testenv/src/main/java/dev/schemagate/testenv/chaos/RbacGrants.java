@@ -4,8 +4,10 @@ import dev.schemagate.testenv.bench.RequestLog;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Rights granted against rights used, as {@code verb resource.group[/subresource]} strings: granted
@@ -28,6 +30,10 @@ public final class RbacGrants {
    * RbacIT edit no Job's labels (HostileInputIT does, without RBAC).
    */
   public static final Set<String> USED_ON_PATHS_NOT_RUN = Set.of("get pods/log", "get jobs.batch");
+
+  /** The API server's words for an RBAC refusal, as fabric8 logs them in its exception. */
+  private static final Pattern FORBIDDEN =
+      Pattern.compile("cannot (\\S+) resource \"([^\"/]+)(/[^\"]+)?\" in API group \"([^\"]*)\"");
 
   private RbacGrants() {}
 
@@ -94,6 +100,20 @@ public final class RbacGrants {
       used.add(verb(r, named) + " " + resource);
     }
     return used;
+  }
+
+  /**
+   * The right a log line says was refused ({@code User "..." cannot list resource "pods" in API
+   * group "" in the namespace "a"}), written as {@link #used} writes it; empty for any other line.
+   */
+  public static Optional<String> forbidden(String line) {
+    var m = FORBIDDEN.matcher(line);
+    if (!m.find()) {
+      return Optional.empty();
+    }
+    var group = m.group(4).isEmpty() ? "" : "." + m.group(4);
+    var subresource = m.group(3) == null ? "" : m.group(3);
+    return Optional.of(m.group(1) + " " + m.group(2) + group + subresource);
   }
 
   private static String verb(RequestLog.Request r, boolean named) {

@@ -13,7 +13,7 @@ class ChaosOptionsTest {
     assertThat(List.of(o.apps(), o.kills(), o.failovers(), o.handovers(), o.documents()))
         .containsExactly(20, 100, 20, 5, 1000);
     assertThat(o.parts())
-        .containsExactly("kills", "failover", "restarts", "db", "fuzz", "passwords");
+        .containsExactly("kills", "failover", "restarts", "db", "fuzz", "passwords", "rbac");
     assertThat(o.seed()).isEqualTo(7);
   }
 

@@ -86,4 +86,26 @@ class RbacGrantsTest {
         .contains(
             "get pods/log", "get jobs.batch", "update schemamigrations.schemagate.dev/finalizers");
   }
+
+  @Test
+  void readsTheRefusedRightOfAForbiddenLine() {
+    var prefix =
+        "Failure executing: POST at: https://127.0.0.1:6443/apis/apps/v1/namespaces/a/deployments"
+            + "/d/scale. Message: Forbidden: User \"system:serviceaccount:s:sg\" cannot ";
+    assertThat(
+            RbacGrants.forbidden(
+                prefix
+                    + "update resource \"deployments/scale\" in API group \"apps\" in the"
+                    + " namespace \"a\"."))
+        .contains("update deployments.apps/scale");
+    assertThat(
+            RbacGrants.forbidden(
+                prefix + "create resource \"pods/eviction\" in API group \"\" in the namespace"))
+        .contains("create pods/eviction");
+    assertThat(
+            RbacGrants.forbidden(
+                prefix + "watch resource \"leases\" in API group \"coordination.k8s.io\""))
+        .contains("watch leases.coordination.k8s.io");
+    assertThat(RbacGrants.forbidden("INFO reconciled a/m")).isEmpty();
+  }
 }
