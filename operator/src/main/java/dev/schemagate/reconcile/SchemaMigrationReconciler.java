@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.net.HttpURLConnection;
@@ -364,7 +365,8 @@ public class SchemaMigrationReconciler
             Deployment.class,
             context,
             BY_DEPLOYMENT,
-            m -> Optional.of(m.getSpec().getTarget().getDeployment()));
+            m -> Optional.of(m.getSpec().getTarget().getDeployment()),
+            RelevantUpdates::deployment);
     var configMaps =
         byName(
             ConfigMap.class,
@@ -372,11 +374,14 @@ public class SchemaMigrationReconciler
             BY_CONFIG_MAP,
             m ->
                 Optional.ofNullable(m.getSpec().getFlyway())
-                    .map(f -> f.getConfigMapRef().getName()));
+                    .map(f -> f.getConfigMapRef().getName()),
+            // Rarely updated, and then in what the migration is made of.
+            (now, before) -> true);
     var jobs =
         InformerEventSourceConfiguration.from(Job.class, SchemaMigration.class)
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
+            .withOnUpdateFilter(RelevantUpdates::job)
             .withNamespacesInheritedFromController()
             .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
@@ -389,6 +394,7 @@ public class SchemaMigrationReconciler
             .withLabelSelector(MigrationJob.SELECTOR)
             .withSecondaryToPrimaryMapper(
                 Mappers.fromLabel(MigrationJob.INSTANCE_LABEL, null, SchemaMigration.class))
+            .withOnUpdateFilter(RelevantUpdates::migrationPod)
             .withNamespacesInheritedFromController()
             .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
@@ -419,8 +425,10 @@ public class SchemaMigrationReconciler
       Class<R> type,
       EventSourceContext<SchemaMigration> context,
       String index,
-      Function<SchemaMigration, Optional<String>> nameInSpec) {
+      Function<SchemaMigration, Optional<String>> nameInSpec,
+      OnUpdateFilter<R> relevant) {
     return InformerEventSourceConfiguration.from(type, SchemaMigration.class)
+        .withOnUpdateFilter(relevant)
         .withSecondaryToPrimaryMapper(
             r ->
                 context

@@ -1,0 +1,110 @@
+package dev.schemagate.reconcile;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which updates of a watched object can change a decision: those that change what the reconciler
+ * reads of it. The controllers that own these objects write their status many times each (a Job's
+ * active, ready and uncounted pods; a pod's conditions and IPs; a Deployment's available replicas
+ * and condition times), and a reconcile for each cost the operator most of its CPU at scale for no
+ * change. Each check compares the fields {@link SchemaMigrationReconciler#observe} and the gate
+ * read; a field read there and not here would be a missed event, so a new read goes in both. Pure.
+ */
+final class RelevantUpdates {
+  private RelevantUpdates() {}
+
+  /**
+   * The spec (any change bumps the generation), the replica counts the messages and the stray check
+   * use, and the ReplicaFailure condition the refusing mechanism reads.
+   */
+  static boolean deployment(Deployment now, Deployment before) {
+    return !deploymentRead(now).equals(deploymentRead(before));
+  }
+
+  /** Labels, annotations, and the times and conditions a run's outcome is read from. */
+  static boolean job(Job now, Job before) {
+    return !jobRead(now).equals(jobRead(before));
+  }
+
+  /**
+   * Labels, phase and each container's state (waiting reason, running since, the termination's exit
+   * code and message): a pod's spec does not change in ways read here, and its conditions are read
+   * by no decision.
+   */
+  static boolean migrationPod(Pod now, Pod before) {
+    return !podRead(now).equals(podRead(before));
+  }
+
+  private record DeploymentRead(
+      Long generation,
+      Optional<Integer> readyReplicas,
+      Optional<Integer> updatedReplicas,
+      List<Object> replicaFailure) {}
+
+  private static DeploymentRead deploymentRead(Deployment d) {
+    var status = Optional.ofNullable(d.getStatus());
+    return new DeploymentRead(
+        d.getMetadata().getGeneration(),
+        status.map(s -> s.getReadyReplicas()),
+        status.map(s -> s.getUpdatedReplicas()),
+        status.map(s -> s.getConditions()).orElse(List.of()).stream()
+            .filter(c -> "ReplicaFailure".equals(c.getType()))
+            .map(c -> (Object) List.of(str(c.getStatus()), str(c.getLastTransitionTime())))
+            .toList());
+  }
+
+  private record JobRead(
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Optional<String> startTime,
+      Optional<String> completionTime,
+      List<Object> conditions) {}
+
+  private static JobRead jobRead(Job job) {
+    var status = Optional.ofNullable(job.getStatus());
+    return new JobRead(
+        orEmpty(job.getMetadata().getLabels()),
+        orEmpty(job.getMetadata().getAnnotations()),
+        status.map(s -> s.getStartTime()),
+        status.map(s -> s.getCompletionTime()),
+        status.map(s -> s.getConditions()).orElse(List.of()).stream()
+            .map(
+                c ->
+                    (Object)
+                        List.of(
+                            str(c.getType()),
+                            str(c.getStatus()),
+                            str(c.getReason()),
+                            str(c.getMessage()),
+                            str(c.getLastTransitionTime())))
+            .toList());
+  }
+
+  private record PodRead(Map<String, String> labels, Optional<String> phase, List<Object> states) {}
+
+  private static PodRead podRead(Pod pod) {
+    var status = Optional.ofNullable(pod.getStatus());
+    return new PodRead(
+        orEmpty(pod.getMetadata().getLabels()),
+        status.map(s -> s.getPhase()),
+        status.map(s -> s.getContainerStatuses()).orElse(List.of()).stream()
+            .map(ContainerStatus::getState)
+            .map(s -> (Object) Objects.requireNonNullElse(s, ""))
+            .toList());
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
+  }
+
+  private static String str(String s) {
+    return s == null ? "" : s;
+  }
+}
