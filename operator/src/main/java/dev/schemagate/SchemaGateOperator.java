@@ -3,6 +3,7 @@ package dev.schemagate;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.metrics.MigrationMetrics;
 import dev.schemagate.reconcile.CacheTrim;
+import dev.schemagate.reconcile.RelevantUpdates;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -58,6 +59,7 @@ public final class SchemaGateOperator {
             Clock.systemUTC(),
             new MigrationMetrics(registry, Clock.systemUTC())),
         c -> {
+          c.withOnUpdateFilter(RelevantUpdates::schemaMigration);
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());
           }

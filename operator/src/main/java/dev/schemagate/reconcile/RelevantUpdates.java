@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.SchemaMigration;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,8 +18,35 @@ import java.util.Optional;
  * change. Each check compares the fields {@link SchemaMigrationReconciler#observe} and the gate
  * read; a field read there and not here would be a missed event, so a new read goes in both. Pure.
  */
-final class RelevantUpdates {
+public final class RelevantUpdates {
   private RelevantUpdates() {}
+
+  /**
+   * The SchemaMigration's spec (its generation), metadata a reconcile reads or JOSDK acts on
+   * (annotations: the retry annotation; labels; finalizers; deletion), not its status: the status
+   * is this operator's own, written from a decision, and put into the cache by that write. (JOSDK's
+   * generation-aware filtering would miss the retry annotation.)
+   */
+  public static boolean schemaMigration(SchemaMigration now, SchemaMigration before) {
+    return !migrationRead(now).equals(migrationRead(before));
+  }
+
+  private record MigrationRead(
+      Long generation,
+      Map<String, String> annotations,
+      Map<String, String> labels,
+      List<String> finalizers,
+      Optional<String> deletion) {}
+
+  private static MigrationRead migrationRead(SchemaMigration m) {
+    var meta = m.getMetadata();
+    return new MigrationRead(
+        meta.getGeneration(),
+        orEmpty(meta.getAnnotations()),
+        orEmpty(meta.getLabels()),
+        meta.getFinalizers() == null ? List.of() : meta.getFinalizers(),
+        Optional.ofNullable(meta.getDeletionTimestamp()));
+  }
 
   /**
    * The spec (any change bumps the generation), the replica counts the messages and the stray check

@@ -46,7 +46,9 @@ import java.util.stream.Collectors;
 
 /**
  * The imperative shell around {@link Decision}: reads the caches, carries out the plan, patches
- * status. Generation-unaware, so that the retry annotation (metadata only) triggers a reconcile.
+ * status. Generation-unaware, so that the retry annotation (metadata only) triggers a reconcile;
+ * the operator filters the SchemaMigration's updates with {@link RelevantUpdates#schemaMigration}
+ * instead, so that its own status writes do not.
  */
 @ControllerConfiguration(
     name = DeploymentGate.FIELD_MANAGER,

@@ -2,13 +2,18 @@ package dev.schemagate.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationStatus;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +21,49 @@ import org.junit.jupiter.api.Test;
 class RelevantUpdatesTest {
   private static final String T1 = "2026-12-02T06:00:00Z";
   private static final String T2 = "2026-12-02T06:00:01Z";
+
+  static SchemaMigration migration(UnaryOperator<ObjectMetaBuilder> meta, String condition) {
+    var m = new SchemaMigration();
+    m.setMetadata(
+        meta.apply(
+                new ObjectMetaBuilder()
+                    .withName("app")
+                    .withGeneration(1L)
+                    .withFinalizers("schemamigrations.schemagate.dev/finalizer"))
+            .build());
+    var status = new SchemaMigrationStatus();
+    status.setConditions(
+        List.of(new ConditionBuilder().withType("Ready").withStatus(condition).build()));
+    m.setStatus(status);
+    return m;
+  }
+
+  @Test
+  void aSchemaMigrationsStatusIsNoEventItsSpecAndMetadataAre() {
+    var before = migration(m -> m, "False");
+
+    assertThat(RelevantUpdates.schemaMigration(migration(m -> m, "True"), before)).isFalse();
+    assertThat(
+            RelevantUpdates.schemaMigration(
+                migration(m -> m.withResourceVersion("7"), "True"), before))
+        .isFalse();
+    assertThat(
+            RelevantUpdates.schemaMigration(migration(m -> m.withGeneration(2L), "False"), before))
+        .isTrue();
+    assertThat(
+            RelevantUpdates.schemaMigration(
+                migration(m -> m.addToAnnotations(SchemaMigration.RETRY_ANNOTATION, "1"), "False"),
+                before))
+        .isTrue();
+    assertThat(
+            RelevantUpdates.schemaMigration(
+                migration(m -> m.withDeletionTimestamp(T2), "False"), before))
+        .isTrue();
+    assertThat(
+            RelevantUpdates.schemaMigration(
+                migration(m -> m.withFinalizers(List.of()), "False"), before))
+        .isTrue();
+  }
 
   static Deployment deployment() {
     return new DeploymentBuilder()
