@@ -159,12 +159,17 @@ public final class OperatorProcess implements AutoCloseable {
    * timeout.
    */
   public OptionalLong terminate(Duration timeout) throws InterruptedException {
+    sigterm();
     var java = process.process();
-    java.destroy();
     if (java.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       return OptionalLong.of(java.exitValue());
     }
     return OptionalLong.empty();
+  }
+
+  /** Sends SIGTERM, as the kubelet does to a pod's container, and returns at once. */
+  public void sigterm() {
+    process.process().destroy();
   }
 
   /** SIGKILL if still alive: a test that ends early has no use for a graceful stop. */

@@ -17,7 +17,8 @@ import java.util.Map;
  * -9} the leader: the takeover time is from the kill to the other replica holding the Lease (it
  * must wait out the lease duration, 15 s); the killed one comes back as the standby. Then SIGTERM
  * the leader, as a rolling update does: the handover time is from the signal to the other holding
- * the Lease, which the leader releases on its way out.
+ * the Lease, which the leader releases on its way out (the worst one is printed), and the exit time
+ * from the signal to the old process's exit.
  */
 final class LeaderFailover implements Part {
   private static final String NAMESPACE = "chaos-failover";
@@ -47,6 +48,7 @@ final class LeaderFailover implements Part {
       }
       var takeovers = new ArrayList<Double>();
       var handovers = new ArrayList<Double>();
+      var exits = new ArrayList<Double>();
       try (var streams = new Streams(client, apps, context.random.nextLong())) {
         for (int i = 1; i <= options.failovers() + options.handovers(); i++) {
           var graceful = i > options.failovers();
@@ -59,9 +61,7 @@ final class LeaderFailover implements Part {
           checkAlive(context, operators);
           var from = System.nanoTime();
           if (graceful) {
-            if (process.terminate(Duration.ofSeconds(20)).isEmpty()) {
-              Output.progress("failover: " + leader + " still running 20 s after SIGTERM");
-            }
+            process.sigterm();
           } else {
             process.close(); // SIGKILL
           }
@@ -73,6 +73,13 @@ final class LeaderFailover implements Part {
           Output.progress(
               "failover: %s %s, the other leads %.2f s later"
                   .formatted(graceful ? "SIGTERM to" : "kill -9 of", leader, seconds));
+          if (graceful) {
+            // The handover is the other leading; the old process exiting is the pod's own end.
+            if (process.terminate(Duration.ofSeconds(20)).isEmpty()) {
+              Output.progress("failover: " + leader + " still running 20 s after SIGTERM");
+            }
+            exits.add((System.nanoTime() - from) / 1e9);
+          }
           process.close();
           operators.put(leader, start(context, leader, starts));
           // A standby whose JVM is still starting would make the next handover wait for it.
@@ -94,6 +101,7 @@ final class LeaderFailover implements Part {
       if (!handovers.isEmpty()) {
         // The worst one: the target is a bound, not a typical value.
         put("handover_on_sigterm_s", "%.2f".formatted(Percentiles.nearestRank(handovers, 100)));
+        put("exit_on_sigterm_s", "%.2f".formatted(Percentiles.nearestRank(exits, 100)));
       }
     } finally {
       operators.values().forEach(OperatorProcess::close);
