@@ -35,12 +35,18 @@ record Memory(
 
   /**
    * `jcmd PID VM.native_memory summary` of the operator's own JDK, when it tracks native memory;
-   * empty when it does not.
+   * empty when it does not, or is gone (as {@link #of(long, String)} reads a gone process).
    */
   private static Map<String, String> nativeMemory(long pid)
       throws IOException, InterruptedException {
     var proc = Path.of("/proc", Long.toString(pid));
-    if (!Files.readString(proc.resolve("cmdline")).contains("-XX:NativeMemoryTracking=")) {
+    String cmdline;
+    try {
+      cmdline = Files.readString(proc.resolve("cmdline"));
+    } catch (IOException e) {
+      return Map.of();
+    }
+    if (!cmdline.contains("-XX:NativeMemoryTracking=")) {
       return Map.of();
     }
     var jcmd = proc.resolve("exe").toRealPath().resolveSibling("jcmd");

@@ -74,15 +74,11 @@ public final class RbacAudit {
     }
 
     public Set<String> usedBeyondBaseline() {
-      var beyond = new TreeSet<>(used);
-      beyond.removeAll(baseline);
-      return beyond;
+      return minus(used, baseline);
     }
 
     public Set<String> grantedBeyondBaseline() {
-      var beyond = new TreeSet<>(granted);
-      beyond.removeAll(baseline);
-      return beyond;
+      return minus(granted, baseline);
     }
 
     /**
@@ -100,6 +96,12 @@ public final class RbacAudit {
       var union = new TreeSet<>(a);
       union.addAll(b);
       return union;
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+      var difference = new TreeSet<>(a);
+      difference.removeAll(b);
+      return difference;
     }
   }
 
