@@ -103,6 +103,17 @@ public final class BenchCluster implements AutoCloseable {
   }
 
   /**
+   * Seconds the API server spent in its admission policies (both plugins, every request) since it
+   * started, from its /metrics.
+   */
+  double admissionPolicySeconds() {
+    var metrics = client.raw("/metrics");
+    var name = "apiserver_admission_controller_admission_duration_seconds_sum";
+    return Metrics.sum(metrics, name, "name=\"MutatingAdmissionPolicy\"")
+        + Metrics.sum(metrics, name, "name=\"ValidatingAdmissionPolicy\"");
+  }
+
+  /**
    * The operator as the chart runs it (its args and env, and the bench's --operator-args), with
    * these JVM options and extra env; its output goes to {@code log}, a fresh one.
    */

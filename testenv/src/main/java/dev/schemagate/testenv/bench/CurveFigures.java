@@ -27,9 +27,22 @@ final class CurveFigures {
    *
    * @param rssKib its settled resident set; 0 when unread
    * @param cpuSeconds its process's CPU seconds since it started
+   * @param plane what the API server had spent by then
    * @param requests its requests since it started, by kind; empty without the request log
    */
-  record Point(int size, long rssKib, double cpuSeconds, Map<String, Integer> requests) {}
+  record Point(
+      int size,
+      long rssKib,
+      double cpuSeconds,
+      ControlPlaneCost plane,
+      Map<String, Integer> requests) {}
+
+  /**
+   * The API server's CPU seconds, and the seconds its admission policies took (SchemaGate's, the
+   * only ones on the bench's plane), since it started. Each policy is evaluated once per
+   * SchemaMigration of the namespace (its params), so this is the cost that grows with them.
+   */
+  record ControlPlaneCost(double apiserverCpuSeconds, double admissionPolicySeconds) {}
 
   /** The operator's settled RSS at a point. */
   static Map<String, String> point(Point p) {
@@ -49,6 +62,19 @@ final class CurveFigures {
     figures.put(name + "reconcile_cpu_s", format("%.1f", cpuSeconds(from, to)));
     figures.put(
         name + "reconcile_cpu_ms_per_migration", format("%.1f", cpuMsPerMigration(from, to)));
+    figures.put(
+        name + "apiserver_cpu_s",
+        format("%.1f", to.plane().apiserverCpuSeconds() - from.plane().apiserverCpuSeconds()));
+    figures.put(
+        name + "apiserver_cpu_ms_per_migration",
+        format("%.1f", apiserverCpuMsPerMigration(from, to)));
+    figures.put(
+        name + "admission_policy_s",
+        format(
+            "%.1f", to.plane().admissionPolicySeconds() - from.plane().admissionPolicySeconds()));
+    figures.put(
+        name + "admission_policy_ms_per_migration",
+        format("%.1f", admissionMsPerMigration(from, to)));
     if (!to.requests().isEmpty()) {
       var requests = RequestLog.since(from.requests(), to.requests());
       var total = RequestLog.total(requests);
@@ -69,6 +95,18 @@ final class CurveFigures {
 
   static double cpuMsPerMigration(Point from, Point to) {
     return cpuSeconds(from, to) * 1000 / (to.size() - from.size());
+  }
+
+  static double apiserverCpuMsPerMigration(Point from, Point to) {
+    return (to.plane().apiserverCpuSeconds() - from.plane().apiserverCpuSeconds())
+        * 1000
+        / (to.size() - from.size());
+  }
+
+  static double admissionMsPerMigration(Point from, Point to) {
+    return (to.plane().admissionPolicySeconds() - from.plane().admissionPolicySeconds())
+        * 1000
+        / (to.size() - from.size());
   }
 
   /** Requests per added SchemaMigration, Lease renewals left out: they come with time, not load. */
@@ -98,6 +136,16 @@ final class CurveFigures {
       List.of(
           new Cost("rss_kib_per_migration", "%.1f", CurveFigures::rssKibPerMigration, ""),
           new Cost("reconcile_cpu_ms_per_migration", "%.1f", CurveFigures::cpuMsPerMigration, ""),
+          new Cost(
+              "apiserver_cpu_ms_per_migration",
+              "%.1f",
+              CurveFigures::apiserverCpuMsPerMigration,
+              ""),
+          new Cost(
+              "admission_policy_ms_per_migration",
+              "%.1f",
+              CurveFigures::admissionMsPerMigration,
+              " (the API server's time in the admission policies)"),
           new Cost(
               "api_requests_per_migration",
               "%.2f",

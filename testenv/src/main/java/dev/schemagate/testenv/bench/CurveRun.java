@@ -55,7 +55,7 @@ final class CurveRun {
         operator.awaitReady(Duration.ofMinutes(2));
         RestartRun.awaitQuiet(operator, Duration.ofSeconds(60));
         var points = new ArrayList<CurveFigures.Point>();
-        points.add(point(0, operator, log, options));
+        points.add(point(0, cluster, operator, log, options));
         CurveFigures.point(points.get(0)).forEach(Output::put);
         for (var size : options.curve()) {
           var from = points.get(points.size() - 1);
@@ -102,16 +102,20 @@ final class CurveRun {
     await("the " + added + " new Jobs Complete", timeout, () -> watch.jobsComplete() >= complete);
     RestartRun.awaitQuiet(operator, Duration.ofSeconds(60));
     put("curve_" + to + "_load_average", loadBefore + " -> " + Machine.loadAverage());
-    return point(to, operator, log, options);
+    return point(to, cluster, operator, log, options);
   }
 
   private static CurveFigures.Point point(
-      int size, OperatorProcess operator, Path log, Options options) throws Exception {
+      int size, BenchCluster cluster, OperatorProcess operator, Path log, Options options)
+      throws Exception {
     var memory = Memory.of(operator.pid(), operator.metrics());
     return new CurveFigures.Point(
         size,
         memory.rssKib().orElse(0),
         memory.cpuSeconds(),
+        new CurveFigures.ControlPlaneCost(
+            Cpu.snapshot().seconds().getOrDefault("kube-apiserver", 0.0),
+            cluster.admissionPolicySeconds()),
         options.logRequests() ? RequestLog.count(log) : Map.of());
   }
 }
