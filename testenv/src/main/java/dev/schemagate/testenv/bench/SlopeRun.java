@@ -38,13 +38,25 @@ final class SlopeRun {
       var partKib = Memory.of(operator.pid(), operator.metrics()).rssKib().orElse(0);
       put("operator_rss_mib_restart_" + count, "%.1f".formatted(partKib / 1024.0));
       if (fullKib > 0 && partKib > 0 && apps.size() > count) {
-        put(
-            "rss_kib_per_migration",
-            "%.1f (%d vs %d SchemaMigrations)"
-                .formatted(perMigration(fullKib, partKib, apps.size(), count), apps.size(), count));
+        put("rss_kib_per_migration", figure(fullKib, partKib, apps.size(), count));
       }
       operator.terminate(Duration.ofSeconds(20));
     }
+  }
+
+  /**
+   * Below this many SchemaMigrations apart the RSS difference is a few MiB, within what the
+   * collector's timing moves it by (a --quick run, 100 vs 30, has printed -39.2).
+   */
+  static final int MEANINGFUL_APART = 500;
+
+  static String figure(long fullKib, long partKib, int full, int part) {
+    var figure =
+        "%.1f (%d vs %d SchemaMigrations"
+            .formatted(perMigration(fullKib, partKib, full, part), full, part);
+    return full - part < MEANINGFUL_APART
+        ? figure + "; fewer than " + MEANINGFUL_APART + " apart: noise, take it from a 1,000 run)"
+        : figure + ")";
   }
 
   static double perMigration(long fullKib, long partKib, int full, int part) {
