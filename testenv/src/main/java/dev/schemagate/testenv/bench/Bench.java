@@ -14,6 +14,8 @@ import java.util.ArrayList;
  * <ol>
  *   <li>{@link ColdStartRun}: N SchemaMigrations exist before the operator starts; time to all N
  *       Ready, CPU, memory, API requests per reconcile, exit on SIGTERM.
+ *   <li>{@link AdmissionRun}: the API server's CPU per pod create, with N / --namespaces
+ *       SchemaMigrations in the pod's namespace and with none.
  *   <li>{@link RestartRun}: a new operator over the N Ready: time to ready, what a restart costs.
  *   <li>{@link LatencyRun}, with that operator holding the N: upgrades of apps one at a time, from
  *       the migration pod's Succeeded and the Job's Complete to the first held pod of the new image
@@ -67,6 +69,7 @@ public final class Bench {
         var watch = new Watch(cluster.client)) {
       put("kubernetes_version", cluster.client.getKubernetesVersion().getGitVersion());
       var apps = ColdStartRun.run(cluster, watch, options, jvm);
+      AdmissionRun.run(cluster, options);
       var restartKib = RestartRun.run(cluster, watch, options, jvm, apps.size());
       if (options.slopeNamespaces() > 0 && options.slopeNamespaces() < options.namespaces()) {
         SlopeRun.run(cluster, options, jvm, apps, restartKib);

@@ -3,6 +3,7 @@ package dev.schemagate.testenv.bench;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.OperatorProcess;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -86,12 +87,19 @@ public final class BenchCluster implements AutoCloseable {
 
   /** Creates every app's manifests, eight apps at a time. */
   void create(List<App> apps) throws Exception {
-    var futures =
+    runAll(
         apps.stream()
-            .map(
-                app ->
-                    writers.submit(() -> app.manifests().forEach(m -> client.resource(m).create())))
-            .toList();
+            .map(app -> (Runnable) () -> app.manifests().forEach(m -> client.resource(m).create()))
+            .toList());
+  }
+
+  /** Creates these objects, eight at a time. */
+  void createAll(List<? extends HasMetadata> objects) throws Exception {
+    runAll(objects.stream().map(o -> (Runnable) () -> client.resource(o).create()).toList());
+  }
+
+  private void runAll(List<Runnable> writes) throws Exception {
+    var futures = writes.stream().map(writers::submit).toList();
     for (var f : futures) {
       f.get(5, TimeUnit.MINUTES);
     }
