@@ -142,6 +142,13 @@ create by a fifth with 100 to 400 SchemaMigrations in the namespace.
 True when the SchemaMigration (a CEL expression: "params") was refused because another one gates
 its Deployment: such a one holds nothing and claims nothing.
 */}}
+{{- /*
+The operator's finalizer on SchemaMigrations (SchemaMigrationReconciler.FINALIZER; ChartTemplateIT
+checks the two agree).
+*/}}
+{{- define "schemagate.finalizer" -}}
+schemamigrations.schemagate.dev/finalizer
+{{- end }}
 {{- define "schemagate.heldByOther" -}}
 (has({{ . }}.status) && has({{ . }}.status.conditions) && {{ . }}.status.conditions.exists(c, c.type == 'Stalled' && c.status == 'True' && c.reason == 'TargetHeldByOther'))
 {{- end }}
@@ -192,6 +199,10 @@ paramRef:
   # Every SchemaMigration in the pod's namespace; none there: nothing to hold.
   selector: {}
   parameterNotFoundAction: Allow
+{{- include "schemagate.watchedNamespaces" . }}
+{{- end }}
+{{- /* A binding's scope: watchNamespaces, where set. */}}
+{{- define "schemagate.watchedNamespaces" -}}
 {{- with .Values.watchNamespaces }}
 matchResources:
   namespaceSelector:

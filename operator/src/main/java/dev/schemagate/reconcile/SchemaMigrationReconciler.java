@@ -52,9 +52,16 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(
     name = DeploymentGate.FIELD_MANAGER,
+    finalizerName = SchemaMigrationReconciler.FINALIZER,
     generationAwareEventProcessing = false)
 public class SchemaMigrationReconciler
     implements Reconciler<SchemaMigration>, Cleaner<SchemaMigration> {
+  /**
+   * JOSDK's default name for it, kept so that SchemaMigrations made before keep theirs; the chart's
+   * MutatingAdmissionPolicy sets it at create, where JOSDK would otherwise PATCH it in.
+   */
+  public static final String FINALIZER = "schemamigrations.schemagate.dev/finalizer";
+
   private static final String BY_DEPLOYMENT = "by-deployment";
   private static final String BY_CONFIG_MAP = "by-config-map";
 
@@ -133,7 +140,7 @@ public class SchemaMigrationReconciler
 
   /**
    * A deleted SchemaMigration holds nothing any more: its gated pods are released, or they would
-   * wait for a gate nobody removes. (The finalizer this needs is JOSDK's.)
+   * wait for a gate nobody removes. (JOSDK removes {@link #FINALIZER} after it.)
    */
   @Override
   public DeleteControl cleanup(SchemaMigration migration, Context<SchemaMigration> context) {

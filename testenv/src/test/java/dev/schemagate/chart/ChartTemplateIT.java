@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schemagate.Main;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Manifests;
 import io.fabric8.kubernetes.api.model.Container;
@@ -195,7 +196,9 @@ class ChartTemplateIT {
             "MutatingAdmissionPolicy/sg-schemagate-gate-pods",
             "MutatingAdmissionPolicyBinding/sg-schemagate-gate-pods",
             "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
-            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods");
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
+            "MutatingAdmissionPolicy/sg-schemagate-finalizer",
+            "MutatingAdmissionPolicyBinding/sg-schemagate-finalizer");
     for (var o : objects) {
       if (o.getKind().startsWith("MutatingAdmissionPolicy")) {
         assertThat(o.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
@@ -204,7 +207,7 @@ class ChartTemplateIT {
         assertThat(o.getMetadata().getNamespace()).isNull();
       }
     }
-    var policy = spec(objects, "MutatingAdmissionPolicy");
+    var policy = spec(objects, "MutatingAdmissionPolicy", "sg-schemagate-gate-pods");
     assertThat(policy.path("paramKind").path("kind").asText()).isEqualTo("SchemaMigration");
     var validating = spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-hold-pods");
     for (var pods : List.of(policy, validating)) {
@@ -221,14 +224,15 @@ class ChartTemplateIT {
     assertThat(
             spec(
                     render(List.of(WITH_MAP), "podAdmissionPolicy.failurePolicy=Ignore"),
-                    "MutatingAdmissionPolicy")
+                    "MutatingAdmissionPolicy",
+                    "sg-schemagate-gate-pods")
                 .path("failurePolicy")
                 .asText())
         .isEqualTo("Ignore");
     assertRefused("failurePolicy", "podAdmissionPolicy.failurePolicy=Warn");
     // The gate and label the operator's PodGate removes on release.
     assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
-    var binding = spec(objects, "MutatingAdmissionPolicyBinding");
+    var binding = spec(objects, "MutatingAdmissionPolicyBinding", "sg-schemagate-gate-pods");
     assertThat(binding.path("policyName").asText()).isEqualTo("sg-schemagate-gate-pods");
     assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
         .isEqualTo("Allow");
@@ -244,8 +248,23 @@ class ChartTemplateIT {
     assertThat(onePerDeployment.path("matchConditions").toString())
         .contains("oldObject.spec.target.deployment != object.spec.target.deployment");
     assertThat(onePerDeployment.path("validations").toString()).contains("TargetHeldByOther");
+    // The operator's own finalizer, in the create: never refusing one (Ignore), never an update.
+    var finalizer = spec(objects, "MutatingAdmissionPolicy", "sg-schemagate-finalizer");
+    assertThat(finalizer.path("failurePolicy").asText()).isEqualTo("Ignore");
+    assertThat(finalizer.path("matchConstraints").path("resourceRules").toString())
+        .contains("\"schemamigrations\"", "\"CREATE\"")
+        .doesNotContain("UPDATE");
+    assertThat(finalizer.path("mutations").toString())
+        .contains("\"" + SchemaMigrationReconciler.FINALIZER + "\"");
+    assertThat(finalizer.path("matchConditions").toString())
+        .contains("'" + SchemaMigrationReconciler.FINALIZER + "'");
+    assertThat(
+            spec(objects, "MutatingAdmissionPolicyBinding", "sg-schemagate-finalizer")
+                .has("paramRef"))
+        .isFalse();
 
-    // watchNamespaces: both bindings only there, and the pod policies themselves.
+    // watchNamespaces: every binding only there (the finalizer's too: elsewhere no operator would
+    // remove it), and the pod policies themselves.
     var scoped = render(List.of(WITH_MAP), "watchNamespaces={a,b}");
     for (var kind : List.of("MutatingAdmissionPolicy", "ValidatingAdmissionPolicy")) {
       var selector =
@@ -262,7 +281,7 @@ class ChartTemplateIT {
     }
     var bindings =
         scoped.stream().filter(o -> o.getKind().endsWith("AdmissionPolicyBinding")).toList();
-    assertThat(bindings).hasSize(3);
+    assertThat(bindings).hasSize(4);
     for (var each : bindings) {
       assertThat(
               SERIALIZATION

@@ -7,6 +7,7 @@ import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.reconcile.SchemaMigrationReconciler;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
@@ -173,6 +174,49 @@ class PodAdmissionPolicyIT {
             });
   }
 
+  /** The operator's finalizer comes with the create, where JOSDK would PATCH it in after. */
+  @Test
+  void aSchemaMigrationIsCreatedWithTheOperatorsFinalizer() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-finalizer");
+    await()
+        .atMost(POLICY_SEES_IT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resource(Scenario.migrationFor(ns))
+                            .dryRun()
+                            .create()
+                            .getMetadata()
+                            .getFinalizers())
+                    .containsExactly(SchemaMigrationReconciler.FINALIZER));
+
+    assertThat(client.resource(Scenario.migrationFor(ns)).create().getMetadata().getFinalizers())
+        .containsExactly(SchemaMigrationReconciler.FINALIZER);
+    // A finalizer of the user's own is kept beside it; the operator's is not doubled.
+    var withOwn = Scenario.migrationFor(ns, "worker", Scenario.MIGRATIONS);
+    withOwn.getMetadata().setFinalizers(List.of("example.com/keep"));
+    assertThat(client.resource(withOwn).create().getMetadata().getFinalizers())
+        .containsExactly("example.com/keep", SchemaMigrationReconciler.FINALIZER);
+    var withOurs = Scenario.migrationFor(ns, "scheduler", Scenario.MIGRATIONS);
+    withOurs.getMetadata().setFinalizers(List.of(SchemaMigrationReconciler.FINALIZER));
+    assertThat(client.resource(withOurs).create().getMetadata().getFinalizers())
+        .containsExactly(SchemaMigrationReconciler.FINALIZER);
+    // Nobody runs here to remove them.
+    for (var name : List.of(APP, "worker", "scheduler")) {
+      client
+          .resources(SchemaMigration.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              m -> {
+                m.getMetadata().setFinalizers(List.of());
+                return m;
+              });
+    }
+  }
+
   // --- while the API server cannot read SchemaMigrations: closed ----------------------------
 
   /**
@@ -240,7 +284,9 @@ class PodAdmissionPolicyIT {
     assertThat(ControlPlane.servesMutatingAdmissionPolicy(client)).isFalse();
     var ns = newNamespace(client, "admission-no-map");
     try {
-      client.resource(Scenario.migrationFor(ns)).create();
+      // No finalizer at create here: the operator PATCHes it in.
+      assertThat(client.resource(Scenario.migrationFor(ns)).create().getMetadata().getFinalizers())
+          .isNullOrEmpty();
 
       assertThat(awaitRefused(client, pod(ns, "first", MIGRATED))).contains(REFUSAL);
 
