@@ -255,7 +255,7 @@ class ChartTemplateIT {
         .contains("\"schemamigrations\"", "\"CREATE\"")
         .doesNotContain("UPDATE");
     assertThat(finalizer.path("mutations").toString())
-        .contains("\"" + SchemaMigrationReconciler.FINALIZER + "\"");
+        .contains("value: \\\"" + SchemaMigrationReconciler.FINALIZER + "\\\"");
     assertThat(finalizer.path("matchConditions").toString())
         .contains("'" + SchemaMigrationReconciler.FINALIZER + "'");
     assertThat(

@@ -5,6 +5,8 @@ import static dev.schemagate.testenv.bench.Output.put;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.util.ArrayList;
@@ -63,6 +65,14 @@ final class AdmissionRun {
 
   private static final String LABEL = "bench-admission";
 
+  private static final PodSpec APP_POD =
+      new PodSpecBuilder()
+          .addNewContainer()
+          .withName(App.CONTAINER)
+          .withImage(App.IMAGE)
+          .endContainer()
+          .build();
+
   /** Never makes a pod: no replicas, and a selector its pods (not its to claim) do not match. */
   private static ReplicaSet replicaSet(String namespace) {
     return new ReplicaSetBuilder()
@@ -79,12 +89,7 @@ final class AdmissionRun {
         .withNewMetadata()
         .addToLabels("bench-admission-replicaset", "none")
         .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(App.CONTAINER)
-        .withImage(App.IMAGE)
-        .endContainer()
-        .endSpec()
+        .withSpec(APP_POD)
         .endTemplate()
         .endSpec()
         .build();
@@ -109,12 +114,7 @@ final class AdmissionRun {
         .withUid(owner.getMetadata().getUid())
         .endOwnerReference()
         .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName(App.CONTAINER)
-        .withImage(App.IMAGE)
-        .endContainer()
-        .endSpec()
+        .withSpec(APP_POD)
         .build();
   }
 
