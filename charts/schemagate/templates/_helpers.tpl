@@ -130,6 +130,14 @@ the database URL through a secretKeyRef, the operator never reads it.
   verbs: ["create"]
 {{- end }}
 
+{{- /*
+The operator's finalizer on SchemaMigrations (SchemaMigrationReconciler.FINALIZER; ChartTemplateIT
+checks the two agree).
+*/}}
+{{- define "schemagate.finalizer" -}}
+schemamigrations.schemagate.dev/finalizer
+{{- end }}
+
 {{/*
 True for a pod of the target Deployment (params) whose app container's image has not been
 migrated: the pod admission policies hold it. Expects the pod-template-hash label (checked first).
@@ -142,13 +150,6 @@ create by a fifth with 100 to 400 SchemaMigrations in the namespace.
 True when the SchemaMigration (a CEL expression: "params") was refused because another one gates
 its Deployment: such a one holds nothing and claims nothing.
 */}}
-{{- /*
-The operator's finalizer on SchemaMigrations (SchemaMigrationReconciler.FINALIZER; ChartTemplateIT
-checks the two agree).
-*/}}
-{{- define "schemagate.finalizer" -}}
-schemamigrations.schemagate.dev/finalizer
-{{- end }}
 {{- define "schemagate.heldByOther" -}}
 (has({{ . }}.status) && has({{ . }}.status.conditions) && {{ . }}.status.conditions.exists(c, c.type == 'Stalled' && c.status == 'True' && c.reason == 'TargetHeldByOther'))
 {{- end }}
