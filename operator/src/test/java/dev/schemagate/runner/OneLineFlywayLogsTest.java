@@ -2,61 +2,72 @@ package dev.schemagate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.internal.jdbc.TransactionalExecutionTemplate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class OneLineFlywayLogsTest {
+
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
   /** The Flyway class that logs a failed rollback after a lost connection. */
-  private final Logger logger =
-      (Logger) LoggerFactory.getLogger(TransactionalExecutionTemplate.class);
+  private final Log log =
+      new OneLineFlywayLogs(
+              new PrintStream(printed, true, StandardCharsets.UTF_8),
+              Clock.fixed(Instant.parse("2026-12-07T01:02:03.456Z"), ZoneOffset.UTC))
+          .createLogger(TransactionalExecutionTemplate.class);
 
-  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-
-  @BeforeEach
-  void capture() {
-    logged.start();
-    logger.addAppender(logged);
+  /** Time, level, thread and logger, as the operator's text log lines. */
+  private static String prefix(String level) {
+    return "2026-12-07T01:02:03.456Z %s [%s] %s - "
+        .formatted(
+            level,
+            Thread.currentThread().getName(),
+            TransactionalExecutionTemplate.class.getName());
   }
 
-  @AfterEach
-  void release() {
-    logger.detachAppender(logged);
+  private String printed() {
+    return printed.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void anExceptionIsItsChainOfMessagesOnTheLineNotAStackTrace() {
-    var log = new OneLineFlywayLogs().createLogger(TransactionalExecutionTemplate.class);
-
     log.error(
         "Unable to rollback transaction",
         new SQLException(
             "An I/O error occurred while sending to the backend.", "08006", new EOFException()));
 
-    assertThat(logged.list).hasSize(1);
-    var event = logged.list.get(0);
-    assertThat(event.getFormattedMessage())
+    assertThat(printed())
         .isEqualTo(
-            "Unable to rollback transaction: java.sql.SQLException: An I/O error occurred while"
-                + " sending to the backend.; caused by java.io.EOFException");
-    assertThat(event.getThrowableProxy()).isNull();
+            prefix("ERROR")
+                + "Unable to rollback transaction: java.sql.SQLException: An I/O error occurred"
+                + " while sending to the backend.; caused by java.io.EOFException"
+                + System.lineSeparator());
   }
 
   @Test
   void warningsStayAsFlywayWritesThem() {
-    new OneLineFlywayLogs()
-        .createLogger(TransactionalExecutionTemplate.class)
-        .warn("DB: there is no transaction in progress");
+    log.warn("DB: there is no transaction in progress");
 
-    assertThat(logged.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
-        .containsExactly("DB: there is no transaction in progress");
+    assertThat(printed())
+        .isEqualTo(
+            prefix("WARN ") + "DB: there is no transaction in progress" + System.lineSeparator());
+  }
+
+  @Test
+  void infoAndDebugAreNotPrinted() {
+    log.info("Successfully validated 8 migrations");
+    log.notice("Flyway upgrade recommended");
+    log.debug("Parsing V1__create_tenants.sql");
+
+    assertThat(printed()).isEmpty();
   }
 }
