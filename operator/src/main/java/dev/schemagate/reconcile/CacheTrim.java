@@ -1,8 +1,18 @@
 package dev.schemagate.reconcile;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,6 +21,15 @@ import java.util.Set;
  * kubectl's last-applied-configuration (a second copy of the object, as JSON) are most of a small
  * object's size in the heap, and nothing here reads them: our own writes are applies that name
  * their field manager.
+ *
+ * <p>Of the kinds cached one or more per SchemaMigration, the pod specs go too, all but what {@link
+ * SchemaMigrationReconciler#observe} and the gate read: a migration Job's spec (nothing reads it:
+ * the run's outcome is in its status and its pods), a pod's containers but for their names, images
+ * and literal environment values (the runner's lock timeout), its scheduling gates, its phase and
+ * containers' states, and a Deployment's pod template but for its containers' names and images.
+ * Volumes, the service account token's projection, security contexts, probes, resources and
+ * tolerations were most of each one, and an app's pod template is often far larger than ours. A
+ * reader of another field of these kinds reads it here first.
  */
 public final class CacheTrim {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -31,11 +50,18 @@ public final class CacheTrim {
     return namespaces.size() == 1 ? store() : null;
   }
 
-  /** Drops managedFields and the last-applied annotation, in place; returns the object. */
+  /** Drops what is not read (above), in place where it can; returns the object. */
   static <R extends HasMetadata> R trim(R resource) {
     var meta = resource.getMetadata();
     if (meta == null) {
       return resource;
+    }
+    if (resource instanceof Job job) {
+      job.setSpec(null);
+    } else if (resource instanceof Pod pod) {
+      trim(pod);
+    } else if (resource instanceof Deployment deployment) {
+      trim(deployment);
     }
     meta.setManagedFields(null);
     var annotations = meta.getAnnotations();
@@ -45,5 +71,66 @@ public final class CacheTrim {
       meta.setAnnotations(kept.isEmpty() ? null : kept);
     }
     return resource;
+  }
+
+  private static void trim(Pod pod) {
+    if (pod.getSpec() != null) {
+      var spec = new PodSpec();
+      spec.setContainers(containers(pod.getSpec().getContainers(), true));
+      spec.setSchedulingGates(pod.getSpec().getSchedulingGates());
+      pod.setSpec(spec);
+    }
+    if (pod.getStatus() != null) {
+      var status = new PodStatus();
+      status.setPhase(pod.getStatus().getPhase());
+      var containers = pod.getStatus().getContainerStatuses();
+      status.setContainerStatuses(
+          containers == null
+              ? null
+              : containers.stream()
+                  .map(
+                      c -> {
+                        var kept = new ContainerStatus();
+                        kept.setName(c.getName());
+                        kept.setState(c.getState());
+                        return kept;
+                      })
+                  .toList());
+      pod.setStatus(status);
+    }
+  }
+
+  private static void trim(Deployment deployment) {
+    var spec = deployment.getSpec();
+    if (spec == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
+      return;
+    }
+    var pod = new PodSpec();
+    pod.setContainers(containers(spec.getTemplate().getSpec().getContainers(), false));
+    spec.setTemplate(new PodTemplateSpec(null, pod));
+  }
+
+  private static List<Container> containers(List<Container> containers, boolean withEnv) {
+    if (containers == null) {
+      return null;
+    }
+    return containers.stream()
+        .map(
+            c -> {
+              var kept = new Container();
+              kept.setName(c.getName());
+              kept.setImage(c.getImage());
+              kept.setEnv(withEnv && c.getEnv() != null ? literal(c.getEnv()) : List.of());
+              return kept;
+            })
+        .toList();
+  }
+
+  /** Only literal values are read (the runner's lock timeout): none from a Secret or a field. */
+  private static List<EnvVar> literal(List<EnvVar> env) {
+    return env.stream()
+        .filter(e -> e.getValue() != null)
+        .map(e -> new EnvVar(e.getName(), e.getValue(), null))
+        .toList();
   }
 }
