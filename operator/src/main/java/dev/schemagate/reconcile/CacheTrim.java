@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,6 +64,9 @@ public final class CacheTrim {
       trim(pod);
     } else if (resource instanceof Deployment deployment) {
       trim(deployment);
+    } else if (resource instanceof ConfigMap configMap) {
+      configMap.setData(scripts(configMap.getData()));
+      configMap.setBinaryData(scripts(configMap.getBinaryData()));
     }
     meta.setManagedFields(null);
     var annotations = meta.getAnnotations();
@@ -108,6 +113,21 @@ public final class CacheTrim {
     var pod = new PodSpec();
     pod.setContainers(containers(spec.getTemplate().getSpec().getContainers(), false));
     spec.setTemplate(new PodTemplateSpec(null, pod));
+  }
+
+  /** The entries whose key names a script, as {@link MigrationSource} reads them; null if none. */
+  private static Map<String, String> scripts(Map<String, String> entries) {
+    if (entries == null || entries.isEmpty()) {
+      return null;
+    }
+    var scripts = new LinkedHashMap<String, String>();
+    entries.forEach(
+        (key, value) -> {
+          if (MigrationSource.isScript(key)) {
+            scripts.put(key, value);
+          }
+        });
+    return scripts.isEmpty() ? null : scripts;
   }
 
   private static List<Container> containers(List<Container> containers, boolean withEnv) {

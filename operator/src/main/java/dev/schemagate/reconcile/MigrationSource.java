@@ -26,6 +26,11 @@ public sealed interface MigrationSource {
   /** The spec cannot work as it stands; no Job is started until it can. */
   record Invalid(String reason, String message) implements MigrationSource {}
 
+  /** A ConfigMap key whose value is a migration script (the runner reads the same files). */
+  static boolean isScript(String key) {
+    return key.endsWith(".sql");
+  }
+
   /**
    * @param configMap the ConfigMap named by spec.flyway, or null when absent or not applicable
    * @param target the target Deployment, empty when it does not exist
@@ -73,14 +78,14 @@ public sealed interface MigrationSource {
       Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
           .forEach(
               (key, sql) -> {
-                if (key.endsWith(".sql")) {
+                if (isScript(key)) {
                   scripts.put(key, sql);
                 }
               });
       Objects.requireNonNullElse(configMap.getBinaryData(), Map.<String, String>of())
           .forEach(
               (key, base64) -> {
-                if (key.endsWith(".sql")) {
+                if (isScript(key)) {
                   scripts.put("binary:" + key, base64);
                 }
               });

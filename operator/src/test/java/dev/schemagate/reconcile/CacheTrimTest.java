@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -283,6 +284,45 @@ class CacheTrimTest {
 
     assertThat(trimmed.getMetadata().getAnnotations()).isNull();
     assertThat(trimmed.getData()).containsKey("V1__a.sql");
+  }
+
+  @Test
+  void aConfigMapKeepsItsScriptsAndItsRevision() {
+    Supplier<ConfigMap> made =
+        () ->
+            new ConfigMapBuilder(
+                    Fixtures.migrations(
+                        Map.of(
+                            "V1__a.sql", "create table a (id int);",
+                            "README.md", "how to add a migration",
+                            "dashboard.json", "{\"panels\":[]}")))
+                .addToBinaryData("V2__b.sql", "Y3JlYXRlIHRhYmxlIGIgKGlkIGludCk7")
+                .addToBinaryData("logo.png", "iVBORw0KGgo=")
+                .build();
+    var configMap = trimmed(made);
+
+    assertThat(configMap.getData()).containsOnlyKeys("V1__a.sql");
+    assertThat(configMap.getBinaryData()).containsOnlyKeys("V2__b.sql");
+    var migration = Fixtures.flywayMigration();
+    var target = Optional.of(Fixtures.target("basketball-api:1.8", 3, 3));
+    assertThat(MigrationSource.resolve(migration, configMap, target))
+        .isEqualTo(MigrationSource.resolve(migration, made.get(), target));
+  }
+
+  @Test
+  void aConfigMapOfNoScriptsKeepsNoData() {
+    var configMap =
+        trimmed(
+            () ->
+                new ConfigMapBuilder()
+                    .withNewMetadata()
+                    .withName("kube-root-ca.crt")
+                    .endMetadata()
+                    .addToData("ca.crt", "-----BEGIN CERTIFICATE-----")
+                    .build());
+
+    assertThat(configMap.getData()).isNull();
+    assertThat(configMap.getBinaryData()).isNull();
   }
 
   @Test
