@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.job.MigrationJob;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -26,12 +27,12 @@ import java.util.Set;
  *
  * <p>Of the kinds cached one or more per SchemaMigration, the pod specs go too, all but what {@link
  * SchemaMigrationReconciler#observe} and the gate read: a migration Job's spec (nothing reads it:
- * the run's outcome is in its status and its pods), a pod's containers but for their names, images
- * and literal environment values (the runner's lock timeout), its scheduling gates, its phase and
- * containers' states, and a Deployment's pod template but for its containers' names and images.
- * Volumes, the service account token's projection, security contexts, probes, resources and
- * tolerations were most of each one, and an app's pod template is often far larger than ours. A
- * reader of another field of these kinds reads it here first.
+ * the run's outcome is in its status and its pods), a pod's containers but for their names and
+ * images (and, of a migration pod, its literal environment values: the runner's lock timeout), its
+ * scheduling gates, its phase and containers' states, and a Deployment's pod template but for its
+ * containers' names and images. Volumes, the service account token's projection, security contexts,
+ * probes, resources and tolerations were most of each one, and an app's pod template is often far
+ * larger than ours. A reader of another field of these kinds reads it here first.
  */
 public final class CacheTrim {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -81,7 +82,9 @@ public final class CacheTrim {
   private static void trim(Pod pod) {
     if (pod.getSpec() != null) {
       var spec = new PodSpec();
-      spec.setContainers(containers(pod.getSpec().getContainers(), true));
+      var labels = pod.getMetadata().getLabels();
+      var migrationPod = labels != null && labels.containsKey(MigrationJob.REVISION_LABEL);
+      spec.setContainers(containers(pod.getSpec().getContainers(), migrationPod));
       spec.setSchedulingGates(pod.getSpec().getSchedulingGates());
       pod.setSpec(spec);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
 import dev.schemagate.api.Locks;
+import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
@@ -214,6 +215,39 @@ class CacheTrimTest {
             LockWatch.watch(running, List.of(runnerPod()), now, name -> Optional.of("no wait"))
                 .outcome())
         .isNotEqualTo(running.outcome());
+  }
+
+  @Test
+  void aHeldPodKeepsItsAppImageAndNoEnvironment() {
+    Supplier<Pod> made =
+        () ->
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("basketball-api-7d9f-x2")
+                .withCreationTimestamp(STARTED)
+                .addToLabels(PodGate.HELD_BY, "basketball-api")
+                .endMetadata()
+                .withSpec(appDeployment().getSpec().getTemplate().getSpec())
+                .editSpec()
+                .editLastContainer()
+                .addNewEnv()
+                .withName("LOG_LEVEL")
+                .withValue("info")
+                .endEnv()
+                .endContainer()
+                .addNewSchedulingGate(PodGate.GATE)
+                .endSpec()
+                .build();
+    var pod = trimmed(made);
+
+    assertThat(pod.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getEnv()).isEmpty());
+    assertThat(pod.getSpec().getSchedulingGates())
+        .extracting(g -> g.getName())
+        .containsExactly(PodGate.GATE);
+    assertThat(TargetDeployment.appImage(pod.getSpec().getContainers(), "api"))
+        .isEqualTo(TargetDeployment.appImage(made.get().getSpec().getContainers(), "api"))
+        .contains("basketball-api:1.8");
+    assertThat(pod.getMetadata().getCreationTimestamp()).isEqualTo(STARTED);
   }
 
   @Test
