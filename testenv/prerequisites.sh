@@ -1,7 +1,7 @@
 # What ./demo and the tests need on a Debian or Ubuntu machine, installed or fetched where missing.
 # Sourced (bash) by ./demo, .ci/run and testenv/build-binaries.sh:
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
-#   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser, python3-venv,
+#   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid, python3-venv,
 #                            curl, unzip, time: apt-get install as root; otherwise it stops at once (exit
 #                            1) with the one command that would install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
@@ -49,8 +49,13 @@ prerequisites_packages() {
   # Where testenv's LocalPostgres looks for initdb and pg_ctl.
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
     || { missing+=(postgresql); why+=("PostgreSQL's server binaries"); }
-  # PostgreSQL refuses to run as root: the tests start it through runuser then.
-  command -v runuser >/dev/null || { missing+=(util-linux); why+=(runuser); }
+  # PostgreSQL refuses to run as root: the tests start it through runuser then. setsid keeps the
+  # control plane's processes out of a terminal's Ctrl-C (testenv's LocalProcess). Both are
+  # util-linux's.
+  local util_linux=()
+  command -v runuser >/dev/null || util_linux+=(runuser)
+  command -v setsid >/dev/null || util_linux+=(setsid)
+  (( ${#util_linux[@]} == 0 )) || { missing+=(util-linux); why+=("${util_linux[@]}"); }
   # The Alembic example runs in a virtualenv that testenv builds from PyPI.
   python3 -c "import venv, ensurepip" 2>/dev/null || { missing+=(python3-venv); why+=("python3 -m venv"); }
   # Go's toolchain and Maven (./mvnw) are downloaded, Maven's zip unpacked with unzip (its pinned

@@ -2,6 +2,7 @@ package dev.schemagate.testenv;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -9,6 +10,12 @@ import java.util.concurrent.TimeUnit;
  * A long-running child process whose output goes to a log file, and which dies with this JVM even
  * when the JVM is killed outright, which skips shutdown hooks: a shell watchdog beside it ends it
  * once our pid is gone. The child itself is a direct child, so its pid and exit code are its own.
+ *
+ * <p>Both run in a session of their own ({@code setsid}, which execs in place): Ctrl-C in a
+ * terminal signals the whole foreground process group, and etcd stopping at once left {@code
+ * ./demo}'s shutdown waiting for ever on an API server that could no longer answer, before it had
+ * stopped the node and the operator. Now only this JVM gets the signal and stops its children in
+ * order with {@link #close()}; the watchdog still ends them if this JVM is killed.
  */
 public final class LocalProcess implements AutoCloseable {
   /**
@@ -23,6 +30,9 @@ public final class LocalProcess implements AutoCloseable {
       for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $2 2>/dev/null || exit 0; sleep 0.5; done
       kill -9 $2 2>/dev/null
       """;
+
+  /** util-linux's; {@code testenv/prerequisites.sh} checks that it is there. */
+  private static final String SETSID = "setsid";
 
   private final String name;
   private final Process process;
@@ -49,14 +59,18 @@ public final class LocalProcess implements AutoCloseable {
   /** Ends the child once {@code guardian} is gone: this JVM, or in a test another process. */
   static LocalProcess start(String name, Path log, ProcessBuilder builder, long guardian)
       throws IOException {
+    var command = new ArrayList<String>(List.of(SETSID));
+    command.addAll(builder.command());
     var process =
         builder
+            .command(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     try {
       var watchdog =
           new ProcessBuilder(
+                  SETSID,
                   "bash",
                   "-c",
                   WATCHDOG,

@@ -32,7 +32,8 @@ class PrerequisitesIT {
    */
   @Test
   void withoutRootItStopsAtOnceWithTheOneCommandThatInstallsWhatIsMissing() throws IOException {
-    var path = pathWithout("java", "javac", "mvn", "go", "curl", "unzip", "python3", "runuser");
+    var path =
+        pathWithout("java", "javac", "mvn", "go", "curl", "unzip", "python3", "runuser", "setsid");
     var home = Files.createDirectories(tmp.resolve("home"));
     var command = new ArrayList<String>();
     boolean root = "root".equals(System.getProperty("user.name"));
@@ -63,7 +64,7 @@ class PrerequisitesIT {
       what.add("PostgreSQL's server binaries");
     }
     packages.addAll(List.of("util-linux", "python3-venv", "curl"));
-    what.addAll(List.of("runuser", "python3 -m venv", "curl"));
+    what.addAll(List.of("runuser", "setsid", "python3 -m venv", "curl"));
     if (!Files.exists(Path.of("/etc/ssl/certs/ca-certificates.crt"))) {
       packages.add("ca-certificates");
       what.add("CA certificates");
