@@ -13,8 +13,8 @@ import org.flywaydb.core.api.logging.LogCreator;
  * in the pod's log above the runner's one line.
  *
  * <p>Written directly, not through SLF4J: configuring logback from its XML loads some 500 classes,
- * about a third of a second of a run that psql finishes in a tenth. Named in {@code
- * FluentConfiguration.loggers}, which instantiates it.
+ * a fifth of the runner's wall time. Named in {@code FluentConfiguration.loggers}, which
+ * instantiates it.
  */
 public final class OneLineFlywayLogs implements LogCreator {
   private final PrintStream out;
