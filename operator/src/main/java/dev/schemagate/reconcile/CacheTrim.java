@@ -149,11 +149,11 @@ public final class CacheTrim {
         .toList();
   }
 
-  /** Only literal values are read (the runner's lock timeout): none from a Secret or a field. */
+  /**
+   * Only literal values are read (the runner's lock timeout): none from a Secret or a field. The
+   * API server refuses a variable with both, so a kept one has no valueFrom.
+   */
   private static List<EnvVar> literal(List<EnvVar> env) {
-    return env.stream()
-        .filter(e -> e.getValue() != null)
-        .map(e -> new EnvVar(e.getName(), e.getValue(), null))
-        .toList();
+    return env.stream().filter(e -> e.getValue() != null).toList();
   }
 }
