@@ -1,9 +1,9 @@
 # What ./demo and the tests need on a Debian or Ubuntu machine, installed or fetched where missing.
 # Sourced (bash) by ./demo, .ci/run and testenv/build-binaries.sh:
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
-#   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid, python3-venv,
-#                            curl, unzip, time: apt-get install as root; otherwise it stops at once (exit
-#                            1) with the one command that would install them
+#   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid,
+#                            python3-venv, curl, unzip, time: apt-get install as root; otherwise it
+#                            stops at once (exit 1) with the one command that would install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
 #                            from the Go module proxy, checked against the SHA-256 below and kept in
 #                            ${SCHEMAGATE_CACHE:-~/.cache/schemagate}/go (no root needed)

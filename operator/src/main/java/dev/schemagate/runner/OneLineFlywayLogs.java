@@ -6,11 +6,11 @@ import org.flywaydb.core.api.logging.Log;
 import org.flywaydb.core.api.logging.LogCreator;
 
 /**
- * Flyway's warnings and errors on stdout, one line each, laid out as the operator's text log lines;
- * its info and debug lines are dropped (the runner's summary line says what they would). An
- * exception goes on the line as its chain of messages, not as a stack trace: after a lost
- * connection Flyway logs each failed rollback and autocommit reset with its trace, some 110 lines
- * in the pod's log above the runner's one line.
+ * Flyway's warnings and errors on stdout, one line each: time, level, thread, logger and message,
+ * in the order of the operator's text log lines; its info and debug lines are dropped (the runner's
+ * summary line says what they would). An exception goes on the line as its chain of messages, not
+ * as a stack trace: after a lost connection Flyway logs each failed rollback and autocommit reset
+ * with its trace, some 110 lines in the pod's log above the runner's one line.
  *
  * <p>Written directly, not through SLF4J: configuring logback from its XML loads some 500 classes,
  * a fifth of the runner's wall time. Named in {@code FluentConfiguration.loggers}, which
