@@ -24,10 +24,7 @@ class LeaderHandoverIT {
       throws Exception {
     return OperatorProcess.start(
         Cluster.plane().kubeconfig(),
-        // Timestamps in its log, to tell where a slow handover spent its time.
-        List.of(
-            "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"),
+        List.of(),
         List.of("--leader-election", "--namespaces=" + watched),
         Map.of("POD_NAMESPACE", leaseNamespace, "HOSTNAME", name),
         log(leaseNamespace, name));

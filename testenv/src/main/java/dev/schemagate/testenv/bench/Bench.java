@@ -3,7 +3,6 @@ package dev.schemagate.testenv.bench;
 import static dev.schemagate.testenv.bench.Output.put;
 
 import dev.schemagate.testenv.ControlPlane;
-import java.util.ArrayList;
 
 /**
  * SchemaGate's benchmark, a command of its own: `testenv/bench`. It starts a local control plane,
@@ -60,8 +59,7 @@ public final class Bench {
       return;
     }
     var chart = ChartRun.render();
-    var jvm = new ArrayList<>(chart.jvm());
-    jvm.addAll(options.jvm());
+    var jvm = chart.jvmWith(options.jvm());
     Machine.print(chart, options.operatorArgs(), jvm);
     try (var cluster =
             BenchCluster.start(
@@ -75,7 +73,7 @@ public final class Bench {
         SlopeRun.run(cluster, options, jvm, apps, restartKib);
       }
       for (int v = 0; v < options.variants().size(); v++) {
-        VariantRun.run(cluster, v, options.variants().get(v), chart.jvm(), apps.size());
+        VariantRun.run(cluster, v, options.variants().get(v), chart, apps.size());
       }
     }
     // After the first plane has stopped: the two would share the machine's cores.

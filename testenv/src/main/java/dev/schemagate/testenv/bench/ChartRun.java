@@ -64,11 +64,28 @@ public record ChartRun(List<String> args, Map<String, String> env, List<String> 
     var limit = container.getResources().getLimits().get("memory");
     long mib = limit.getNumericalAmount().longValue() / (1024 * 1024);
     jvm.add("-XX:MaxRAM=" + mib + "m");
-    if (mib < 1792 && jvm.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+    if (mib < 1792 && jvm.stream().noneMatch(ChartRun::isCollector)) {
       jvm.add("-XX:+UseSerialGC");
     }
     jvm.removeIf(String::isBlank);
     // Kept in the chart's order, for a stable operator_env line.
     return new ChartRun(List.copyOf(args), Collections.unmodifiableMap(env), List.copyOf(jvm));
+  }
+
+  /**
+   * The chart's JVM options followed by {@code extra}. A collector named in {@code extra} replaces
+   * the chart's: the JVM refuses to start with two.
+   */
+  public List<String> jvmWith(List<String> extra) {
+    var options = new ArrayList<>(jvm);
+    if (extra.stream().anyMatch(ChartRun::isCollector)) {
+      options.removeIf(ChartRun::isCollector);
+    }
+    options.addAll(extra);
+    return List.copyOf(options);
+  }
+
+  private static boolean isCollector(String option) {
+    return option.matches("-XX:\\+Use\\w+GC");
   }
 }

@@ -22,9 +22,9 @@ final class VariantRun {
    *     (another JDK's java) and {@code jar=PATH} (another build of the operator, e.g. main's),
    *     space-separated
    */
-  static void run(BenchCluster cluster, int n, String options, List<String> chartJvm, int count)
+  static void run(BenchCluster cluster, int n, String options, ChartRun chart, int count)
       throws Exception {
-    var jvm = new ArrayList<>(chartJvm);
+    var jvm = new ArrayList<String>();
     var env = new LinkedHashMap<String, String>();
     var java = Path.of(System.getProperty("java.home"), "bin", "java");
     var jar = OperatorProcess.jar();
@@ -39,6 +39,7 @@ final class VariantRun {
         jvm.add(o);
       }
     }
+    jvm = new ArrayList<>(chart.jvmWith(jvm));
     var name = "variant" + n;
     put(name, options);
     try (var operator =

@@ -62,9 +62,6 @@ final class ChaosContext {
    */
   OperatorProcess startOperator(String hostname, String log) throws Exception {
     var jvm = new ArrayList<>(chart.jvm());
-    // Timestamps in the operator's log, to tell where a slow recovery or handover spent its time.
-    jvm.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-    jvm.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
     var path = work().resolve(log);
     if (options.parts().contains(RbacRun.NAME)) {
       jvm.add(RequestLog.JVM_OPTION);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,21 @@ class ChartRunTest {
   void aCollectorTheChartChoosesIsKept() {
     assertThat(ChartRun.of(deployment("-XX:+UseParallelGC")).jvm())
         .containsExactly("-XX:+UseParallelGC", "-XX:MaxRAM=512m");
+  }
+
+  @Test
+  void extraOptionsComeAfterTheChartsAndACollectorAmongThemReplacesTheChartsOwn() {
+    var run = ChartRun.of(deployment("-Xss512k -Xmn16m"));
+
+    assertThat(run.jvmWith(List.of("-Xmn8m")))
+        .containsExactly("-Xss512k", "-Xmn16m", "-XX:MaxRAM=512m", "-XX:+UseSerialGC", "-Xmn8m");
+    assertThat(run.jvmWith(List.of("-XX:+UseShenandoahGC", "-XX:ShenandoahGCHeuristics=compact")))
+        .containsExactly(
+            "-Xss512k",
+            "-Xmn16m",
+            "-XX:MaxRAM=512m",
+            "-XX:+UseShenandoahGC",
+            "-XX:ShenandoahGCHeuristics=compact");
   }
 
   private static Deployment deployment(String javaToolOptions) {
