@@ -12,9 +12,9 @@ import org.flywaydb.core.api.logging.LogCreator;
  * as a stack trace: after a lost connection Flyway logs each failed rollback and autocommit reset
  * with its trace, some 110 lines in the pod's log above the runner's one line.
  *
- * <p>Written directly, not through SLF4J: configuring logback from its XML loads some 500 classes,
- * a fifth of the runner's wall time. Named in {@code FluentConfiguration.loggers}, which
- * instantiates it.
+ * <p>Written directly, not through SLF4J: starting logback from its XML loaded some 500 classes, a
+ * fifth of the runner's wall time. Named in {@code FluentConfiguration.loggers}, which instantiates
+ * it.
  */
 public final class OneLineFlywayLogs implements LogCreator {
   private final PrintStream out;

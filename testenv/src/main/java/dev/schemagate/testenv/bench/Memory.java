@@ -12,12 +12,14 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * The operator's footprint at one moment: its resident set from /proc/PID/status, heap, non-heap
- * and threads from its /metrics, its CPU seconds so far; and where the JVM runs with
+ * The operator's footprint at one moment: its resident set from /proc/PID/status (and how much of
+ * it is file-backed: the JVM's libraries, the CDS archive, the jar), heap, non-heap and threads
+ * from its /metrics, its CPU seconds so far; and where the JVM runs with
  * -XX:NativeMemoryTracking=summary (e.g. a --variants entry), what it committed by category.
  */
 record Memory(
     OptionalLong rssKib,
+    OptionalLong rssFileKib,
     double heapUsedBytes,
     double heapCommittedBytes,
     double nonheapUsedBytes,
@@ -79,18 +81,19 @@ record Memory(
   }
 
   static Memory of(long pid, String metrics) {
-    OptionalLong rss;
+    List<String> status;
     try {
-      rss = rssKib(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")));
+      status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
     } catch (IOException e) {
-      rss = OptionalLong.empty();
+      status = List.of();
     }
-    return of(rss, metrics, Cpu.secondsOf(pid));
+    return of(status, metrics, Cpu.secondsOf(pid));
   }
 
-  static Memory of(OptionalLong rssKib, String metrics, double cpuSeconds) {
+  static Memory of(List<String> status, String metrics, double cpuSeconds) {
     return new Memory(
-        rssKib,
+        statusKib(status, "VmRSS"),
+        statusKib(status, "RssFile"),
         Metrics.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\""),
         Metrics.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\""),
         Metrics.sum(metrics, "jvm_memory_used_bytes", "area=\"nonheap\""),
@@ -100,10 +103,13 @@ record Memory(
         Metrics.sum(metrics, "jvm_gc_live_data_size_bytes"));
   }
 
-  /** VmRSS of /proc/PID/status lines, in KiB; empty when the process is gone or has no RSS. */
-  static OptionalLong rssKib(List<String> status) {
+  /**
+   * A field of /proc/PID/status lines, in KiB (e.g. VmRSS); empty when the process is gone or has
+   * no such field.
+   */
+  static OptionalLong statusKib(List<String> status, String field) {
     return status.stream()
-        .filter(l -> l.startsWith("VmRSS:"))
+        .filter(l -> l.startsWith(field + ":"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
         .findFirst();
   }
@@ -114,6 +120,9 @@ record Memory(
     figures.put(
         "operator_rss_mib" + suffix,
         rssKib.isPresent() ? "%.1f".formatted(rssKib.getAsLong() / 1024.0) : "?");
+    figures.put(
+        "operator_rss_file_mib" + suffix,
+        rssFileKib.isPresent() ? "%.1f".formatted(rssFileKib.getAsLong() / 1024.0) : "?");
     figures.put("heap_used_mib" + suffix, "%.1f".formatted(heapUsedBytes / MIB));
     figures.put("heap_committed_mib" + suffix, "%.1f".formatted(heapCommittedBytes / MIB));
     figures.put("nonheap_used_mib" + suffix, "%.1f".formatted(nonheapUsedBytes / MIB));

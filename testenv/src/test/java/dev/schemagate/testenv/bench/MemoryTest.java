@@ -4,26 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class MemoryTest {
   @Test
   void rssIsVmRssOfProcStatus() {
-    var status =
-        List.of("Name:\tjava", "VmHWM:\t  300000 kB", "VmRSS:\t  204800 kB", "Threads:\t31");
-
-    assertThat(Memory.rssKib(status)).hasValue(204_800);
-    assertThat(Memory.rssKib(List.of("Name:\tzombie"))).isEmpty();
+    assertThat(Memory.statusKib(STATUS, "VmRSS")).hasValue(204_800);
+    assertThat(Memory.statusKib(STATUS, "RssFile")).hasValue(30_720);
+    assertThat(Memory.statusKib(List.of("Name:\tzombie"), "VmRSS")).isEmpty();
   }
+
+  private static final List<String> STATUS =
+      List.of(
+          "Name:\tjava",
+          "VmHWM:\t  300000 kB",
+          "VmRSS:\t  204800 kB",
+          "RssAnon:\t  174080 kB",
+          "RssFile:\t   30720 kB",
+          "Threads:\t31");
 
   @Test
   void figuresInMibWithTheirSuffix() {
     var metrics = MetricsTest.TEXT + "jvm_gc_live_data_size_bytes 1.572864E7\n";
 
-    assertThat(Memory.of(OptionalLong.of(204_800), metrics, 12.34).figures("_restart"))
+    assertThat(Memory.of(STATUS, metrics, 12.34).figures("_restart"))
         .containsExactly(
             Map.entry("operator_rss_mib_restart", "200.0"),
+            Map.entry("operator_rss_file_mib_restart", "30.0"),
             Map.entry("heap_used_mib_restart", "21.0"),
             Map.entry("heap_committed_mib_restart", "0.0"),
             Map.entry("nonheap_used_mib_restart", "40.0"),
@@ -34,8 +41,9 @@ class MemoryTest {
 
   @Test
   void anUnknownRssIsAQuestionMark() {
-    assertThat(Memory.of(OptionalLong.empty(), "", 0).figures(""))
-        .containsEntry("operator_rss_mib", "?");
+    assertThat(Memory.of(List.of(), "", 0).figures(""))
+        .containsEntry("operator_rss_mib", "?")
+        .containsEntry("operator_rss_file_mib", "?");
   }
 
   @Test
