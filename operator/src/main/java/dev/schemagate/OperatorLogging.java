@@ -66,7 +66,6 @@ public final class OperatorLogging extends ContextAwareBase implements Configura
     appender.start();
 
     var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.detachAndStopAllAppenders();
     root.addAppender(appender);
     root.setLevel(level());
     // fabric8 warns at every start that our own v1alpha1 CRD is not a stable version.

@@ -191,6 +191,22 @@ public final class ControlPlane implements AutoCloseable {
     return dir.resolve("kubeconfig");
   }
 
+  /**
+   * Environment variables that point a fabric8 client at this plane as a pod's client is pointed at
+   * its cluster: a server and a bearer token, with no kubeconfig read. The operator process still
+   * gets $KUBECONFIG, which these tell it to leave unread. Reading a kubeconfig makes fabric8 map
+   * every model class it ships, some 690 classes (gateway API, resource.k8s.io, ...) that the
+   * chart's in-cluster operator never loads.
+   */
+  public Map<String, String> inClusterEnvironment() {
+    return Map.of(
+        "KUBERNETES_MASTER", server,
+        "KUBERNETES_AUTH_TOKEN", token,
+        "KUBERNETES_TRUST_CERTIFICATES", "true",
+        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+  }
+
   public Config config() {
     return new ConfigBuilder(Config.empty())
         .withMasterUrl(server)

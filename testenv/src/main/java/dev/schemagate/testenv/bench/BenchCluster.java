@@ -150,6 +150,8 @@ public final class BenchCluster implements AutoCloseable {
     args.addAll(operatorArgs);
     args.addAll(extraArgs);
     var env = new LinkedHashMap<>(chart.env());
+    // Connected as the chart's pod is: its memory is the figure.
+    env.putAll(plane.inClusterEnvironment());
     env.putAll(extraEnv);
     env.put("POD_NAMESPACE", LEASE_NAMESPACE);
     return OperatorProcess.start(java, jar, plane.kubeconfig(), jvm, args, env, log);
