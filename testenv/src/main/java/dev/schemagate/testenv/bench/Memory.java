@@ -24,6 +24,7 @@ record Memory(
     double heapCommittedBytes,
     double nonheapUsedBytes,
     double threads,
+    double classes,
     double cpuSeconds,
     double liveAfterGcBytes) {
   private static final double MIB = 1024 * 1024;
@@ -98,6 +99,8 @@ record Memory(
         Metrics.sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\""),
         Metrics.sum(metrics, "jvm_memory_used_bytes", "area=\"nonheap\""),
         Metrics.sum(metrics, "jvm_threads_live_threads"),
+        // Each costs class metadata, symbols and often code: a lever on RSS of its own.
+        Metrics.sum(metrics, "jvm_classes_loaded_classes"),
         cpuSeconds,
         // The old generation after the last major GC: the live set, garbage not counted.
         Metrics.sum(metrics, "jvm_gc_live_data_size_bytes"));
@@ -127,6 +130,7 @@ record Memory(
     figures.put("heap_committed_mib" + suffix, "%.1f".formatted(heapCommittedBytes / MIB));
     figures.put("nonheap_used_mib" + suffix, "%.1f".formatted(nonheapUsedBytes / MIB));
     figures.put("jvm_threads" + suffix, "%.0f".formatted(threads));
+    figures.put("jvm_classes_loaded" + suffix, "%.0f".formatted(classes));
     figures.put("operator_cpu_s" + suffix, "%.1f".formatted(cpuSeconds));
     figures.put("heap_live_after_gc_mib" + suffix, "%.1f".formatted(liveAfterGcBytes / MIB));
     return figures;

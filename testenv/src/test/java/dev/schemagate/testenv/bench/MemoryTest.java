@@ -25,7 +25,9 @@ class MemoryTest {
 
   @Test
   void figuresInMibWithTheirSuffix() {
-    var metrics = MetricsTest.TEXT + "jvm_gc_live_data_size_bytes 1.572864E7\n";
+    var metrics =
+        MetricsTest.TEXT
+            + "jvm_gc_live_data_size_bytes 1.572864E7\njvm_classes_loaded_classes 6544.0\n";
 
     assertThat(Memory.of(STATUS, metrics, 12.34).figures("_restart"))
         .containsExactly(
@@ -35,6 +37,7 @@ class MemoryTest {
             Map.entry("heap_committed_mib_restart", "0.0"),
             Map.entry("nonheap_used_mib_restart", "40.0"),
             Map.entry("jvm_threads_restart", "31"),
+            Map.entry("jvm_classes_loaded_restart", "6544"),
             Map.entry("operator_cpu_s_restart", "12.3"),
             Map.entry("heap_live_after_gc_mib_restart", "15.0"));
   }
