@@ -1,6 +1,10 @@
 package dev.schemagate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -67,7 +71,7 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var client = new KubernetesClientBuilder().build();
+    var client = client();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // jvm_memory_*, jvm_gc_*, jvm_threads_*, jvm_classes_*, process_cpu_usage, system_cpu_*,
     // process_uptime_*.
@@ -104,6 +108,19 @@ public final class OperatorCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The operator's client, from the in-cluster config or $KUBECONFIG. Its deserializer knows the
+   * kinds the operator watches and no others: a watch event's object is typed KubernetesResource,
+   * and fabric8's default resolves it through a map of every model class fabric8 ships, which loads
+   * some 690 classes (gateway API, resource.k8s.io, ...) at the first event. Any other kind still
+   * reads: fabric8 converts a generic object to the type asked for.
+   */
+  static KubernetesClient client() {
+    var serialization = new KubernetesSerialization(new ObjectMapper(), false);
+    SchemaMigrationReconciler.WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
+    return new KubernetesClientBuilder().withKubernetesSerialization(serialization).build();
   }
 
   /**

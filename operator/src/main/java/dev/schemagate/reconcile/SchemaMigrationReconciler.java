@@ -352,6 +352,10 @@ public class SchemaMigrationReconciler
         withStatus(migration, Decision.onError(migration, e.getMessage(), clock.instant())));
   }
 
+  /** The kinds of the primary and of every event source below. */
+  public static final List<Class<? extends HasMetadata>> WATCHED_KINDS =
+      List.of(SchemaMigration.class, Deployment.class, ConfigMap.class, Job.class, Pod.class);
+
   @Override
   public List<EventSource<?, SchemaMigration>> prepareEventSources(
       EventSourceContext<SchemaMigration> context) {
