@@ -2,6 +2,7 @@ package dev.schemagate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -110,17 +111,25 @@ public final class OperatorCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * The operator's client, from the in-cluster config or $KUBECONFIG. Its deserializer knows the
-   * kinds the operator watches and no others: a watch event's object is typed KubernetesResource,
-   * and fabric8's default resolves it through a map of every model class fabric8 ships, which loads
-   * some 690 classes (gateway API, resource.k8s.io, ...) at the first event. Any other kind still
-   * reads: fabric8 converts a generic object to the type asked for.
-   */
+  /** The operator's client, from the in-cluster config or $KUBECONFIG. */
   static KubernetesClient client() {
+    return new KubernetesClientBuilder().withKubernetesSerialization(serialization()).build();
+  }
+
+  /**
+   * A deserializer that knows the kinds the operator watches, and Status, and no others. A watch
+   * event's object is typed KubernetesResource, and fabric8's default resolves it through a map of
+   * every model class fabric8 ships, which loads some 690 classes (gateway API, resource.k8s.io,
+   * ...) at the first event. An object of another kind still reads: fabric8 converts a generic
+   * object to the type watched. Status is the exception: a watch's ERROR event (410 Gone, when the
+   * resource version it resumes from has expired) must read as a Status, or the informer retries
+   * the expired version for good instead of listing again.
+   */
+  static KubernetesSerialization serialization() {
     var serialization = new KubernetesSerialization(new ObjectMapper(), false);
     SchemaMigrationReconciler.WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
-    return new KubernetesClientBuilder().withKubernetesSerialization(serialization).build();
+    serialization.registerKubernetesResource(Status.class);
+    return serialization;
   }
 
   /**
