@@ -112,12 +112,13 @@ public final class OperatorLogging extends ContextAwareBase implements Configura
     if (value == null || value.isBlank()) {
       return known.get(0);
     }
-    if (!known.contains(normal.apply(value.trim()))) {
+    var normalised = normal.apply(value.trim());
+    if (!known.contains(normalised)) {
       errors.printf(
           "%s=%s is not one of %s; using %s%n",
           name, value, String.join(", ", known), known.get(0));
       return known.get(0);
     }
-    return normal.apply(value.trim());
+    return normalised;
   }
 }

@@ -24,7 +24,7 @@ final class VariantRun {
    */
   static void run(BenchCluster cluster, int n, String options, ChartRun chart, int count)
       throws Exception {
-    var jvm = new ArrayList<String>();
+    var extraJvm = new ArrayList<String>();
     var env = new LinkedHashMap<String, String>();
     var java = Path.of(System.getProperty("java.home"), "bin", "java");
     var jar = OperatorProcess.jar();
@@ -36,15 +36,19 @@ final class VariantRun {
       } else if (o.matches("[A-Z_]+=.*")) {
         env.put(o.substring(0, o.indexOf('=')), o.substring(o.indexOf('=') + 1));
       } else if (!o.isBlank()) {
-        jvm.add(o);
+        extraJvm.add(o);
       }
     }
-    jvm = new ArrayList<>(chart.jvmWith(jvm));
     var name = "variant" + n;
     put(name, options);
     try (var operator =
         cluster.startOperator(
-            java, jar, jvm, env, List.of(), cluster.work().resolve(name + ".log"))) {
+            java,
+            jar,
+            chart.jvmWith(extraJvm),
+            env,
+            List.of(),
+            cluster.work().resolve(name + ".log"))) {
       var start = System.nanoTime();
       RestartRun.awaitReconciled(operator, count, name);
       put(name + "_all_reconciled_s", "%.2f".formatted(seconds(System.nanoTime() - start)));
