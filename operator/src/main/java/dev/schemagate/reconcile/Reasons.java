@@ -1,6 +1,6 @@
 package dev.schemagate.reconcile;
 
-/** Condition and Event reasons: stable API, documented in the README for on-call. */
+/** Condition and Event reasons: stable API, documented for on-call in docs/on-call.md. */
 public final class Reasons {
   public static final String CONFIG_MAP_NOT_FOUND = "ConfigMapNotFound";
   public static final String NO_MIGRATIONS = "NoMigrations";
