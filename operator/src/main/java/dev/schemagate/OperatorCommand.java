@@ -54,6 +54,14 @@ public final class OperatorCommand implements Callable<Integer> {
   int healthPort;
 
   @Option(
+      names = "--max-reconciliation-interval-seconds",
+      defaultValue = "${env:SCHEMAGATE_MAX_RECONCILIATION_INTERVAL_SECONDS:-300}",
+      description =
+          "Reconcile every SchemaMigration at least this often, events or not: what a lost watch"
+              + " event can cost at most. Default: ${DEFAULT-VALUE}.")
+  int maxReconciliationIntervalSeconds;
+
+  @Option(
       names = "--leader-election",
       description =
           "Run only while holding the Lease schemagate-leader in $POD_NAMESPACE (for replicas >"
@@ -89,7 +97,8 @@ public final class OperatorCommand implements Callable<Integer> {
             new SchemaGateOperator.Settings(
                 namespaces == null ? Set.of() : Set.copyOf(namespaces),
                 runnerImage,
-                leaderElection ? requireLeaseNamespace() : null));
+                leaderElection ? requireLeaseNamespace() : null,
+                Duration.ofSeconds(maxReconciliationIntervalSeconds)));
     var health = healthPort < 0 ? null : HealthServer.start(healthPort, operator, registry);
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,26 @@ public final class SchemaGateOperator {
   private static final Logger log = LoggerFactory.getLogger(SchemaGateOperator.class);
 
   /**
+   * Reconcile each SchemaMigration at least this often. Events drive SchemaGate; this only bounds
+   * what one lost event costs (JOSDK's default is ten hours). A reconcile with nothing to do reads
+   * its caches and sends no request.
+   */
+  public static final Duration MAX_RECONCILIATION_INTERVAL = Duration.ofMinutes(5);
+
+  /**
    * @param namespaces watched namespaces; empty means all
    * @param leaseNamespace where the leader-election Lease lives; null runs without leader election
+   * @param maxReconciliationInterval see {@link #MAX_RECONCILIATION_INTERVAL}
    */
-  public record Settings(Set<String> namespaces, String runnerImage, String leaseNamespace) {}
+  public record Settings(
+      Set<String> namespaces,
+      String runnerImage,
+      String leaseNamespace,
+      Duration maxReconciliationInterval) {
+    public Settings(Set<String> namespaces, String runnerImage, String leaseNamespace) {
+      this(namespaces, runnerImage, leaseNamespace, MAX_RECONCILIATION_INTERVAL);
+    }
+  }
 
   private SchemaGateOperator() {}
 
@@ -60,6 +77,7 @@ public final class SchemaGateOperator {
             new MigrationMetrics(registry, Clock.systemUTC())),
         c -> {
           c.withOnUpdateFilter(RelevantUpdates::schemaMigration);
+          c.withReconciliationMaxInterval(settings.maxReconciliationInterval());
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());
           }

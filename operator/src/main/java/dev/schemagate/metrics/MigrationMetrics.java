@@ -36,6 +36,7 @@ public final class MigrationMetrics {
   public static final String HELD_PODS = "schemagate.held.pods";
   public static final String OLDEST_HELD_POD_AGE = "schemagate.oldest.held.pod.age";
   public static final String STALLED = "schemagate.migration.stalled";
+  public static final String EVENT_HANDLER_FAILURES = "schemagate.event.handler.failures";
 
   /** Jobs and pods remembered as counted, per SchemaMigration: more than a reconcile can see. */
   private static final int REMEMBERED = 64;
@@ -52,6 +53,18 @@ public final class MigrationMetrics {
   public MigrationMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.clock = clock;
+  }
+
+  /**
+   * An informer's event for an object of this kind threw in its handler: that event is lost to the
+   * reconciler (the maximum reconciliation interval is what then catches up).
+   */
+  public void eventHandlerFailed(String kind) {
+    Counter.builder(EVENT_HANDLER_FAILURES)
+        .description("Watch events lost to an exception in their handler, by kind")
+        .tag("kind", kind == null ? "unknown" : kind)
+        .register(registry)
+        .increment();
   }
 
   /** Records what one reconcile of {@code observed.migration()} changed. */

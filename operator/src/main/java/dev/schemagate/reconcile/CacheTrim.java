@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +76,33 @@ public final class CacheTrim {
     if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
       var kept = new LinkedHashMap<>(annotations);
       kept.remove(LAST_APPLIED);
-      meta.setAnnotations(kept.isEmpty() ? null : kept);
+      meta.setAnnotations(kept);
     }
+    framed(meta);
     return resource;
+  }
+
+  /**
+   * What java-operator-sdk and fabric8 read of every cached object's metadata, without a null
+   * check, never null: an object read from the API server has empty maps and lists where JSON has
+   * none, and a trimmed one must read the same. JOSDK's InformerEventSource reads the annotations
+   * of every add and update (its "previous" annotation) and its owner-reference mapper the owner
+   * references; an exception there drops the event before it reaches the reconciler. (The name,
+   * namespace and resource version are kept by the store itself.)
+   */
+  private static void framed(ObjectMeta meta) {
+    if (meta.getAnnotations() == null) {
+      meta.setAnnotations(new LinkedHashMap<>());
+    }
+    if (meta.getLabels() == null) {
+      meta.setLabels(new LinkedHashMap<>());
+    }
+    if (meta.getOwnerReferences() == null) {
+      meta.setOwnerReferences(new ArrayList<>());
+    }
+    if (meta.getFinalizers() == null) {
+      meta.setFinalizers(new ArrayList<>());
+    }
   }
 
   private static void trim(Pod pod) {

@@ -422,11 +422,17 @@ public class SchemaMigrationReconciler
             .withItemStore(CacheTrim.storeFor(namespaces(context)))
             .build();
     return List.of(
-        new InformerEventSource<>(deployments, context),
-        new InformerEventSource<>(configMaps, context),
-        new InformerEventSource<>(jobs, context),
-        new InformerEventSource<>(migrationPods, context),
-        new InformerEventSource<>(heldPods, context));
+        counted(deployments, context),
+        counted(configMaps, context),
+        counted(jobs, context),
+        counted(migrationPods, context),
+        counted(heldPods, context));
+  }
+
+  private <R extends HasMetadata> EventSource<R, SchemaMigration> counted(
+      InformerEventSourceConfiguration<R> configuration,
+      EventSourceContext<SchemaMigration> context) {
+    return new FailureCountingEventSource<>(configuration, context, metrics::eventHandlerFailed);
   }
 
   /**

@@ -26,6 +26,7 @@ public final class OperatorProcess implements AutoCloseable {
 
   private final LocalProcess process;
   private final int healthPort;
+  private boolean closed;
 
   private OperatorProcess(LocalProcess process, int healthPort) {
     this.process = process;
@@ -172,7 +173,10 @@ public final class OperatorProcess implements AutoCloseable {
     process.process().destroy();
   }
 
-  /** SIGKILL if still alive: a test that ends early has no use for a graceful stop. */
+  /**
+   * SIGKILL if still alive: a test that ends early has no use for a graceful stop. What the log
+   * then holds of errors goes to {@link OperatorLogErrors}.
+   */
   @Override
   public void close() {
     var java = process.process();
@@ -185,5 +189,9 @@ public final class OperatorProcess implements AutoCloseable {
       }
     }
     process.close();
+    if (!closed) {
+      closed = true;
+      OperatorLogErrors.record(log());
+    }
   }
 }

@@ -37,7 +37,7 @@ class PrometheusRuleIT {
 
     var check = promtool("check", "rules", rules.toString());
     assertThat(check.exitCode()).as(check.toString()).isZero();
-    assertThat(check.stdout()).as(check.toString()).contains("SUCCESS: 3 rules found");
+    assertThat(check.stdout()).as(check.toString()).contains("SUCCESS: 4 rules found");
 
     var test = promtool("test", "rules", unitTests(dir).toString());
     assertThat(test.exitCode()).as(test.toString()).isZero();

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.testenv.Cluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,7 @@ class GateWithoutMutatingPolicyIT {
   void refusesPodsOfAnUnmigratedImageAndNudgesTheReplicaSetOnRelease() {
     var plane = Cluster.withoutMutatingAdmissionPolicy();
     var client = plane.client();
-    var namespace = "no-map-" + System.nanoTime() % 100000;
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-        .create();
+    var namespace = Cluster.newNamespace(plane, "no-map");
     try (var s = new Scenario(plane, client, namespace)) {
       s.startOperator();
       s.putMigrations(Scenario.V1);

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,15 +122,25 @@ final class Scenario implements AutoCloseable {
 
   /** Starts an operator, with a client of its own, that watches only this namespace. */
   Scenario startOperator() {
+    return startOperator(new SimpleMeterRegistry());
+  }
+
+  /** As above, with its metrics in {@code registry}. */
+  Scenario startOperator(MeterRegistry registry) {
     if (operator != null) {
       throw new IllegalStateException("operator already running in " + namespace);
     }
     operator =
         SchemaGateOperator.start(
             plane.client(),
-            new SimpleMeterRegistry(),
+            registry,
             new SchemaGateOperator.Settings(Set.of(namespace), RUNNER_IMAGE, null));
     return this;
+  }
+
+  /** The running operator: for tests of what java-operator-sdk does with our event sources. */
+  Operator operator() {
+    return Objects.requireNonNull(operator, "no operator started");
   }
 
   void stopOperator() {
@@ -220,8 +231,12 @@ final class Scenario implements AutoCloseable {
 
   /** Waits for the migration Job of this image and returns it. */
   Job awaitJobFor(String image) {
-    return await()
-        .atMost(TIMEOUT)
+    return awaitJobFor(image, TIMEOUT);
+  }
+
+  Job awaitJobFor(String image, Duration within) {
+    return await("the migration Job of " + image)
+        .atMost(within)
         .until(
             () ->
                 jobs().stream()

@@ -62,10 +62,15 @@ public final class Cluster {
 
   /** A fresh namespace named after the test. */
   public static String newNamespace(String prefix) {
+    return newNamespace(plane(), prefix);
+  }
+
+  /** A fresh namespace named after the test, on this control plane. */
+  public static String newNamespace(ControlPlane on, String prefix) {
     var name =
         prefix.toLowerCase().replaceAll("[^a-z0-9-]", "-") + "-" + namespaces.incrementAndGet();
     name = name.length() > 63 ? name.substring(name.length() - 63) : name;
-    client()
+    on.client()
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();

@@ -87,5 +87,6 @@ public final class Bench {
     if (options.runnerRounds() > 0) {
       RunnerRun.run(options.work().resolve("runner"), options.runnerRounds());
     }
+    Output.operatorLogErrors();
   }
 }

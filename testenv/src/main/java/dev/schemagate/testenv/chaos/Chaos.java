@@ -67,6 +67,8 @@ public final class Chaos {
       put("not_ready_at_end", "" + context.notReadyAtEnd.get());
       put("operator_crashes", "" + context.operatorCrashes.get());
     }
+    // Faults are injected here: what the operator logged of them is for a bar, not a failure.
+    Output.operatorLogErrors();
   }
 
   /** The chart's settings, but Jobs in the image the local node runs as the operator's jar. */
