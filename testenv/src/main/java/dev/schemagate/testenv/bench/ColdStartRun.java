@@ -116,13 +116,34 @@ final class ColdStartRun {
       Thread.sleep(5000);
       Memory.print("_settled", operator);
       if (options.logRequests()) {
-        // Steady state: all Ready, nothing changing; the operator should write nothing.
-        var before = RequestLog.writes(RequestLog.count(log));
+        // Steady state: all Ready, nothing changing; the operator should write nothing. Its
+        // reconciles here are those of the maximum reconciliation interval (run the bench with
+        // --operator-args=--max-reconciliation-interval-seconds=10 to see many): what each costs.
+        var perHour = 3600.0 / STEADY_WINDOW.toSeconds();
+        var requestsBefore = RequestLog.count(log);
+        var reconcilesBefore = Metrics.reconciles(operator.metrics());
+        var cpuBefore = Cpu.secondsOf(operator.pid());
         Thread.sleep(STEADY_WINDOW.toMillis());
-        var writes = RequestLog.writes(RequestLog.count(log)) - before;
+        var requests = RequestLog.count(log);
         put(
             "steady_state_writes_per_hour",
-            "%.0f".formatted(writes * (3600.0 / STEADY_WINDOW.toSeconds())));
+            "%.0f"
+                .formatted(
+                    (RequestLog.writes(requests) - RequestLog.writes(requestsBefore)) * perHour));
+        put(
+            "steady_state_requests_per_hour",
+            "%.0f"
+                .formatted(
+                    (RequestLog.total(RequestLog.since(requestsBefore, requests))
+                            - RequestLog.leases(RequestLog.since(requestsBefore, requests)))
+                        * perHour));
+        put(
+            "steady_state_reconciles_per_hour",
+            "%.0f"
+                .formatted((Metrics.reconciles(operator.metrics()) - reconcilesBefore) * perHour));
+        put(
+            "steady_state_operator_cpu_s_per_hour",
+            "%.1f".formatted((Cpu.secondsOf(operator.pid()) - cpuBefore) * perHour));
       }
       put(
           "cold_start_reconciles_after_5s",
