@@ -25,6 +25,14 @@ public final class SchemaGateOperator {
    */
   static final int RECONCILE_THREADS = 10;
 
+  /**
+   * How long a stop waits for the reconciles in flight before it closes the client. JOSDK's
+   * default, none, interrupts them and closes the client under them: each then failed with "Client
+   * already closed" and a stack trace, half done (its status written, its Job not yet created).
+   * Every step is idempotent, so that was noise, not harm; a reconcile takes well under a second.
+   */
+  static final Duration RECONCILES_FINISH_WITHIN = Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(SchemaGateOperator.class);
 
   /**
@@ -57,6 +65,7 @@ public final class SchemaGateOperator {
             o -> {
               o.withKubernetesClient(client)
                   .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+                  .withReconciliationTerminationTimeout(RECONCILES_FINISH_WITHIN)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(

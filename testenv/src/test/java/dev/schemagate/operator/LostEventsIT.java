@@ -68,7 +68,8 @@ class LostEventsIT {
     s.startOperator();
     apply(s, migrations(s, Scenario.V1));
     s.createMigration();
-    apply(s, Scenario.appDeployment(s.namespace, APP, APP_IMAGE, 0));
+    // Not applied with kubectl: only the ConfigMap's change is under test here.
+    s.client.resource(Scenario.appDeployment(s.namespace, APP, APP_IMAGE, 0)).create();
     s.succeed(s.awaitJobFor(APP_IMAGE));
     s.awaitTrue("Ready", Reasons.MIGRATED);
     var revision = s.migration().getStatus().getRevision();
