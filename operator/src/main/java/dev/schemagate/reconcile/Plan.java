@@ -43,4 +43,66 @@ public record Plan(
       return new Event(true, reason, message);
     }
   }
+
+  /** A plan that does nothing but what is set on the builder. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  static final class Builder {
+    private boolean createJob;
+    private List<String> release = List.of();
+    private List<String> evict = List.of();
+    private Optional<Nudge> nudge = Optional.empty();
+    private Optional<Scale> scale = Optional.empty();
+    private Optional<SchemaMigrationStatus> status = Optional.empty();
+    private List<Event> events = List.of();
+    private Optional<Duration> requeue = Optional.empty();
+
+    private Builder() {}
+
+    Builder createJob(boolean createJob) {
+      this.createJob = createJob;
+      return this;
+    }
+
+    Builder release(List<String> release) {
+      this.release = List.copyOf(release);
+      return this;
+    }
+
+    Builder evict(List<String> evict) {
+      this.evict = List.copyOf(evict);
+      return this;
+    }
+
+    Builder nudge(Optional<Nudge> nudge) {
+      this.nudge = nudge;
+      return this;
+    }
+
+    Builder scale(Optional<Scale> scale) {
+      this.scale = scale;
+      return this;
+    }
+
+    Builder status(Optional<SchemaMigrationStatus> status) {
+      this.status = status;
+      return this;
+    }
+
+    Builder events(List<Event> events) {
+      this.events = List.copyOf(events);
+      return this;
+    }
+
+    Builder requeue(Optional<Duration> requeue) {
+      this.requeue = requeue;
+      return this;
+    }
+
+    Plan build() {
+      return new Plan(createJob, release, evict, nudge, scale, status, events, requeue);
+    }
+  }
 }

@@ -140,16 +140,13 @@ class MigrationMetricsTest {
 
   Observation observation(SchemaMigration migration) {
     var deployment = Optional.of(Fixtures.target(V17, 2, 0));
-    return new Observation(
-        migration,
-        MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment),
-        List.copyOf(jobs.values()),
-        deployment,
-        List.copyOf(held),
-        List.of(),
-        HoldMechanism.SchedulingGate,
-        Optional.empty(),
-        Optional.empty());
+    return Observation.builder(
+            migration, MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment))
+        .runs(List.copyOf(jobs.values()))
+        .deployment(deployment)
+        .heldPods(held)
+        .mechanism(HoldMechanism.SchedulingGate)
+        .build();
   }
 
   Plan reconcile(Instant now) {
