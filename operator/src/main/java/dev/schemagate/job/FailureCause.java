@@ -1,6 +1,7 @@
 package dev.schemagate.job;
 
-import dev.schemagate.runner.ConnectionStates;
+import dev.schemagate.runlog.ConnectionStates;
+import dev.schemagate.runlog.Secrets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +25,6 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
   public static final int MAX_SUMMARY = 300;
 
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
-  private static final Pattern URL_PASSWORD =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^:/@\\s\"']*):[^@\\s\"']*@");
-  private static final Pattern KEY_PASSWORD =
-      Pattern.compile("(?i)\\b(password|passwd|pwd)(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&;,)]+)");
 
   /** A Python traceback's frame: {@code File "/app/x.py", line 3, in upgrade}. */
   private static final Pattern PYTHON_FRAME = Pattern.compile("^\\s*File \".*\", line \\d+");
@@ -141,7 +138,7 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
       Pattern.compile("(?:\\bpsycopg2?\\.errors\\.|\\bPG::)(\\w+)");
 
   public static FailureCause of(String output) {
-    var text = redact(output == null ? "" : output);
+    var text = printable(output == null ? "" : output);
     if (text.isBlank()) {
       return new FailureCause("no output", Optional.empty(), Optional.empty());
     }
@@ -164,10 +161,9 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
    * The output with ANSI colours taken out and passwords masked (a tool may echo its connection
    * URL), fit for a status or an Event.
    */
-  public static String redact(String output) {
+  public static String printable(String output) {
     var text = ANSI.matcher(output).replaceAll("").replace("\r\n", "\n").replace('\r', '\n');
-    text = URL_PASSWORD.matcher(text).replaceAll("$1:***@");
-    return KEY_PASSWORD.matcher(text).replaceAll("$1$2***");
+    return Secrets.mask(text);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationRun;

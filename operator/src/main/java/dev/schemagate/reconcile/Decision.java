@@ -1,7 +1,9 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.StatusConditions;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.MigrationRun;
@@ -64,8 +66,8 @@ public final class Decision {
     return Optional.ofNullable(status)
         .filter(
             s ->
-                Conditions.isTrueWithReason(
-                    s.getConditions(), Conditions.STALLED, Reasons.JOB_NOT_MANAGED))
+                StatusConditions.isTrueWithReason(
+                    s.getConditions(), StatusConditions.STALLED, Reasons.JOB_NOT_MANAGED))
         .map(SchemaMigrationStatus::getJob)
         .filter(job -> runs.stream().noneMatch(r -> r.job().equals(job)));
   }
@@ -181,8 +183,8 @@ public final class Decision {
             .formatted(migration.getSpec().getTarget().getDeployment(), other);
     var generation = Objects.requireNonNullElse(migration.getMetadata().getGeneration(), 0L);
     var saidBefore =
-        Conditions.isTrueWithReason(
-            previous.getConditions(), Conditions.STALLED, Reasons.TARGET_HELD_BY_OTHER);
+        StatusConditions.isTrueWithReason(
+            previous.getConditions(), StatusConditions.STALLED, Reasons.TARGET_HELD_BY_OTHER);
     return Plan.builder()
         .evict(observed.heldPods().stream().map(HeldPod::name).toList())
         .status(

@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.metrics.Reconciled;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,16 @@ public record Plan(
     static Event warning(String reason, String message) {
       return new Event(true, reason, message);
     }
+  }
+
+  /** What this plan, decided from {@code observed}, changes, as the metrics count it. */
+  public Reconciled reconciled(Observation observed) {
+    return new Reconciled(
+        observed.migration(),
+        status.orElse(observed.migration().getStatus()),
+        observed.runs(),
+        observed.heldPods(),
+        release);
   }
 
   /** A plan that does nothing but what is set on the builder. */

@@ -59,7 +59,7 @@ final class PlanWriter implements DecisionWrites.Writer {
   @Override
   public void decided(Observation observed, Plan plan) {
     // Right after the status they count is written, whatever the actions below do.
-    metrics.reconciled(observed, plan);
+    metrics.reconciled(plan.reconciled(observed));
   }
 
   /**

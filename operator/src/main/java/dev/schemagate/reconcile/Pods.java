@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.Reasons;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.reconcile.Plan.Event;
 import java.util.LinkedHashSet;

@@ -1,7 +1,9 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.StatusConditions;
 import dev.schemagate.job.FailureCause;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
@@ -40,8 +42,8 @@ final class Rules {
       MigrationSource.Invalid invalid, SchemaMigrationStatus previous) {
     return Ruling.of(Verdict.stalled(invalid.reason(), invalid.message()))
         .event(
-            !Conditions.isTrueWithReason(
-                previous.getConditions(), Conditions.STALLED, invalid.reason()),
+            !StatusConditions.isTrueWithReason(
+                previous.getConditions(), StatusConditions.STALLED, invalid.reason()),
             Event.warning(invalid.reason(), invalid.message()));
   }
 
@@ -68,8 +70,8 @@ final class Rules {
     var detail = Messages.unwatchedJob(f.migration, f.unwatched.get());
     var saidBefore =
         f.jobName.equals(f.previous.getJob())
-            && Conditions.isTrueWithReason(
-                f.previous.getConditions(), Conditions.STALLED, Reasons.JOB_NOT_MANAGED);
+            && StatusConditions.isTrueWithReason(
+                f.previous.getConditions(), StatusConditions.STALLED, Reasons.JOB_NOT_MANAGED);
     return Optional.of(
         Ruling.of(Verdict.stalled(Reasons.JOB_NOT_MANAGED, f.hold.summary() + ": " + detail))
             .job(f.jobName)
@@ -117,7 +119,7 @@ final class Rules {
     // can reach the cache before its pod's termination message does).
     var alreadyReported =
         f.jobName.equals(f.previous.getJob())
-            && Conditions.find(f.previous.getConditions(), Conditions.STALLED)
+            && StatusConditions.find(f.previous.getConditions(), StatusConditions.STALLED)
                 .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
                 .isPresent();
     return Optional.of(
@@ -209,7 +211,7 @@ final class Rules {
     /** The cause, then the end of the output it was read from (a few KiB), passwords masked. */
     static String failureEvent(String jobName, JobOutcome.Failed failed) {
       var cause = failed.cause().summary();
-      var tail = FailureCause.redact(failed.message()).strip();
+      var tail = FailureCause.printable(failed.message()).strip();
       return tail.equals(cause)
           ? "Job %s failed: %s".formatted(jobName, cause)
           : "Job %s failed: %s\n\nThe end of its output:\n%s".formatted(jobName, cause, tail);

@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.TargetDeployment;

@@ -1,14 +1,16 @@
 package dev.schemagate.reconcile;
 
-import static dev.schemagate.reconcile.Conditions.READY;
-import static dev.schemagate.reconcile.Conditions.RECONCILING;
-import static dev.schemagate.reconcile.Conditions.STALLED;
+import static dev.schemagate.api.StatusConditions.READY;
+import static dev.schemagate.api.StatusConditions.RECONCILING;
+import static dev.schemagate.api.StatusConditions.STALLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.StatusConditions;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
@@ -155,7 +157,7 @@ class DecisionTest {
   }
 
   Condition condition(String type) {
-    return Conditions.find(migration.getStatus().getConditions(), type).orElseThrow();
+    return StatusConditions.find(migration.getStatus().getConditions(), type).orElseThrow();
   }
 
   String message() {
@@ -952,7 +954,7 @@ class DecisionTest {
 
     assertThat(status.getMigrated()).isEqualTo(migration.getStatus().getMigrated());
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
-    var reconciling = Conditions.find(status.getConditions(), RECONCILING).orElseThrow();
+    var reconciling = StatusConditions.find(status.getConditions(), RECONCILING).orElseThrow();
     assertThat(reconciling.getStatus()).isEqualTo("True");
     assertThat(reconciling.getReason()).isEqualTo(Reasons.RECONCILE_ERROR);
     assertThat(reconciling.getMessage()).isEqualTo("Retrying after error: connection refused");
