@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -55,8 +56,7 @@ record Pods(
     return new Pods(release, evict, observed.heldPods().size() - release.size(), evicted, released);
   }
 
-  private static Set<String> images(
-      List<HeldPod> pods, java.util.function.Predicate<String> which) {
+  private static Set<String> images(List<HeldPod> pods, Predicate<String> which) {
     return pods.stream()
         .map(HeldPod::image)
         .filter(which)

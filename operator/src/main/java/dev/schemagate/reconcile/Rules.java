@@ -9,6 +9,7 @@ import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.Conditions.Verdict;
 import dev.schemagate.reconcile.Plan.Event;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -149,7 +150,7 @@ final class Rules {
     var message =
         "%s: Job \"%s\" is migrating image %s (revision %s)"
             .formatted(f.hold.summary(), f.jobName, f.wanted.image(), f.wanted.revision());
-    var requeue = Optional.<java.time.Duration>empty();
+    var requeue = Optional.<Duration>empty();
     if (f.outcome instanceof JobOutcome.Running running) {
       message += running.note().map(note -> "; " + note).orElse("");
       requeue = running.recheck();
