@@ -122,7 +122,7 @@ final class ColdStartRun {
         var perHour = 3600.0 / STEADY_WINDOW.toSeconds();
         var requestsBefore = RequestLog.count(log);
         var reconcilesBefore = Metrics.reconciles(operator.metrics());
-        var cpuBefore = Cpu.secondsOf(operator.pid());
+        var steadyCpuBefore = Cpu.secondsOf(operator.pid());
         Thread.sleep(STEADY_WINDOW.toMillis());
         var requests = RequestLog.count(log);
         put(
@@ -143,7 +143,7 @@ final class ColdStartRun {
                 .formatted((Metrics.reconciles(operator.metrics()) - reconcilesBefore) * perHour));
         put(
             "steady_state_operator_cpu_s_per_hour",
-            "%.1f".formatted((Cpu.secondsOf(operator.pid()) - cpuBefore) * perHour));
+            "%.1f".formatted((Cpu.secondsOf(operator.pid()) - steadyCpuBefore) * perHour));
       }
       put(
           "cold_start_reconciles_after_5s",
