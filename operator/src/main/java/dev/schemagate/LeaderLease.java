@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -115,7 +116,7 @@ public final class LeaderLease {
   static boolean release(KubernetesClient client, String namespace) {
     try {
       var leases = client.leases().inNamespace(namespace).withName(SchemaGateOperator.LEASE_NAME);
-      var released = released(leases.get(), IDENTITY, ZonedDateTime.now());
+      var released = released(leases.get(), IDENTITY, ZonedDateTime.now(ZoneOffset.UTC));
       if (released.isEmpty()) {
         return false;
       }

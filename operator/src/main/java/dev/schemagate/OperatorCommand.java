@@ -1,7 +1,7 @@
 package dev.schemagate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import dev.schemagate.reconcile.EventSources;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -136,7 +136,7 @@ public final class OperatorCommand implements Callable<Integer> {
    */
   static KubernetesSerialization serialization() {
     var serialization = new KubernetesSerialization(new ObjectMapper(), false);
-    SchemaMigrationReconciler.WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
+    EventSources.WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
     serialization.registerKubernetesResource(Status.class);
     return serialization;
   }

@@ -3,7 +3,7 @@ package dev.schemagate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import dev.schemagate.reconcile.EventSources;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
@@ -43,7 +43,7 @@ class OperatorSerializationTest {
 
   @Test
   void theTableAboveHasEveryWatchedKind() {
-    assertThat(SchemaMigrationReconciler.WATCHED_KINDS)
+    assertThat(EventSources.WATCHED_KINDS)
         .containsExactlyInAnyOrder(
             SchemaMigration.class, Deployment.class, ConfigMap.class, Job.class, Pod.class);
   }

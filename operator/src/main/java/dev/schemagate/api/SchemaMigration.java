@@ -1,7 +1,6 @@
 package dev.schemagate.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -17,24 +16,36 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(SchemaMigration.GROUP)
 @Version(SchemaMigration.VERSION)
 @ShortNames("smig")
-@AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target.deployment", type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Target",
+    jsonPath = ".spec.target.deployment",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
-    type = Type.STRING)
-@AdditionalPrinterColumn(name = "Held", jsonPath = ".status.heldPods", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Held",
+    jsonPath = ".status.heldPods",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Image",
+    jsonPath = ".status.image",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Revision",
     jsonPath = ".status.revision",
-    type = Type.STRING,
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 // crd-generator orders columns by jsonPath; the bracket form puts Message last, after Revision.
 @AdditionalPrinterColumn(
     name = "Message",
     jsonPath = ".status['conditions'][?(@.type==\"Ready\")].message",
-    type = Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING)
 // The Job is named <name>-<10-char revision> and Job names must fit a 63-char label value.
 @ValidationRule(
     value = "self.metadata.name.size() <= 52",

@@ -1,8 +1,8 @@
 package dev.schemagate.job;
 
-import dev.schemagate.runner.ConnectionStates;
+import dev.schemagate.runlog.ConnectionStates;
+import dev.schemagate.runlog.Secrets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -24,10 +24,6 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
   public static final int MAX_SUMMARY = 300;
 
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
-  private static final Pattern URL_PASSWORD =
-      Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^:/@\\s\"']*):[^@\\s\"']*@");
-  private static final Pattern KEY_PASSWORD =
-      Pattern.compile("(?i)\\b(password|passwd|pwd)(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&;,)]+)");
 
   /** A Python traceback's frame: {@code File "/app/x.py", line 3, in upgrade}. */
   private static final Pattern PYTHON_FRAME = Pattern.compile("^\\s*File \".*\", line \\d+");
@@ -96,52 +92,8 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
               "File \"(?![^\"]*/site-packages/)[^\"]*/([^/\"]+)\\.py\", line \\d+, in"
                   + " (?:upgrade|downgrade)$"));
 
-  private static final List<Pattern> SQLSTATES =
-      List.of(
-          Pattern.compile("SQLSTATE[\\s:=\\[]*([0-9A-Z]{5})\\b"),
-          Pattern.compile("SQL State\\s*:\\s*([0-9A-Z]{5})\\b"), // Flyway CLI
-          Pattern.compile("Database error code: ([0-9A-Z]{5})\\b"), // Prisma
-          Pattern.compile("SqlState\\(E?([0-9A-Z]{5})\\)"), // Rust's postgres crates
-          Pattern.compile("\\b(?:ERROR|FATAL):\\s+([0-9A-Z]{5}):\\s")); // psql VERBOSITY verbose
-
-  /**
-   * Condition names of psycopg and the pg gem (psycopg2.errors.DuplicateObject, PG::UndefinedTable)
-   * whose tracebacks give no code: the common ones of migrations.
-   */
-  private static final Map<String, String> CONDITIONS =
-      Map.ofEntries(
-          Map.entry("DuplicateObject", "42710"),
-          Map.entry("DuplicateTable", "42P07"),
-          Map.entry("DuplicateColumn", "42701"),
-          Map.entry("DuplicateSchema", "42P06"),
-          Map.entry("DuplicateFunction", "42723"),
-          Map.entry("UndefinedTable", "42P01"),
-          Map.entry("UndefinedColumn", "42703"),
-          Map.entry("UndefinedObject", "42704"),
-          Map.entry("UndefinedFunction", "42883"),
-          Map.entry("SyntaxError", "42601"),
-          Map.entry("DatatypeMismatch", "42804"),
-          Map.entry("InsufficientPrivilege", "42501"),
-          Map.entry("UniqueViolation", "23505"),
-          Map.entry("NotNullViolation", "23502"),
-          Map.entry("ForeignKeyViolation", "23503"),
-          Map.entry("CheckViolation", "23514"),
-          Map.entry("InvalidTextRepresentation", "22P02"),
-          Map.entry("DependentObjectsStillExist", "2BP01"),
-          Map.entry("LockNotAvailable", "55P03"),
-          Map.entry("ObjectInUse", "55006"),
-          Map.entry("QueryCanceled", "57014"),
-          Map.entry("DeadlockDetected", "40P01"),
-          Map.entry("InFailedSqlTransaction", "25P02"),
-          Map.entry("InvalidPassword", "28P01"),
-          Map.entry("InvalidCatalogName", "3D000"),
-          Map.entry("FeatureNotSupported", "0A000"));
-
-  private static final Pattern CONDITION =
-      Pattern.compile("(?:\\bpsycopg2?\\.errors\\.|\\bPG::)(\\w+)");
-
   public static FailureCause of(String output) {
-    var text = redact(output == null ? "" : output);
+    var text = printable(output == null ? "" : output);
     if (text.isBlank()) {
       return new FailureCause("no output", Optional.empty(), Optional.empty());
     }
@@ -157,17 +109,16 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
             .filter(l -> !l.isBlank())
             .toList();
     return new FailureCause(
-        oneLine(causeLine(lines)), lastMatch(lines, MIGRATION_LINES), sqlState(text, lines));
+        oneLine(causeLine(lines)), lastMatch(lines, MIGRATION_LINES), SqlStates.find(text, lines));
   }
 
   /**
    * The output with ANSI colours taken out and passwords masked (a tool may echo its connection
    * URL), fit for a status or an Event.
    */
-  public static String redact(String output) {
+  public static String printable(String output) {
     var text = ANSI.matcher(output).replaceAll("").replace("\r\n", "\n").replace('\r', '\n');
-    text = URL_PASSWORD.matcher(text).replaceAll("$1:***@");
-    return KEY_PASSWORD.matcher(text).replaceAll("$1$2***");
+    return Secrets.mask(text);
   }
 
   /**
@@ -264,29 +215,6 @@ public record FailureCause(String line, Optional<String> migration, Optional<Str
       }
     }
     return Optional.empty();
-  }
-
-  private static Optional<String> sqlState(String text, List<String> lines) {
-    for (var pattern : SQLSTATES) {
-      var m = pattern.matcher(text);
-      String found = null;
-      while (m.find()) {
-        found = m.group(1);
-      }
-      if (found != null && Character.isDigit(found.charAt(0))) {
-        return Optional.of(found);
-      }
-    }
-    return last(
-        lines,
-        l -> {
-          var m = CONDITION.matcher(l);
-          String found = null;
-          while (m.find()) {
-            found = CONDITIONS.get(m.group(1));
-          }
-          return found;
-        });
   }
 
   private static boolean isFrame(String line) {

@@ -1,7 +1,7 @@
 package dev.schemagate.job;
 
 import dev.schemagate.api.Locks;
-import dev.schemagate.runner.LockWait;
+import dev.schemagate.runlog.LockWaitLine;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -69,7 +69,7 @@ public final class LockWatch {
     var waiting =
         logTail
             .apply(watched.get().getKey())
-            .flatMap(LockWait::latest)
+            .flatMap(LockWaitLine::latest)
             .map(line -> "waiting for a lock: " + line);
     return run.withOutcome(
         new JobOutcome.Running(waiting.or(running::note), Optional.of(INTERVAL)));

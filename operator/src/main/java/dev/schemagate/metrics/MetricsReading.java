@@ -1,13 +1,11 @@
 package dev.schemagate.metrics;
 
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.StatusConditions;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.job.MigrationRun;
-import dev.schemagate.reconcile.Conditions;
-import dev.schemagate.reconcile.Observation;
-import dev.schemagate.reconcile.Plan;
-import dev.schemagate.reconcile.Reasons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +48,12 @@ public record MetricsReading(
   /** A released pod; {@code latency} from its image's migration end to now, when known. */
   public record ReleasedPod(String pod, Optional<Duration> latency) {}
 
-  public static MetricsReading of(Observation observed, Plan plan, Instant now) {
+  public static MetricsReading of(Reconciled reconciled, Instant now) {
     var before =
-        Objects.requireNonNullElseGet(observed.migration().getStatus(), SchemaMigrationStatus::new);
-    var after = plan.status().orElse(before);
-    var runs = observed.runs();
+        Objects.requireNonNullElseGet(
+            reconciled.migration().getStatus(), SchemaMigrationStatus::new);
+    var after = Objects.requireNonNullElse(reconciled.after(), before);
+    var runs = reconciled.runs();
 
     var finished = new ArrayList<FinishedMigration>();
     for (var entry : after.getMigrated()) {
@@ -77,10 +76,10 @@ public record MetricsReading(
               after.getJob(), Result.FAILED, run.flatMap(MetricsReading::duration)));
     }
 
-    var releasing = new HashSet<>(plan.release());
+    var releasing = new HashSet<>(reconciled.released());
     var released = new ArrayList<ReleasedPod>();
     var held = new ArrayList<HeldPod>();
-    for (var pod : observed.heldPods()) {
+    for (var pod : reconciled.heldPods()) {
       if (!releasing.contains(pod.name())) {
         held.add(pod);
         continue;
@@ -118,20 +117,11 @@ public record MetricsReading(
   }
 
   private static boolean failed(SchemaMigrationStatus status) {
-    return isTrue(status, Reasons.MIGRATION_FAILED);
+    return StatusConditions.isTrueWithReason(
+        status.getConditions(), StatusConditions.STALLED, Reasons.MIGRATION_FAILED);
   }
 
   private static boolean stalled(SchemaMigrationStatus status) {
-    return isTrue(status, null);
-  }
-
-  /** Stalled is True (with this reason, unless null). */
-  private static boolean isTrue(SchemaMigrationStatus status, String reason) {
-    return status.getConditions().stream()
-        .anyMatch(
-            c ->
-                Conditions.STALLED.equals(c.getType())
-                    && "True".equals(c.getStatus())
-                    && (reason == null || reason.equals(c.getReason())));
+    return StatusConditions.isTrue(status.getConditions(), StatusConditions.STALLED);
   }
 }

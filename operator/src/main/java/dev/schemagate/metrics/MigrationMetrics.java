@@ -1,8 +1,6 @@
 package dev.schemagate.metrics;
 
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.reconcile.Observation;
-import dev.schemagate.reconcile.Plan;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -67,11 +65,11 @@ public final class MigrationMetrics {
         .increment();
   }
 
-  /** Records what one reconcile of {@code observed.migration()} changed. */
-  public void reconciled(Observation observed, Plan plan) {
-    var reading = MetricsReading.of(observed, plan, clock.instant());
-    var m =
-        migrations.computeIfAbsent(key(observed.migration()), k -> register(observed.migration()));
+  /** Records what one reconcile of {@code reconciled.migration()} changed. */
+  public void reconciled(Reconciled reconciled) {
+    var reading = MetricsReading.of(reconciled, clock.instant());
+    var migration = reconciled.migration();
+    var m = migrations.computeIfAbsent(key(migration), k -> register(migration));
     for (var f : reading.finished()) {
       if (m.counted.add(f.result() + " " + f.job())) {
         m.count(f.result());

@@ -1,19 +1,15 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.StatusConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
-/** The kstatus triad. lastTransitionTime moves only when a condition's status flips. */
-public final class Conditions {
-  public static final String READY = "Ready";
-  public static final String RECONCILING = "Reconciling";
-  public static final String STALLED = "Stalled";
-
+/** The kstatus triad, written. lastTransitionTime moves only when a condition's status flips. */
+final class Conditions {
   private Conditions() {}
 
   /** One reason and message for the three conditions; which of them is True says the state. */
@@ -35,21 +31,15 @@ public final class Conditions {
   static List<Condition> of(
       Verdict verdict, List<Condition> previous, long generation, Instant now) {
     return List.of(
-        condition(READY, verdict.ready(), verdict, previous, generation, now),
-        condition(RECONCILING, verdict.reconciling(), verdict, previous, generation, now),
-        condition(STALLED, verdict.stalled(), verdict, previous, generation, now));
-  }
-
-  static Optional<Condition> find(List<Condition> conditions, String type) {
-    return conditions == null
-        ? Optional.empty()
-        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
-  }
-
-  static boolean isTrueWithReason(List<Condition> conditions, String type, String reason) {
-    return find(conditions, type)
-        .filter(c -> "True".equals(c.getStatus()) && reason.equals(c.getReason()))
-        .isPresent();
+        condition(StatusConditions.READY, verdict.ready(), verdict, previous, generation, now),
+        condition(
+            StatusConditions.RECONCILING,
+            verdict.reconciling(),
+            verdict,
+            previous,
+            generation,
+            now),
+        condition(StatusConditions.STALLED, verdict.stalled(), verdict, previous, generation, now));
   }
 
   private static Condition condition(
@@ -61,7 +51,7 @@ public final class Conditions {
       Instant now) {
     var status = value ? "True" : "False";
     var since =
-        find(previous, type)
+        StatusConditions.find(previous, type)
             .filter(c -> status.equals(c.getStatus()) && c.getLastTransitionTime() != null)
             .map(Condition::getLastTransitionTime)
             .orElseGet(() -> now.truncatedTo(ChronoUnit.SECONDS).toString());

@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.TargetDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -72,23 +73,7 @@ public sealed interface MigrationSource {
             "ConfigMap \"%s\" not found in namespace \"%s\": create it or fix spec.flyway.configMapRef.name"
                 .formatted(name, namespace));
       }
-      // binaryData files are mounted beside data's (the runner refuses non-UTF-8 SQL with a
-      // message): they are part of the revision too, base64 as stored, under keys of their own.
-      var scripts = new TreeMap<String, String>();
-      Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
-          .forEach(
-              (key, sql) -> {
-                if (isScript(key)) {
-                  scripts.put(key, sql);
-                }
-              });
-      Objects.requireNonNullElse(configMap.getBinaryData(), Map.<String, String>of())
-          .forEach(
-              (key, base64) -> {
-                if (isScript(key)) {
-                  scripts.put("binary:" + key, base64);
-                }
-              });
+      var scripts = scripts(configMap);
       if (scripts.isEmpty()) {
         return new Invalid(
             Reasons.NO_MIGRATIONS,
@@ -104,6 +89,30 @@ public sealed interface MigrationSource {
       digest.add("command.args", command.getArgs());
     }
     return new Valid(digest.revision(), image.get());
+  }
+
+  /**
+   * The ConfigMap's scripts by key, sorted. binaryData files are mounted beside data's (the runner
+   * refuses non-UTF-8 SQL with a message): they are part of the revision too, base64 as stored,
+   * under keys of their own.
+   */
+  private static Map<String, String> scripts(ConfigMap configMap) {
+    var scripts = new TreeMap<String, String>();
+    Objects.requireNonNullElse(configMap.getData(), Map.<String, String>of())
+        .forEach(
+            (key, sql) -> {
+              if (isScript(key)) {
+                scripts.put(key, sql);
+              }
+            });
+    Objects.requireNonNullElse(configMap.getBinaryData(), Map.<String, String>of())
+        .forEach(
+            (key, base64) -> {
+              if (isScript(key)) {
+                scripts.put("binary:" + key, base64);
+              }
+            });
+    return scripts;
   }
 
   /** Length-prefixed fields, so that no two different inputs can read as the same bytes. */

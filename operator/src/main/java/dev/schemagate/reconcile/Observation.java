@@ -6,10 +6,12 @@ import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.MigrationRun;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything the decision needs, as plain data read from the caches.
+ * Everything the decision needs, as plain data read from the caches. Built with {@link #builder}:
+ * what is not set was not seen (no Jobs, no pods, no Deployment).
  *
  * @param runs the SchemaMigration's migration Jobs, in any order
  * @param deployment the target Deployment, empty when it does not exist
@@ -39,17 +41,84 @@ public record Observation(
    */
   public record UnwatchedJob(String name, List<String> missingLabels) {}
 
-  /** The same observation, knowing of this Job. */
-  public Observation withUnwatchedJob(UnwatchedJob job) {
-    return new Observation(
-        migration,
-        source,
-        runs,
-        deployment,
-        heldPods,
-        strayPods,
-        mechanism,
-        targetHeldBy,
-        Optional.of(job));
+  public static Builder builder(SchemaMigration migration, MigrationSource source) {
+    return new Builder(migration, source);
+  }
+
+  /** The same observation, to change a part of. */
+  public Builder toBuilder() {
+    return builder(migration, source)
+        .runs(runs)
+        .deployment(deployment)
+        .heldPods(heldPods)
+        .strayPods(strayPods)
+        .mechanism(mechanism)
+        .targetHeldBy(targetHeldBy)
+        .unwatchedJob(unwatchedJob);
+  }
+
+  public static final class Builder {
+    private final SchemaMigration migration;
+    private final MigrationSource source;
+    private List<MigrationRun> runs = List.of();
+    private Optional<TargetDeployment> deployment = Optional.empty();
+    private List<HeldPod> heldPods = List.of();
+    private List<HeldPod> strayPods = List.of();
+    private HoldMechanism mechanism = HoldMechanism.SchedulingGate;
+    private Optional<String> targetHeldBy = Optional.empty();
+    private Optional<UnwatchedJob> unwatchedJob = Optional.empty();
+
+    private Builder(SchemaMigration migration, MigrationSource source) {
+      this.migration = Objects.requireNonNull(migration);
+      this.source = Objects.requireNonNull(source);
+    }
+
+    public Builder runs(List<MigrationRun> runs) {
+      this.runs = List.copyOf(runs);
+      return this;
+    }
+
+    public Builder deployment(Optional<TargetDeployment> deployment) {
+      this.deployment = deployment;
+      return this;
+    }
+
+    public Builder heldPods(List<HeldPod> heldPods) {
+      this.heldPods = List.copyOf(heldPods);
+      return this;
+    }
+
+    public Builder strayPods(List<HeldPod> strayPods) {
+      this.strayPods = List.copyOf(strayPods);
+      return this;
+    }
+
+    public Builder mechanism(HoldMechanism mechanism) {
+      this.mechanism = Objects.requireNonNull(mechanism);
+      return this;
+    }
+
+    public Builder targetHeldBy(Optional<String> targetHeldBy) {
+      this.targetHeldBy = targetHeldBy;
+      return this;
+    }
+
+    public Builder unwatchedJob(Optional<UnwatchedJob> unwatchedJob) {
+      this.unwatchedJob = unwatchedJob;
+      return this;
+    }
+
+    public Observation build() {
+      return new Observation(
+          migration,
+          source,
+          runs,
+          deployment,
+          heldPods,
+          strayPods,
+          mechanism,
+          targetHeldBy,
+          unwatchedJob);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.metrics.Reconciled;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,78 @@ public record Plan(
 
     static Event warning(String reason, String message) {
       return new Event(true, reason, message);
+    }
+  }
+
+  /** What this plan, decided from {@code observed}, changes, as the metrics count it. */
+  public Reconciled reconciled(Observation observed) {
+    return new Reconciled(
+        observed.migration(),
+        status.orElse(observed.migration().getStatus()),
+        observed.runs(),
+        observed.heldPods(),
+        release);
+  }
+
+  /** A plan that does nothing but what is set on the builder. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  static final class Builder {
+    private boolean createJob;
+    private List<String> release = List.of();
+    private List<String> evict = List.of();
+    private Optional<Nudge> nudge = Optional.empty();
+    private Optional<Scale> scale = Optional.empty();
+    private Optional<SchemaMigrationStatus> status = Optional.empty();
+    private List<Event> events = List.of();
+    private Optional<Duration> requeue = Optional.empty();
+
+    private Builder() {}
+
+    Builder createJob(boolean createJob) {
+      this.createJob = createJob;
+      return this;
+    }
+
+    Builder release(List<String> release) {
+      this.release = List.copyOf(release);
+      return this;
+    }
+
+    Builder evict(List<String> evict) {
+      this.evict = List.copyOf(evict);
+      return this;
+    }
+
+    Builder nudge(Optional<Nudge> nudge) {
+      this.nudge = nudge;
+      return this;
+    }
+
+    Builder scale(Optional<Scale> scale) {
+      this.scale = scale;
+      return this;
+    }
+
+    Builder status(Optional<SchemaMigrationStatus> status) {
+      this.status = status;
+      return this;
+    }
+
+    Builder events(List<Event> events) {
+      this.events = List.copyOf(events);
+      return this;
+    }
+
+    Builder requeue(Optional<Duration> requeue) {
+      this.requeue = requeue;
+      return this;
+    }
+
+    Plan build() {
+      return new Plan(createJob, release, evict, nudge, scale, status, events, requeue);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -32,6 +33,7 @@ final class BlockerWatch implements AutoCloseable {
   private final DatabaseUrl db;
   private final String applicationName;
   private final ScheduledExecutorService sampler;
+  private final ScheduledFuture<?> sampling;
   private final AtomicReference<Blocker> latest = new AtomicReference<>();
   private Connection connection;
 
@@ -49,7 +51,7 @@ final class BlockerWatch implements AutoCloseable {
               return thread;
             });
     long ms = interval.toMillis();
-    sampler.scheduleWithFixedDelay(this::sample, ms, ms, TimeUnit.MILLISECONDS);
+    sampling = sampler.scheduleWithFixedDelay(this::sample, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   /** The blocker last seen, and forget it: the next wait may have another. */
@@ -88,6 +90,7 @@ final class BlockerWatch implements AutoCloseable {
 
   @Override
   public void close() {
+    sampling.cancel(true);
     sampler.shutdownNow();
     try {
       sampler.awaitTermination(5, TimeUnit.SECONDS);

@@ -2,9 +2,9 @@ package dev.schemagate.runner;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.schemagate.runlog.Secrets;
 import java.net.URLDecoder;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -26,14 +26,9 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]/@]+)(?::(\\d{1,5}))?");
 
-  /** The password of any {@code scheme://user:password@} in a text, up to the token's last '@'. */
-  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^\\s/:@]*:)\\S*@");
-
-  /** A {@code password=} query parameter's value in a text. */
+  /** A {@code password=} query parameter's value in a URL. */
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(password=)[^&\\s'\"]*", Pattern.CASE_INSENSITIVE);
-
-  static final String REDACTED = "***";
 
   private static final String JDBC_PREFIX = "jdbc:postgresql://";
   private static final int DEFAULT_PORT = 5432;
@@ -171,47 +166,39 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
   }
 
   /**
-   * {@code text} with the password of {@code url} replaced by {@value #REDACTED}, in every form it
-   * may take (as written, percent-decoded), whether or not {@code url} parses; and so the password
-   * of any other URL the text quotes.
+   * The password of {@code url} in every form it may take in a tool's output (as written,
+   * percent-decoded), whether or not {@code url} parses: for {@link Secrets#mask}.
    */
-  static String redact(String text, String url) {
+  static List<String> passwords(String url) {
     var secrets = new ArrayList<String>();
-    if (url != null) {
-      // As written: the user info's part after ':' up to the last '@', and password= values.
-      int scheme = url.indexOf("://");
-      int start = scheme < 0 ? 0 : scheme + 3;
-      int at = url.lastIndexOf('@');
-      int colon = url.indexOf(':', start);
-      if (at > start && colon >= 0 && colon < at) {
-        secrets.add(url.substring(colon + 1, at));
-      }
-      var params = PASSWORD_PARAM.matcher(url);
-      while (params.find()) {
-        secrets.add(url.substring(params.end(1), params.end()));
-      }
-      for (String raw : List.copyOf(secrets)) {
-        try {
-          secrets.add(decode(raw, "password"));
-        } catch (InvalidInputException e) {
-          // not percent-encoded: the raw form is all there is
-        }
-      }
+    if (url == null) {
+      return secrets;
+    }
+    // As written: the user info's part after ':' up to the last '@', and password= values.
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int at = url.lastIndexOf('@');
+    int colon = url.indexOf(':', start);
+    if (at > start && colon >= 0 && colon < at) {
+      secrets.add(url.substring(colon + 1, at));
+    }
+    var params = PASSWORD_PARAM.matcher(url);
+    while (params.find()) {
+      secrets.add(url.substring(params.end(1), params.end()));
+    }
+    for (String raw : List.copyOf(secrets)) {
       try {
-        secrets.add(parse(url).password());
+        secrets.add(decode(raw, "password"));
       } catch (InvalidInputException e) {
-        // malformed: the raw forms above are all there is
+        // not percent-encoded: the raw form is all there is
       }
     }
-    // Longest first, so that no shorter secret leaves part of a longer one behind.
-    secrets.removeIf(secret -> secret == null || secret.isEmpty());
-    secrets.sort(Comparator.comparingInt(String::length).reversed());
-    String redacted = text;
-    for (String secret : secrets) {
-      redacted = redacted.replace(secret, REDACTED);
+    try {
+      secrets.add(parse(url).password());
+    } catch (InvalidInputException e) {
+      // malformed: the raw forms above are all there is
     }
-    redacted = USER_INFO_PASSWORD.matcher(redacted).replaceAll("$1" + REDACTED + "@");
-    return PASSWORD_PARAM.matcher(redacted).replaceAll("$1" + REDACTED);
+    return secrets;
   }
 
   /** Never shows the password. */

@@ -2,6 +2,7 @@ package dev.schemagate.runner;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.schemagate.runlog.ConnectionStates;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.UnknownHostException;

@@ -3,6 +3,8 @@ package dev.schemagate.runner;
 import static java.util.stream.Collectors.joining;
 
 import dev.schemagate.api.Locks;
+import dev.schemagate.runlog.LockWaitLine;
+import dev.schemagate.runlog.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
       "A migration that times out waiting for a lock (SQLSTATE 55P03) is retried with jittered"
           + " exponential back-off within the retry budget; each wait prints a line starting"
           + " '"
-          + LockWait.PREFIX
+          + LockWaitLine.PREFIX
           + "' that names the blocking session."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -126,7 +128,7 @@ public final class MigrateCommand implements Callable<Integer> {
 
   private int fail(Failure failure) {
     // Whatever the line quotes (a driver's message, an argument), the password stays out.
-    report(Failure.line(null, null, DatabaseUrl.redact(failure.line(), url)));
+    report(Failure.line(null, null, Secrets.mask(failure.line(), DatabaseUrl.passwords(url))));
     return failure.exitCode();
   }
 

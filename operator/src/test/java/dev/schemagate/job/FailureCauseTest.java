@@ -247,7 +247,7 @@ class FailureCauseTest {
     var cause = FailureCause.of(secrets);
 
     assertThat(cause.summary()).doesNotContain("hunter2").doesNotContain("Tr0ub4dor");
-    assertThat(FailureCause.redact(secrets))
+    assertThat(FailureCause.printable(secrets))
         .doesNotContain("hunter2")
         .doesNotContain("Tr0ub4dor")
         .contains("postgresql://app:***@db:5432/app", "password=***");

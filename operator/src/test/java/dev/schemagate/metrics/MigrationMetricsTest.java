@@ -58,7 +58,7 @@ class MigrationMetricsTest {
     var plan = reconcile(T0.plusSeconds(45));
     assertThat(plan.release()).hasSize(2);
     // The informers have not caught up: the same observation again, and its plan.
-    metrics.reconciled(stale, Decision.decide(stale, T0.plusSeconds(46)));
+    metrics.reconciled(Decision.decide(stale, T0.plusSeconds(46)).reconciled(stale));
     reconcile(T0.plusSeconds(47));
 
     assertThat(migrations("succeeded")).isEqualTo(1);
@@ -140,23 +140,20 @@ class MigrationMetricsTest {
 
   Observation observation(SchemaMigration migration) {
     var deployment = Optional.of(Fixtures.target(V17, 2, 0));
-    return new Observation(
-        migration,
-        MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment),
-        List.copyOf(jobs.values()),
-        deployment,
-        List.copyOf(held),
-        List.of(),
-        HoldMechanism.SchedulingGate,
-        Optional.empty(),
-        Optional.empty());
+    return Observation.builder(
+            migration, MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment))
+        .runs(List.copyOf(jobs.values()))
+        .deployment(deployment)
+        .heldPods(held)
+        .mechanism(HoldMechanism.SchedulingGate)
+        .build();
   }
 
   Plan reconcile(Instant now) {
     clock.set(now);
     var observed = observation();
     var plan = Decision.decide(observed, now);
-    metrics.reconciled(observed, plan);
+    metrics.reconciled(plan.reconciled(observed));
     plan.status().ifPresent(migration::setStatus);
     if (plan.createJob()) {
       var status = migration.getStatus();

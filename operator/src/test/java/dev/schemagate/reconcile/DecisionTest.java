@@ -1,13 +1,16 @@
 package dev.schemagate.reconcile;
 
-import static dev.schemagate.reconcile.Conditions.READY;
-import static dev.schemagate.reconcile.Conditions.RECONCILING;
-import static dev.schemagate.reconcile.Conditions.STALLED;
+import static dev.schemagate.api.StatusConditions.READY;
+import static dev.schemagate.api.StatusConditions.RECONCILING;
+import static dev.schemagate.api.StatusConditions.STALLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.StatusConditions;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
@@ -63,45 +66,57 @@ class DecisionTest {
   }
 
   /**
-   * Decides, then does what the plan says as the API server and admission would; a create that
-   * finds its name taken by an unwatched Job decides again knowing it, as the shell does.
+   * Decides and writes as the shell does (a create that finds its name taken by an unwatched Job
+   * decides again knowing it), then does what the plan says as the API server and admission would.
    */
   Plan decide(Instant now) {
     var source = MigrationSource.resolve(migration, configMap, deployment);
     var runs = List.copyOf(jobs.values());
     var observed =
-        new Observation(
-            migration,
-            source,
-            runs,
-            deployment,
-            List.copyOf(held),
-            List.copyOf(stray),
-            mechanism,
-            targetHeldBy,
-            Decision.unwatchedJobToRecheck(migration.getStatus(), runs).map(unwatched::get));
-    last = Decision.decide(observed, now);
-    var taken =
-        last.status()
-            .or(() -> Optional.ofNullable(migration.getStatus()))
-            .map(s -> unwatched.get(s.getJob()));
-    if (last.createJob() && taken.isPresent()) {
-      last = Decision.decide(observed.withUnwatchedJob(taken.get()), now);
-    }
-    last.status().ifPresent(migration::setStatus);
-    if (last.createJob()) {
-      var status = migration.getStatus();
-      jobs.put(
-          status.getJob(),
-          new MigrationRun(
-              status.getJob(),
-              status.getRevision(),
-              status.getImage(),
-              new JobOutcome.Running(Optional.empty())));
-    }
+        Observation.builder(migration, source)
+            .runs(runs)
+            .deployment(deployment)
+            .heldPods(held)
+            .strayPods(stray)
+            .mechanism(mechanism)
+            .targetHeldBy(targetHeldBy)
+            .unwatchedJob(
+                Decision.unwatchedJobToRecheck(migration.getStatus(), runs).map(unwatched::get))
+            .build();
+    var server = new Server();
+    last = DecisionWrites.decideAndWrite(observed, now, server);
+    server.status.ifPresent(migration::setStatus);
     held.removeIf(p -> last.release().contains(p.name()));
     stray.removeIf(p -> last.evict().contains(p.name()));
     return last;
+  }
+
+  /** The API server's side of a decision's first writes: the status it keeps, the Jobs it has. */
+  final class Server implements DecisionWrites.Writer {
+    Optional<SchemaMigrationStatus> status = Optional.empty();
+
+    @Override
+    public void status(SchemaMigrationStatus written) {
+      status = Optional.of(written);
+    }
+
+    @Override
+    public Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus written) {
+      var taken = Optional.ofNullable(unwatched.get(written.getJob()));
+      if (taken.isEmpty()) {
+        jobs.put(
+            written.getJob(),
+            new MigrationRun(
+                written.getJob(),
+                written.getRevision(),
+                written.getImage(),
+                new JobOutcome.Running(Optional.empty())));
+      }
+      return taken;
+    }
+
+    @Override
+    public void decided(Observation observed, Plan plan) {}
   }
 
   /** The Job of the wanted revision ends so. */
@@ -142,7 +157,7 @@ class DecisionTest {
   }
 
   Condition condition(String type) {
-    return Conditions.find(migration.getStatus().getConditions(), type).orElseThrow();
+    return StatusConditions.find(migration.getStatus().getConditions(), type).orElseThrow();
   }
 
   String message() {
@@ -939,7 +954,7 @@ class DecisionTest {
 
     assertThat(status.getMigrated()).isEqualTo(migration.getStatus().getMigrated());
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
-    var reconciling = Conditions.find(status.getConditions(), RECONCILING).orElseThrow();
+    var reconciling = StatusConditions.find(status.getConditions(), RECONCILING).orElseThrow();
     assertThat(reconciling.getStatus()).isEqualTo("True");
     assertThat(reconciling.getReason()).isEqualTo(Reasons.RECONCILE_ERROR);
     assertThat(reconciling.getMessage()).isEqualTo("Retrying after error: connection refused");

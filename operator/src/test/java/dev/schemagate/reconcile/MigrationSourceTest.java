@@ -3,6 +3,7 @@ package dev.schemagate.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.TargetDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -3,6 +3,7 @@ package dev.schemagate.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.schemagate.runlog.Secrets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -114,15 +115,16 @@ class DatabaseUrlTest {
             + " jdbc:postgresql://h/d?user=u&password=***&ssl=true",
       })
   void redactsEveryFormOfThePassword(String url, String text, String redacted) {
-    assertThat(DatabaseUrl.redact(text, url)).isEqualTo(redacted);
+    assertThat(Secrets.mask(text, DatabaseUrl.passwords(url))).isEqualTo(redacted);
   }
 
   @Test
   void redactionLeavesTextWithoutPasswordsAlone() {
     String text = "SQLSTATE 08001: Connection to db:5432 refused. (jdbc:postgresql://db:5432/app)";
 
-    assertThat(DatabaseUrl.redact(text, "postgresql://app@db/app")).isEqualTo(text);
-    assertThat(DatabaseUrl.redact(text, null)).isEqualTo(text);
+    assertThat(Secrets.mask(text, DatabaseUrl.passwords("postgresql://app@db/app")))
+        .isEqualTo(text);
+    assertThat(Secrets.mask(text, DatabaseUrl.passwords(null))).isEqualTo(text);
   }
 
   @Test

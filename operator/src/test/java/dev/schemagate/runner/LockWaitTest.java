@@ -2,6 +2,7 @@ package dev.schemagate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.schemagate.runlog.LockWaitLine;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -51,19 +52,19 @@ class LockWaitTest {
         WARN another
         """;
 
-    assertThat(LockWait.latest(log)).contains("blocked by pid 2: SELECT 2; retry 2 in 700ms");
+    assertThat(LockWaitLine.latest(log)).contains("blocked by pid 2: SELECT 2; retry 2 in 700ms");
   }
 
   @Test
   void latestIgnoresThePrefixInsideAnotherLineAndAnIncompleteLastLine() {
-    assertThat(LockWait.latest("echo Waiting for a lock: x\n")).isEmpty();
-    assertThat(LockWait.latest("Waiting for a lock: pid 1\nxx Waiting for a lock: pid 2"))
+    assertThat(LockWaitLine.latest("echo Waiting for a lock: x\n")).isEmpty();
+    assertThat(LockWaitLine.latest("Waiting for a lock: pid 1\nxx Waiting for a lock: pid 2"))
         .contains("pid 1");
-    assertThat(LockWait.latest("Waiting for a lock: blocked by pid 7: SELE"))
+    assertThat(LockWaitLine.latest("Waiting for a lock: blocked by pid 7: SELE"))
         .contains("blocked by pid 7: SELE");
-    assertThat(LockWait.latest("Applied 1 migration (V9 x); schema at version 9\n")).isEmpty();
-    assertThat(LockWait.latest("")).isEmpty();
-    assertThat(LockWait.latest(null)).isEmpty();
+    assertThat(LockWaitLine.latest("Applied 1 migration (V9 x); schema at version 9\n")).isEmpty();
+    assertThat(LockWaitLine.latest("")).isEmpty();
+    assertThat(LockWaitLine.latest(null)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0} ms: {1}")

@@ -106,8 +106,11 @@ class FlywaySeedStoryIT {
       var jobs = story.jobs().size();
       BasketballExample.apply(
           story.client, story.namespace, story.url, Release.V1_8_1, FlywaySeedStoryIT::noRetries);
-      Thread.sleep(3000);
-      assertThat(story.jobs()).hasSize(jobs);
+      // Looked at for a while, since nothing is what is expected: no Job appears.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(story.jobs()).hasSize(jobs));
       assertThat(story.appStarts()).isEqualTo(starts);
 
       System.out.printf(

@@ -61,6 +61,7 @@ class UpgradeStoryIT {
               "3 pods of %s serving; %s held (1 pods gated): Job"
                   .formatted(Release.V1_7.image, Release.V1_8.image))
           .contains("type \"division\" already exists");
+      // The window is the test: the Ready pods, sampled all through it, never drop.
       Thread.sleep(AFTER_STALLED.toMillis());
       assertThat(ready.minimum()).as("Ready pods through the failed upgrade").isEqualTo(3);
       assertThat(ready.now()).isEqualTo(Map.of(Release.V1_7.image, 3));

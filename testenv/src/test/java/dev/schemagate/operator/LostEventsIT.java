@@ -6,7 +6,7 @@ import static dev.schemagate.operator.Scenario.MIGRATIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.schemagate.reconcile.Reasons;
+import dev.schemagate.api.Reasons;
 import dev.schemagate.testenv.Cluster;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -46,9 +46,17 @@ class MetricsIT {
           .isZero();
       assertThat(value(held, "schemagate_migrations_total", Scenario.APP, "result=\"failed\""))
           .isZero();
-      Thread.sleep(1100); // the oldest held pod's age is read at scrape time
-      assertThat(value(operator.metrics(), "schemagate_oldest_held_pod_age_seconds", Scenario.APP))
-          .isGreaterThanOrEqualTo(1.0);
+      // The oldest held pod's age is read at scrape time: it grows between scrapes.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          value(
+                              operator.metrics(),
+                              "schemagate_oldest_held_pod_age_seconds",
+                              Scenario.APP))
+                      .isGreaterThanOrEqualTo(1.0));
 
       s.succeed(job);
       s.awaitReleased(Scenario.APP_IMAGE, Scenario.APP_REPLICAS);

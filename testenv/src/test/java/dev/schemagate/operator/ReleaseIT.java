@@ -74,12 +74,18 @@ class ReleaseIT {
     s.kubectl(manifest(s, Scenario.APP_IMAGE, "2", 3), "apply", "--server-side=false", "-f", "-");
     var afterApply = s.deployment();
     assertThat(afterApply.getSpec().getReplicas()).isEqualTo(3);
-    Thread.sleep(NO_FIGHT_WINDOW.toMillis());
-    var later = s.deployment();
-    assertThat(later.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(later.getMetadata().getGeneration())
-        .as("no spec change after kubectl apply")
-        .isEqualTo(afterApply.getMetadata().getGeneration());
+    // Held through the whole window, looked at all along it: nobody writes the spec back.
+    await()
+        .during(NO_FIGHT_WINDOW)
+        .atMost(NO_FIGHT_WINDOW.plusSeconds(5))
+        .untilAsserted(
+            () -> {
+              var later = s.deployment();
+              assertThat(later.getSpec().getReplicas()).isEqualTo(3);
+              assertThat(later.getMetadata().getGeneration())
+                  .as("no spec change after kubectl apply")
+                  .isEqualTo(afterApply.getMetadata().getGeneration());
+            });
     // The new replica is of a migrated image: admitted ungated.
     s.awaitReleased(Scenario.APP_IMAGE, 3);
     // The release that follows the migration is told by its one Event.

@@ -99,6 +99,7 @@ class SteadyStateIT {
                 public void onClose(WatcherException cause) {}
               }));
 
+      // The window is the test: what the operator writes while nothing changes, counted after.
       Thread.sleep(WINDOW.toMillis());
       after = versions(s);
       inWindow = List.copyOf(seen);

@@ -205,6 +205,7 @@ class LockTimeoutIT {
           read.executeQuery().close();
           longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
           count.incrementAndGet();
+          // The reader's pace: a steady load of reads, about 50 a second, is the thing measured.
           Thread.sleep(20);
         }
       } catch (SQLException | InterruptedException | RuntimeException e) {

@@ -1,15 +1,18 @@
 package dev.schemagate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.testenv.LocalPostgres;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,23 +110,25 @@ class MigrateProcessIT {
   }
 
   /** pg_terminate_backend of the runner's session once it sleeps in V2, as a DBA might. */
-  private static void terminateSleepingRunner(String url, Process runner) throws Exception {
-    var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && runner.isAlive()) {
-      var terminated =
-          Sql.value(
-              url,
-              "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-                  + " WHERE datname = current_database()"
-                  + " AND application_name LIKE 'schemagate-migrate-%'"
-                  + " AND query LIKE '%pg_sleep%'");
-      if (!terminated.equals("0")) {
-        return;
-      }
-      Thread.sleep(50);
+  private static void terminateSleepingRunner(String url, Process runner) {
+    try {
+      await("the runner's session in V2's pg_sleep, terminated")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  runner.isAlive()
+                      && !Sql.value(
+                              url,
+                              "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM"
+                                  + " pg_stat_activity WHERE datname = current_database()"
+                                  + " AND application_name LIKE 'schemagate-migrate-%'"
+                                  + " AND query LIKE '%pg_sleep%'")
+                          .equals("0"));
+    } catch (ConditionTimeoutException e) {
+      runner.destroyForcibly();
+      throw e;
     }
-    runner.destroyForcibly();
-    throw new IllegalStateException("the runner's session never ran V2's pg_sleep");
   }
 
   private record Run(int exitCode, String stdout, String stderr) {}

@@ -1,9 +1,12 @@
 package dev.schemagate.testenv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,14 +56,11 @@ class LocalProcessTest {
     }
   }
 
-  private static ProcessHandle waitForChild(LocalProcess process) throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      var children = process.process().children().toList();
-      if (!children.isEmpty()) {
-        return children.get(0);
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no child of " + process.name());
+  private static ProcessHandle waitForChild(LocalProcess process) {
+    return await("a child of " + process.name())
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> process.process().children().findFirst(), Optional::isPresent)
+        .orElseThrow();
   }
 }

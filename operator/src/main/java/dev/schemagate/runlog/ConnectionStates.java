@@ -1,4 +1,4 @@
-package dev.schemagate.runner;
+package dev.schemagate.runlog;
 
 import java.util.Set;
 
@@ -22,11 +22,11 @@ public final class ConnectionStates {
 
   private ConnectionStates() {}
 
-  static boolean cannotConnect(String sqlState) {
+  public static boolean cannotConnect(String sqlState) {
     return sqlState != null && CANNOT_CONNECT.stream().anyMatch(sqlState::startsWith);
   }
 
-  static boolean lost(String sqlState) {
+  public static boolean lost(String sqlState) {
     return sqlState != null && LOST.contains(sqlState);
   }
 

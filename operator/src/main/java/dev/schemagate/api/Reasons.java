@@ -1,4 +1,4 @@
-package dev.schemagate.reconcile;
+package dev.schemagate.api;
 
 /** Condition and Event reasons: stable API, documented for on-call in docs/on-call.md. */
 public final class Reasons {

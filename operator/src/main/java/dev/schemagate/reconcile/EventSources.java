@@ -1,0 +1,165 @@
+package dev.schemagate.reconcile;
+
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.PodGate;
+import dev.schemagate.job.MigrationJob;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What a reconcile is triggered by, and what fills the caches it reads. */
+public final class EventSources {
+  /** The kinds of the primary and of every event source below. */
+  public static final List<Class<? extends HasMetadata>> WATCHED_KINDS =
+      List.of(SchemaMigration.class, Deployment.class, ConfigMap.class, Job.class, Pod.class);
+
+  /** The primary cache's index of SchemaMigrations by the Deployment they name. */
+  static final String BY_DEPLOYMENT = "by-deployment";
+
+  private static final String BY_CONFIG_MAP = "by-config-map";
+
+  private EventSources() {}
+
+  /**
+   * The event sources, each counting the events its handler threw on in {@code handlerFailed} (by
+   * kind).
+   */
+  static List<EventSource<?, SchemaMigration>> prepare(
+      EventSourceContext<SchemaMigration> context, Consumer<String> handlerFailed) {
+    var cache = context.getPrimaryCache();
+    cache.addIndexer(
+        BY_DEPLOYMENT,
+        m -> List.of(key(m.getMetadata().getNamespace(), m.getSpec().getTarget().getDeployment())));
+    cache.addIndexer(
+        BY_CONFIG_MAP,
+        m ->
+            m.getSpec().getFlyway() == null
+                ? List.of()
+                : List.of(
+                    key(
+                        m.getMetadata().getNamespace(),
+                        m.getSpec().getFlyway().getConfigMapRef().getName())));
+
+    var deployments =
+        byName(
+            Deployment.class,
+            context,
+            BY_DEPLOYMENT,
+            m -> Optional.of(m.getSpec().getTarget().getDeployment()),
+            RelevantUpdates::deployment);
+    var configMaps =
+        byName(
+            ConfigMap.class,
+            context,
+            BY_CONFIG_MAP,
+            m ->
+                Optional.ofNullable(m.getSpec().getFlyway())
+                    .map(f -> f.getConfigMapRef().getName()),
+            // Rarely updated, and then in what the migration is made of.
+            (now, before) -> true);
+    return List.of(
+        new FailureCountingEventSource<>(deployments, context, handlerFailed),
+        new FailureCountingEventSource<>(configMaps, context, handlerFailed),
+        new FailureCountingEventSource<>(jobs(context), context, handlerFailed),
+        new FailureCountingEventSource<>(migrationPods(context), context, handlerFailed),
+        new FailureCountingEventSource<>(heldPods(context), context, handlerFailed));
+  }
+
+  /** (No type label: the label's value names a SchemaMigration.) */
+  private static InformerEventSourceConfiguration<Job> jobs(
+      EventSourceContext<SchemaMigration> context) {
+    return InformerEventSourceConfiguration.from(Job.class, SchemaMigration.class)
+        .withLabelSelector(MigrationJob.SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(SchemaMigration.class))
+        .withOnUpdateFilter(RelevantUpdates::job)
+        .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.storeFor(namespaces(context)))
+        .build();
+  }
+
+  /**
+   * Migration pods carry the termination message of a failed run and say first that it succeeded;
+   * they map back by instance label.
+   */
+  private static InformerEventSourceConfiguration<Pod> migrationPods(
+      EventSourceContext<SchemaMigration> context) {
+    return InformerEventSourceConfiguration.from(Pod.class, SchemaMigration.class)
+        .withName("migration-pods")
+        .withLabelSelector(MigrationJob.SELECTOR)
+        .withSecondaryToPrimaryMapper(
+            Mappers.fromLabel(MigrationJob.INSTANCE_LABEL, null, SchemaMigration.class))
+        .withOnUpdateFilter(RelevantUpdates::migrationPod)
+        .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.storeFor(namespaces(context)))
+        .build();
+  }
+
+  /** Held pods: admission labelled them with the SchemaMigration that holds them. */
+  private static InformerEventSourceConfiguration<Pod> heldPods(
+      EventSourceContext<SchemaMigration> context) {
+    return InformerEventSourceConfiguration.from(Pod.class, SchemaMigration.class)
+        .withName("held-pods")
+        .withLabelSelector(PodGate.HELD_BY)
+        .withSecondaryToPrimaryMapper(
+            Mappers.fromLabel(PodGate.HELD_BY, null, SchemaMigration.class))
+        .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.storeFor(namespaces(context)))
+        .build();
+  }
+
+  /**
+   * Deployments and ConfigMaps are not ours: they map to the SchemaMigrations that name them
+   * through an index, and back through the spec (so a SchemaMigration created after them still sees
+   * them).
+   */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> byName(
+      Class<R> type,
+      EventSourceContext<SchemaMigration> context,
+      String index,
+      Function<SchemaMigration, Optional<String>> nameInSpec,
+      OnUpdateFilter<R> relevant) {
+    return InformerEventSourceConfiguration.from(type, SchemaMigration.class)
+        .withOnUpdateFilter(relevant)
+        .withSecondaryToPrimaryMapper(
+            r ->
+                context
+                    .getPrimaryCache()
+                    .byIndex(index, key(r.getMetadata().getNamespace(), r.getMetadata().getName()))
+                    .stream()
+                    .map(ResourceID::fromResource)
+                    .collect(Collectors.toSet()))
+        .withPrimaryToSecondaryMapper(
+            (PrimaryToSecondaryMapper<SchemaMigration>)
+                m ->
+                    nameInSpec
+                        .apply(m)
+                        .map(name -> Set.of(new ResourceID(name, m.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+        .withNamespacesInheritedFromController()
+        .withItemStore(CacheTrim.storeFor(namespaces(context)))
+        .build();
+  }
+
+  private static Set<String> namespaces(EventSourceContext<SchemaMigration> context) {
+    return context.getControllerConfiguration().getInformerConfig().getNamespaces();
+  }
+
+  static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.schemagate.reconcile;
+
+import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.JobOutcome;
+import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.MigrationRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the rules of a runnable migration read, derived once from the observation before any rule
+ * runs: the wanted revision, its Job and what became of it, and what else is in flight.
+ */
+final class Facts {
+  final SchemaMigration migration;
+  final SchemaMigrationStatus previous;
+  final MigrationSource.Valid wanted;
+  final TargetDeployment target;
+  final String jobName;
+
+  /** What became of the wanted revision's Job; Absent when there is none. */
+  final JobOutcome outcome;
+
+  /** Another of the SchemaMigration's Jobs still running: one migration runs at a time. */
+  final Optional<MigrationRun> blocking;
+
+  /** When the wanted revision started settling, if it does (see {@link Decision#SETTLE}). */
+  final String settlingSince;
+
+  /** The time left before the wanted revision's Job may start, if any. */
+  final Optional<Duration> settle;
+
+  /** The wanted revision's Job, read by name outside the selector. */
+  final Optional<Observation.UnwatchedJob> unwatched;
+
+  /** Whether the wanted revision has succeeded. */
+  final boolean done;
+
+  final Hold hold;
+
+  Facts(
+      Observation observed,
+      SchemaMigrationStatus previous,
+      List<MigratedImage> migrated,
+      int stillHeld,
+      Instant now) {
+    this.migration = observed.migration();
+    this.previous = previous;
+    this.wanted = (MigrationSource.Valid) observed.source();
+    this.target = observed.deployment().orElseThrow(); // a Valid source has a target
+    this.jobName = MigrationJob.name(migration.getMetadata().getName(), wanted.revision());
+    this.outcome =
+        observed.runs().stream()
+            .filter(r -> r.job().equals(jobName))
+            .findFirst()
+            .map(MigrationRun::outcome)
+            .orElseGet(JobOutcome.Absent::new);
+    this.blocking =
+        observed.runs().stream()
+            .filter(r -> !r.job().equals(jobName) && r.outcome() instanceof JobOutcome.Running)
+            .findFirst();
+    this.settlingSince = settlingSince(wanted, previous, now);
+    // A Job not yet started for a new revision of the same image may wait for a new image.
+    this.settle =
+        absent() && !jobName.equals(previous.getJob())
+            ? settling(settlingSince, now)
+            : Optional.empty();
+    this.unwatched = observed.unwatchedJob().filter(j -> j.name().equals(jobName));
+    this.done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
+    this.hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
+  }
+
+  /** No Job of the wanted revision is known. */
+  boolean absent() {
+    return outcome instanceof JobOutcome.Absent;
+  }
+
+  /** Only a new revision for the same image settles: a new image is the release itself. */
+  private static String settlingSince(
+      MigrationSource.Valid wanted, SchemaMigrationStatus previous, Instant now) {
+    if (wanted.revision().equals(previous.getRevision())) {
+      return previous.getSettlingSince();
+    }
+    return wanted.image().equals(previous.getImage())
+        ? now.truncatedTo(ChronoUnit.MILLIS).toString()
+        : null;
+  }
+
+  private static Optional<Duration> settling(String since, Instant now) {
+    if (since == null) {
+      return Optional.empty();
+    }
+    var left = Duration.between(now, Instant.parse(since).plus(Decision.SETTLE));
+    return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+}

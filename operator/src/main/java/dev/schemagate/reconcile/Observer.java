@@ -1,0 +1,171 @@
+package dev.schemagate.reconcile;
+
+import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.PodGate;
+import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.LockWatch;
+import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.MigrationRun;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one reconcile reads: the caches, and the few reads by name or label they cannot answer (pods
+ * that started before they could be held, a migration pod's log tail, a Job outside the selector).
+ * Turns them into the decision's plain data.
+ */
+final class Observer {
+  private final Context<SchemaMigration> context;
+  private final HoldMechanism mechanism;
+
+  Observer(Context<SchemaMigration> context, HoldMechanism mechanism) {
+    this.context = context;
+    this.mechanism = mechanism;
+  }
+
+  Observation observe(SchemaMigration migration, Instant now) {
+    var deployment = context.getSecondaryResource(Deployment.class);
+    var container = migration.getSpec().getTarget().getContainer();
+    var target = deployment.map(d -> TargetDeployment.of(d, container));
+    var configMap =
+        migration.getSpec().getFlyway() == null
+            ? null
+            : context.getSecondaryResource(ConfigMap.class).orElse(null);
+    var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
+    var runs = runs(migration, pods, now);
+    var held = heldPods(pods, container);
+    var source = MigrationSource.resolve(migration, configMap, target);
+    var namespace = migration.getMetadata().getNamespace();
+    var heldBy =
+        TargetClaim.heldByOther(
+            migration,
+            context
+                .getPrimaryCache()
+                .byIndex(
+                    EventSources.BY_DEPLOYMENT,
+                    EventSources.key(namespace, migration.getSpec().getTarget().getDeployment())));
+    return Observation.builder(migration, source)
+        .runs(runs)
+        .deployment(target)
+        .heldPods(held)
+        // Strays are the gate's business: not this one's while another SchemaMigration holds it.
+        .strayPods(heldBy.isPresent() ? List.of() : strayPods(migration, deployment, source, held))
+        .mechanism(mechanism)
+        .targetHeldBy(heldBy)
+        .unwatchedJob(
+            Decision.unwatchedJobToRecheck(migration.getStatus(), runs)
+                .flatMap(job -> unwatchedJob(namespace, job)))
+        .build();
+  }
+
+  /**
+   * The Job of this name, read with one GET, if it exists outside the selector the Job cache is
+   * filled by. A Job inside it is only one the cache has not caught up with yet.
+   */
+  Optional<Observation.UnwatchedJob> unwatchedJob(String namespace, String name) {
+    return Optional.ofNullable(
+            context.getClient().batch().v1().jobs().inNamespace(namespace).withName(name).get())
+        .map(MigrationJob::missingSelectorLabels)
+        .filter(missing -> !missing.isEmpty())
+        .map(missing -> new Observation.UnwatchedJob(name, missing));
+  }
+
+  private List<MigrationRun> runs(SchemaMigration migration, List<Pod> pods, Instant now) {
+    var migrationPods =
+        pods.stream().filter(p -> labels(p).containsKey(MigrationJob.REVISION_LABEL)).toList();
+    var namespace = migration.getMetadata().getNamespace();
+    return context
+        .getSecondaryResourcesAsStream(Job.class)
+        .map(
+            job ->
+                LockWatch.watch(
+                    MigrationRun.of(job, migrationPods),
+                    migrationPods,
+                    now,
+                    pod -> logTail(namespace, pod)))
+        .toList();
+  }
+
+  private static List<HeldPod> heldPods(List<Pod> pods, String container) {
+    return pods.stream()
+        .filter(p -> labels(p).containsKey(PodGate.HELD_BY))
+        .map(
+            p ->
+                new HeldPod(
+                    p.getMetadata().getName(),
+                    TargetDeployment.appImage(p.getSpec().getContainers(), container).orElse(""),
+                    Optional.ofNullable(p.getMetadata().getCreationTimestamp())
+                        .map(Instant::parse)))
+        .toList();
+  }
+
+  /**
+   * Pods of the wanted, unmigrated image that admission did not hold, because they were created
+   * before their SchemaMigration existed (kubectl and GitOps apply custom resources last). Read
+   * with one LIST, and only while that image waits for its migration and the Deployment counts more
+   * pods of its template than are held: no cache of every pod.
+   */
+  private List<HeldPod> strayPods(
+      SchemaMigration migration,
+      Optional<Deployment> deployment,
+      MigrationSource source,
+      List<HeldPod> held) {
+    if (deployment.isEmpty()
+        || !(source instanceof MigrationSource.Valid valid)
+        || updatedReplicas(deployment.get())
+            <= held.stream().filter(p -> p.image().equals(valid.image())).count()
+        || (migration.getStatus() != null
+            && migration.getStatus().getMigrated().stream()
+                .anyMatch(m -> m.getImage().equals(valid.image())))) {
+      return List.of();
+    }
+    var container = migration.getSpec().getTarget().getContainer();
+    return context
+        .getClient()
+        .pods()
+        .inNamespace(migration.getMetadata().getNamespace())
+        .withLabels(deployment.get().getSpec().getSelector().getMatchLabels())
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> PodGate.stray(p, container, valid.image()))
+        .map(p -> new HeldPod(p.getMetadata().getName(), valid.image()))
+        .toList();
+  }
+
+  /** One GET of pods/log; a log that cannot be read (the pod just ended) is no reason to fail. */
+  private Optional<String> logTail(String namespace, String pod) {
+    try {
+      return Optional.ofNullable(
+          context
+              .getClient()
+              .pods()
+              .inNamespace(namespace)
+              .withName(pod)
+              .limitBytes(LockWatch.LIMIT_BYTES)
+              .tailingLines(LockWatch.TAIL_LINES)
+              .getLog());
+    } catch (KubernetesClientException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int updatedReplicas(Deployment deployment) {
+    var status = deployment.getStatus();
+    return status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
+  }
+
+  static Map<String, String> labels(Pod pod) {
+    return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+  }
+}
