@@ -80,6 +80,12 @@ public final class Decision {
     }
     var absorbed = Absorbed.of(observed.runs(), previous);
     var pods = Pods.hold(observed, absorbed.images());
+    var facts = Facts.of(observed, previous, absorbed.migrated(), pods.stillHeld(), now);
+    var ruling =
+        observed.source() instanceof MigrationSource.Invalid invalid
+            ? Rules.stallOnInvalidSource(invalid, previous)
+            : Rules.first(facts.orElseThrow());
+    var stop = facts.map(StopOldPods::of).orElseGet(() -> StopOldPods.unchanged(previous));
     var generation = migration.getMetadata().getGeneration();
     var status =
         StatusBuilder.from(previous)
@@ -87,23 +93,14 @@ public final class Decision {
             .appliedRevision(absorbed.appliedRevision(previous))
             .migrated(absorbed.migrated())
             .holdMechanism(observed.mechanism().name())
-            .heldPods(pods.stillHeld() == 0 ? null : pods.stillHeld());
-    Ruling ruling;
-    var stop = new StopOldPods(Optional.empty(), previous.getStoppedReplicas());
-    if (observed.source() instanceof MigrationSource.Invalid invalid) {
-      ruling = Rules.stallOnInvalidSource(invalid, previous);
-    } else {
-      var facts = new Facts(observed, previous, absorbed.migrated(), pods.stillHeld(), now);
-      ruling = Rules.first(facts);
-      stop =
-          StopOldPods.of(
-              migration, facts.target, facts.done, facts.wanted.image(), stop.stoppedReplicas());
-      status
-          .revision(facts.wanted.revision())
-          .image(facts.wanted.image())
-          .settlingSince(facts.settlingSince)
-          .stoppedReplicas(stop.stoppedReplicas());
-    }
+            .heldPods(pods.stillHeld() == 0 ? null : pods.stillHeld())
+            .stoppedReplicas(stop.stoppedReplicas());
+    facts.ifPresent(
+        f ->
+            status
+                .revision(f.wanted.revision())
+                .image(f.wanted.image())
+                .settlingSince(f.settlingSince));
     ruling.job().ifPresent(status::job);
     status.verdict(ruling.verdict(), Objects.requireNonNullElse(generation, 0L), now);
     return Plan.builder()

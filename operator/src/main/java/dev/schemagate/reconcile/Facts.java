@@ -44,7 +44,19 @@ final class Facts {
 
   final Hold hold;
 
-  Facts(
+  /** The facts of a runnable migration; none for a source that cannot run. */
+  static Optional<Facts> of(
+      Observation observed,
+      SchemaMigrationStatus previous,
+      List<MigratedImage> migrated,
+      int stillHeld,
+      Instant now) {
+    return observed.source() instanceof MigrationSource.Valid
+        ? Optional.of(new Facts(observed, previous, migrated, stillHeld, now))
+        : Optional.empty();
+  }
+
+  private Facts(
       Observation observed,
       SchemaMigrationStatus previous,
       List<MigratedImage> migrated,

@@ -2,6 +2,7 @@ package dev.schemagate.reconcile;
 
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.reconcile.Plan.Event;
@@ -17,7 +18,21 @@ import java.util.Optional;
  */
 record StopOldPods(Optional<Scale> scale, Integer stoppedReplicas) {
 
-  static StopOldPods of(
+  /** No scaling: the replicas to restore stay as status has them. */
+  static StopOldPods unchanged(SchemaMigrationStatus previous) {
+    return new StopOldPods(Optional.empty(), previous.getStoppedReplicas());
+  }
+
+  static StopOldPods of(Facts facts) {
+    return of(
+        facts.migration,
+        facts.target,
+        facts.done,
+        facts.wanted.image(),
+        facts.previous.getStoppedReplicas());
+  }
+
+  private static StopOldPods of(
       SchemaMigration migration,
       TargetDeployment target,
       boolean done,
