@@ -24,7 +24,7 @@ public final class ScratchDatabaseName {
 
   private static final String COMMENT_START = "SchemaGate rehearsal scratch copy, created ";
   private static final Pattern COMMENT =
-      Pattern.compile("^" + Pattern.quote(COMMENT_START) + "(\\S+?)[;.]");
+      Pattern.compile("^" + Pattern.quote(COMMENT_START) + "(\\S+?);");
 
   private ScratchDatabaseName() {}
 
