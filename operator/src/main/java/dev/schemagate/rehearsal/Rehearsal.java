@@ -63,7 +63,9 @@ public final class Rehearsal {
     String scratchUrl = DatabaseUrl.withDatabase(settings.url(), name);
     DatabaseUrl scratch = DatabaseUrl.parse(scratchUrl);
     var notes = new ArrayList<String>();
-    try (Connection admin = SchemaCopy.connect(production, Duration.ZERO)) {
+    // Reading production's catalog locks its tables briefly (pg_get_indexdef does): bounded as the
+    // dump's locks are, so that the rehearsal never queues behind a migration running there.
+    try (Connection admin = SchemaCopy.connect(production, settings.dumpLockTimeout())) {
       var server = new PgDumpVersion(serverVersion(admin));
       tools
           .version()
@@ -72,7 +74,7 @@ public final class Rehearsal {
               why -> {
                 throw new CopyException(why);
               });
-      Catalog productionBefore = CatalogReader.read(admin);
+      Catalog productionBefore = readProduction(admin, settings.dumpLockTimeout());
       notes.addAll(ScratchDatabase.sweep(admin, Instant.now(), settings.sweepAfter()));
       try {
         ScratchDatabase.create(
@@ -94,11 +96,13 @@ public final class Rehearsal {
       try {
         RehearsalReport report =
             rehearse(settings, tools, production, scratch, scratchUrl, name, work, notes, log);
-        boolean productionChanged = !CatalogReader.read(admin).equals(productionBefore);
+        boolean productionChanged =
+            !readProduction(admin, settings.dumpLockTimeout()).equals(productionBefore);
         return report.finished(elapsed(start), productionChanged);
       } finally {
         ScratchDatabase.drop(admin, name);
         Runtime.getRuntime().removeShutdownHook(dropOnExit);
+        Files.deleteIfExists(work.resolve(SchemaCopy.SCRIPT));
         Files.deleteIfExists(work);
       }
     } catch (IOException e) {
@@ -138,6 +142,7 @@ public final class Rehearsal {
                             .formatted(h.displayName(), h.rows().getBytes(UTF_8).length))
                 .toList(),
             copied.dumpBytes(),
+            copied.dumpTook(),
             elapsed(copyStart));
 
     Migration.Outcome outcome;
@@ -198,6 +203,21 @@ public final class Rehearsal {
         Duration.ZERO,
         false,
         notes);
+  }
+
+  private static Catalog readProduction(Connection admin, Duration lockTimeout)
+      throws SQLException {
+    try {
+      return CatalogReader.read(admin);
+    } catch (SQLException e) {
+      if (!"55P03".equals(e.getSQLState())) {
+        throw e;
+      }
+      throw new CopyException(
+          ("production's catalog: a lock on one of its tables was not granted within %d ms"
+                  + " (--dump-lock-timeout): is a migration running there?")
+              .formatted(lockTimeout.toMillis()));
+    }
   }
 
   private static String schemaOf(String displayName) {

@@ -33,8 +33,12 @@ public record RehearsalReport(
     boolean productionChanged,
     List<String> notes) {
 
-  /** The copy: its history tables (name and bytes of rows) and the time it took. */
-  public record Copy(int tables, List<String> historyTables, long dumpBytes, Duration took) {}
+  /**
+   * The copy: its history tables (name and bytes of rows), the time it took, and the part of it
+   * that pg_dump held its ACCESS SHARE locks on production's tables.
+   */
+  public record Copy(
+      int tables, List<String> historyTables, long dumpBytes, Duration dumpTook, Duration took) {}
 
   /** One run of the migration on the copy. */
   public record Run(boolean succeeded, int exitCode, Duration took, Optional<FailureCause> cause) {}
@@ -62,14 +66,16 @@ public record RehearsalReport(
     lines.add(
         "  migration: " + migration + (revision.isEmpty() ? "" : " (revision " + revision + ")"));
     lines.add(
-        "  copy: %d table%s, history %s, in %s"
+        ("  copy: %d table%s, history %s, in %s (pg_dump held ACCESS SHARE on production's tables"
+                + " for %s)")
             .formatted(
                 copy.tables(),
                 copy.tables() == 1 ? "" : "s",
                 copy.historyTables().isEmpty()
                     ? "none found"
                     : String.join(", ", copy.historyTables()),
-                seconds(copy.took())));
+                seconds(copy.took()),
+                seconds(copy.dumpTook())));
     lines.add("  run: " + describe(run));
     lines.add(
         "  re-run on its own result: "
@@ -122,6 +128,7 @@ public record RehearsalReport(
             "tables", copy.tables(),
             "historyTables", copy.historyTables(),
             "dumpBytes", copy.dumpBytes(),
+            "dumpMs", copy.dumpTook().toMillis(),
             "tookMs", copy.took().toMillis()));
     root.put("run", json(run));
     root.put("rerun", rerun.map(RehearsalReport::json).orElse(null));

@@ -49,8 +49,12 @@ final class SchemaCopy {
   /**
    * @param history the history tables found in production, with their rows
    * @param dumpBytes the size of pg_dump's script
+   * @param dumpTook how long pg_dump ran: the time its ACCESS SHARE locks were held on production
    */
-  record Copied(List<HistoryTable> history, long dumpBytes) {}
+  record Copied(List<HistoryTable> history, long dumpBytes, Duration dumpTook) {}
+
+  /** pg_dump's script, in the rehearsal's work directory. */
+  static final String SCRIPT = "schema.sql";
 
   private SchemaCopy() {}
 
@@ -62,8 +66,9 @@ final class SchemaCopy {
       Duration lockWaitTimeout,
       Path work)
       throws SQLException {
-    Path script = work.resolve("schema.sql");
+    Path script = work.resolve(SCRIPT);
     List<HistoryTable> history;
+    Duration dumpTook;
     try (Connection c = connect(production, lockWaitTimeout)) {
       c.setAutoCommit(false);
       try (var s = c.createStatement()) {
@@ -74,7 +79,9 @@ final class SchemaCopy {
           snapshot = rs.getString(1);
         }
         history = readHistory(c, historyTables);
+        long dumpStart = System.nanoTime();
         dump(production, tools, snapshot, lockWaitTimeout, script);
+        dumpTook = Duration.ofNanos(System.nanoTime() - dumpStart);
       } finally {
         c.rollback();
       }
@@ -86,15 +93,9 @@ final class SchemaCopy {
           writeRows(c, table);
         }
       }
-      return new Copied(history, Files.size(script));
+      return new Copied(history, Files.size(script), dumpTook);
     } catch (IOException e) {
       throw new CopyException("cannot read the dump " + script + ": " + e.getMessage());
-    } finally {
-      try {
-        Files.deleteIfExists(script);
-      } catch (IOException e) {
-        // the work directory goes with the rehearsal
-      }
     }
   }
 

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code schemagate rehearse} on a real PostgreSQL, against a "production" database at the
@@ -314,6 +316,67 @@ class RehearseIT {
                 + " must be of the server's major version or newer (install postgresql-client-"
                 + server
                 + ", or name one with --pg-dump)\n");
+  }
+
+  @Test
+  void aRoleWithoutCreatedbIsToldWhatItNeeds() {
+    String production = productionAtV7();
+    String role = "app_" + UUID.randomUUID().toString().substring(0, 8);
+    Sql.execute(production, "CREATE ROLE " + role + " LOGIN PASSWORD 'pw' NOCREATEDB");
+    try {
+      String asRole = production.replaceFirst("://[^@/]*@", "://" + role + ":pw@");
+
+      Rehearse r = Rehearse.run("--url", asRole, "--dir", Migrations.EXAMPLE.toString());
+
+      assertThat(r.exitCode()).isEqualTo(3);
+      assertThat(r.err())
+          .startsWith(
+              "rehearsal could not run: cannot create the scratch database schemagate_rehearsal_")
+          .contains("permission denied to create database (SQLSTATE 42501)")
+          .endsWith("the rehearsal needs a role with CREATEDB (ALTER ROLE ... CREATEDB)\n")
+          .doesNotContain(":pw@");
+    } finally {
+      Sql.execute(production, "DROP ROLE " + role);
+    }
+  }
+
+  /**
+   * Another migration holds a table: the rehearsal must not queue behind it (and the app's next
+   * queries behind the rehearsal). Reading the catalog locks the tables that have indexes
+   * (pg_get_indexdef), pg_dump every table.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "players   | production's catalog: a lock on one of its tables was not granted within 1000"
+            + " ms",
+        "audit_log | pg_dump of production's schema failed: pg_dump: error: query failed: ERROR: "
+            + " canceling statement due to statement timeout pg_dump: detail: Query was: LOCK TABLE"
+            + " public.audit_log IN ACCESS SHARE MODE",
+      })
+  void theRehearsalWaitsForProductionsLocksNoLongerThanTheTimeout(String table, String error)
+      throws Exception {
+    String production = productionAtV7();
+    Sql.execute(production, "CREATE TABLE audit_log (message text)");
+    try (Connection migration = LocalPostgres.connect(production)) {
+      migration.setAutoCommit(false);
+      migration.createStatement().execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+      long start = System.nanoTime();
+
+      Rehearse r =
+          Rehearse.run(
+              "--url",
+              production,
+              "--dir",
+              Migrations.EXAMPLE.toString(),
+              "--dump-lock-timeout=1s");
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).startsWith("rehearsal could not run: " + error);
+      migration.rollback();
+    }
   }
 
   private static void assertNoScratchDatabase(String revision) {
