@@ -181,6 +181,10 @@ public final class RehearseCommand implements Callable<Integer> {
       throw new InvalidInputException("no database URL: pass --url or set DATABASE_URL");
     }
     DatabaseUrl.parse(url);
+    if (commandGiven && command.isEmpty()) {
+      throw new InvalidInputException(
+          "--command needs the command after --: --command -- alembic upgrade head");
+    }
     if ((dir == null) == command.isEmpty()) {
       throw new InvalidInputException(
           "give either --dir with Flyway SQL or a command after --, not "
