@@ -101,7 +101,7 @@ public final class RehearseCommand implements Callable<Integer> {
       converter = IdempotencyConverter.class,
       description =
           "require | warn | off: what a failed re-run on the migration's own result does"
-              + " (default: ${DEFAULT-VALUE}, it warns)")
+              + " (default: ${DEFAULT-VALUE}: reported, not refused)")
   Idempotency idempotency;
 
   @Option(
