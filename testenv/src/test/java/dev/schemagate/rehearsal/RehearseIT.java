@@ -167,6 +167,16 @@ class RehearseIT {
     assertThat(catalog(production)).isEqualTo(catalogBefore);
     assertThat(Sql.value(production, "SELECT to_regclass('ix_players_guardian_email') IS NULL"))
         .isEqualTo("t");
+
+    // Without the rehearsal: production is half-migrated, and Flyway, which recorded the failed
+    // script, refuses the retry until someone repairs by hand.
+    Migrate first = Migrate.run(production, dir);
+    Migrate retry = Migrate.run(production, dir);
+    assertThat(first.terminationLog()).contains("SQLSTATE 42703");
+    assertThat(Sql.value(production, "SELECT to_regclass('ix_players_guardian_email') IS NULL"))
+        .isEqualTo("f");
+    assertThat(retry.exitCode()).isEqualTo(1);
+    assertThat(retry.terminationLog()).contains("Detected failed migration to version 8");
   }
 
   @Test
