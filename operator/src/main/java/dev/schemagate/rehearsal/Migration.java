@@ -109,6 +109,14 @@ public sealed interface Migration {
       var tail = new ArrayDeque<String>();
       try {
         Process p = builder.start();
+        // A rehearsal stopped by a signal stops its migration too, not left running on its own.
+        Thread stop =
+            new Thread(
+                () -> {
+                  p.descendants().forEach(ProcessHandle::destroy);
+                  p.destroy();
+                });
+        Runtime.getRuntime().addShutdownHook(stop);
         p.getOutputStream().close();
         try (var lines =
             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -121,6 +129,7 @@ public sealed interface Migration {
           }
         }
         int exitCode = p.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stop);
         return new Outcome(
             exitCode,
             exitCode == 0
