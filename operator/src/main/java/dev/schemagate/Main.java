@@ -1,5 +1,6 @@
 package dev.schemagate;
 
+import dev.schemagate.rehearsal.RehearseCommand;
 import dev.schemagate.runner.MigrateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Gates Kubernetes rollouts on database migrations.",
-    subcommands = {OperatorCommand.class, MigrateCommand.class})
+    subcommands = {OperatorCommand.class, MigrateCommand.class, RehearseCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

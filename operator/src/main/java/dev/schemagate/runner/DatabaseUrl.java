@@ -30,6 +30,11 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
   private static final Pattern PASSWORD_PARAM =
       Pattern.compile("(password=)[^&\\s'\"]*", Pattern.CASE_INSENSITIVE);
 
+  /** Scheme and authority, then the database path if any: up to the query. */
+  private static final Pattern WITHOUT_DATABASE =
+      Pattern.compile(
+          "^((?:jdbc:postgresql|postgresql|postgres)://[^/?]*)(/[^?]*)?", Pattern.CASE_INSENSITIVE);
+
   private static final String JDBC_PREFIX = "jdbc:postgresql://";
   private static final int DEFAULT_PORT = 5432;
 
@@ -95,7 +100,7 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
    * port ({@code 5432} unless the URL says), and nothing else of the URL: neither the user nor the
    * query parameters, which may hold secrets ({@code sslpassword}).
    */
-  String location() {
+  public String location() {
     String rest = jdbcUrl.substring(JDBC_PREFIX.length());
     int query = rest.indexOf('?');
     String beforeQuery = query < 0 ? rest : rest.substring(0, query);
@@ -109,6 +114,18 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
     }
     // No database in the URL: the driver uses the user's name, which the line need not show.
     return String.join(",", withPorts) + (database.isEmpty() ? "" : "/" + database);
+  }
+
+  /**
+   * {@code url}, as its user wrote it (scheme, credentials, parameters), naming {@code database}
+   * instead: a sibling database on the same server.
+   */
+  public static String withDatabase(String url, String database) {
+    var m = WITHOUT_DATABASE.matcher(url.strip());
+    if (!m.find()) {
+      throw invalid("expected postgresql://, postgres:// or jdbc:postgresql://");
+    }
+    return m.group(1) + "/" + database + url.strip().substring(m.end());
   }
 
   /**
@@ -169,7 +186,7 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
    * The password of {@code url} in every form it may take in a tool's output (as written,
    * percent-decoded), whether or not {@code url} parses: for {@link Secrets#mask}.
    */
-  static List<String> passwords(String url) {
+  public static List<String> passwords(String url) {
     var secrets = new ArrayList<String>();
     if (url == null) {
       return secrets;

@@ -19,6 +19,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -157,6 +158,12 @@ public final class MigrateCommand implements Callable<Integer> {
             .cleanDisabled(true)
             // Wait for a concurrent runner as long as it takes: the Job's deadline bounds it.
             .lockRetryCount(-1);
+    // A session-level advisory lock, not one in a transaction held open beside the migration:
+    // CREATE INDEX CONCURRENTLY waits for every open transaction, and would wait for the runner's
+    // own until lock_timeout. Two runners are still serialised.
+    config
+        .getConfigurationExtension(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
     if (baselineVersion != null && !baselineVersion.isBlank()) {
       config.baselineOnMigrate(true).baselineVersion(version(baselineVersion));
     }

@@ -33,6 +33,22 @@ class DatabaseUrlTest {
     assertThat(DatabaseUrl.parse(url)).isEqualTo(new DatabaseUrl(jdbcUrl, user, password));
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "postgresql://app:pw@db:5432/basketball?sslmode=require |"
+            + " postgresql://app:pw@db:5432/scratch?sslmode=require",
+        "postgres://app@db                                    | postgres://app@db/scratch",
+        "jdbc:postgresql://db/basketball?user=app               |"
+            + " jdbc:postgresql://db/scratch?user=app",
+        "PostgreSQL://db/?sslmode=verify-full                   |"
+            + " PostgreSQL://db/scratch?sslmode=verify-full",
+      })
+  void withDatabaseNamesASiblingAsTheUserWroteIt(String url, String expected) {
+    assertThat(DatabaseUrl.withDatabase(url, "scratch")).isEqualTo(expected);
+  }
+
   @Test
   void percentDecodesUserAndPassword() {
     DatabaseUrl db =

@@ -81,17 +81,13 @@ public final class LocalPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
     }
-    return withDatabase(adminUrl, name);
+    return DatabaseUrl.withDatabase(adminUrl, name);
   }
 
   /** A JDBC connection for assertions, from any URL the runner accepts. */
   public static Connection connect(String url) throws SQLException {
     DatabaseUrl db = DatabaseUrl.parse(url);
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-  }
-
-  private static String withDatabase(String url, String database) {
-    return url.replaceFirst("^([a-z:]+://[^/?]*)(/[^?]*)?", "$1/" + database);
   }
 
   /** initdb + pg_ctl in a temporary directory, as the {@code postgres} OS user when run as root. */

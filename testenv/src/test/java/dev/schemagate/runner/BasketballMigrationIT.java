@@ -175,6 +175,27 @@ class BasketballMigrationIT {
   }
 
   @Test
+  void createIndexConcurrentlyDoesNotWaitForTheRunnersOwnSession() throws Exception {
+    String url = databaseAtV7();
+    Path dir = Migrations.dir(tmp, "concurrently", Migrations.upToV7());
+    Files.writeString(
+        dir.resolve("V8__index_guardian_email.sql"),
+        "CREATE INDEX CONCURRENTLY ix_players_guardian_email ON players (guardian_email);\n");
+
+    Migrate run = Migrate.run(url, dir, "--lock-timeout", "2s", "--lock-retry-budget", "0s");
+
+    // A transaction-level Flyway lock would hold a transaction open on the runner's other
+    // session, which the index build waits for until lock_timeout.
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(
+            Sql.value(
+                url,
+                "SELECT indisvalid FROM pg_index"
+                    + " WHERE indexrelid = 'ix_players_guardian_email'::regclass"))
+        .isEqualTo("t");
+  }
+
+  @Test
   void baselineAdoptsADatabaseAnotherToolMigratedToV7() throws Exception {
     String alembicDb = LocalPostgres.shared().createDatabase("baseline");
     for (Path file : Migrations.upToV7()) {

@@ -14,8 +14,8 @@ import java.util.List;
  * Runs {@code schemagate migrate} in-process through the real entry point and keeps what it left
  * behind.
  */
-record Migrate(int exitCode, String out, String err, String terminationLog) {
-  static Migrate run(String... args) {
+public record Migrate(int exitCode, String out, String err, String terminationLog) {
+  public static Migrate run(String... args) {
     try {
       Path terminationLog = Files.createTempFile("termination-log", "");
       try {
@@ -39,7 +39,7 @@ record Migrate(int exitCode, String out, String err, String terminationLog) {
     }
   }
 
-  static Migrate run(String url, Path dir, String... more) {
+  public static Migrate run(String url, Path dir, String... more) {
     List<String> argv = new ArrayList<>(List.of("--url", url, "--dir", dir.toString()));
     argv.addAll(List.of(more));
     return run(argv.toArray(String[]::new));

@@ -8,24 +8,24 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The basketball-api migrations of examples/, and directories made of them. */
-final class Migrations {
+public final class Migrations {
   /** V1..V8, the fixed 008 last. Relative: surefire runs in the testenv module's directory. */
-  static final Path EXAMPLE = Path.of("../examples/basketball-api/migrations");
+  public static final Path EXAMPLE = Path.of("../examples/basketball-api/migrations");
 
   private Migrations() {}
 
   /** V1..V7: "the DB is at revision 007". */
-  static List<Path> upToV7() {
+  public static List<Path> upToV7() {
     return example().stream().filter(p -> !p.getFileName().toString().startsWith("V8__")).toList();
   }
 
   /** 008 as it crashed basketball-api: it creates the division enum a second time. */
-  static Path brokenV8() {
+  public static Path brokenV8() {
     return Path.of("../examples/basketball-api/broken-008/V8__add_team_model.sql");
   }
 
   /** A fresh directory under {@code parent} holding copies of {@code files}. */
-  static Path dir(Path parent, String name, List<Path> files) {
+  public static Path dir(Path parent, String name, List<Path> files) {
     try {
       Path dir = Files.createDirectories(parent.resolve(name));
       for (Path f : files) {
@@ -38,7 +38,7 @@ final class Migrations {
   }
 
   /** V1..V8 with the fixed 008. */
-  static List<Path> example() {
+  public static List<Path> example() {
     try (Stream<Path> files = Files.list(EXAMPLE)) {
       return files.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
     } catch (IOException e) {

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Queries for assertions: each row as its columns, joined by '|'. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
-  static List<String> rows(String url, String query) {
+  public static List<String> rows(String url, String query) {
     try (Connection c = LocalPostgres.connect(url);
         ResultSet rs = c.createStatement().executeQuery(query)) {
       List<String> rows = new ArrayList<>();
@@ -29,7 +29,7 @@ final class Sql {
     }
   }
 
-  static String value(String url, String query) {
+  public static String value(String url, String query) {
     List<String> rows = rows(url, query);
     if (rows.size() != 1) {
       throw new IllegalStateException(query + ": expected one row, got " + rows);
@@ -37,7 +37,7 @@ final class Sql {
     return rows.get(0);
   }
 
-  static void execute(String url, String statements) {
+  public static void execute(String url, String statements) {
     try (Connection c = LocalPostgres.connect(url)) {
       c.createStatement().execute(statements);
     } catch (SQLException e) {

@@ -28,6 +28,7 @@ import dev.schemagate.testenv.ControlPlane;
  *   <li>{@link CurveRun}, on a control plane of its own: the population grown through the --curve
  *       sizes, the operator measured at each ({@code curve_*}).
  *   <li>{@link RunnerRun}: {@code schemagate migrate}'s start-up against psql, interleaved.
+ *   <li>{@link RehearsalRun}: what {@code schemagate rehearse} adds to a release.
  * </ol>
  *
  * <p>{@link Watch} times what the cluster does ({@link Rollouts}: the apps' pods); {@link Cpu},
@@ -58,6 +59,10 @@ public final class Bench {
       RunnerRun.run(options.work().resolve("runner"), options.runnerRounds());
       return;
     }
+    if (options.rehearsalOnly()) {
+      RehearsalRun.run(options.work().resolve("rehearsal"), options.rehearsalRounds());
+      return;
+    }
     var chart = ChartRun.render();
     var jvm = chart.jvmWith(options.jvm());
     Machine.print(chart, options.operatorArgs(), jvm);
@@ -86,6 +91,9 @@ public final class Bench {
     // Last, with no control plane left to share the cores with.
     if (options.runnerRounds() > 0) {
       RunnerRun.run(options.work().resolve("runner"), options.runnerRounds());
+    }
+    if (options.rehearsalRounds() > 0) {
+      RehearsalRun.run(options.work().resolve("rehearsal"), options.rehearsalRounds());
     }
     Output.operatorLogErrors();
   }

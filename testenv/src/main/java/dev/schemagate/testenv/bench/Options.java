@@ -18,6 +18,8 @@ record Options(
     List<String> variants,
     int runnerRounds,
     boolean runnerOnly,
+    int rehearsalRounds,
+    boolean rehearsalOnly,
     int slopeNamespaces,
     List<Integer> curve) {
   static final String USAGE =
@@ -25,16 +27,18 @@ record Options(
       usage: testenv/bench [--quick] [--migrations=1000] [--namespaces=10] [--latency-samples=100]
                            [--jvm='-XX:...'] [--operator-args='...'] [--work=testenv/target/bench]
                            [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
-                           [--runner-rounds=5] [--runner-only] [--slope-namespaces=3]
-                           [--curve=100,1000]
+                           [--runner-rounds=5] [--runner-only] [--rehearsal-rounds=3]
+                           [--rehearsal-only] [--slope-namespaces=3] [--curve=100,1000]
       --quick is a short run for CI: --migrations=%d --latency-samples=%d --runner-rounds=%d
-      --curve=%s unless given;
+      --rehearsal-rounds=%d --curve=%s unless given;
       --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
       request log (and the figures counted from it); --latency-samples=0 skips that phase (the
       upgrades whose release it times); --variants measures the operator's memory over the N
       Ready with each set of options (java=PATH and jar=PATH run another JDK or build);
       --runner-rounds=0 skips the runner's interleaved start-up against psql, --runner-only runs
-      only that; --slope-namespaces=K restarts the operator on the first K namespaces only, for
+      only that; --rehearsal-rounds=N times `schemagate rehearse` N times for the basketball-api
+      (008 on 007) and for a generated schema of 200 tables (0 skips), --rehearsal-only runs only
+      that; --slope-namespaces=K restarts the operator on the first K namespaces only, for
       the settled RSS per SchemaMigration (0 skips); --curve=SIZES grows a population of its own,
       on a control plane of its own, from none through these sizes, and measures the operator
       at each (curve_<size>_*, then curve_marginal_* and curve_bend): by default a tenth of
@@ -42,7 +46,12 @@ record Options(
       5,000 apps: the longest phase by far), --curve=0 skips.
       Prints name=value lines on stdout; progress on stderr.\
       """
-          .formatted(Quick.MIGRATIONS, Quick.LATENCY_SAMPLES, Quick.RUNNER_ROUNDS, Quick.CURVE);
+          .formatted(
+              Quick.MIGRATIONS,
+              Quick.LATENCY_SAMPLES,
+              Quick.RUNNER_ROUNDS,
+              Quick.REHEARSAL_ROUNDS,
+              Quick.CURVE);
 
   /**
    * --quick: a run of under two minutes on 2 cores, every phase but the curve measured (its control
@@ -52,6 +61,7 @@ record Options(
     static final int MIGRATIONS = 100;
     static final int LATENCY_SAMPLES = 5;
     static final int RUNNER_ROUNDS = 3;
+    static final int REHEARSAL_ROUNDS = 1;
     static final String CURVE = "0";
 
     private Quick() {}
@@ -84,6 +94,9 @@ record Options(
         Integer.parseInt(
             options.getOrDefault("runner-rounds", quick ? "" + Quick.RUNNER_ROUNDS : "5")),
         Boolean.parseBoolean(options.getOrDefault("runner-only", "false")),
+        Integer.parseInt(
+            options.getOrDefault("rehearsal-rounds", quick ? "" + Quick.REHEARSAL_ROUNDS : "3")),
+        Boolean.parseBoolean(options.getOrDefault("rehearsal-only", "false")),
         Integer.parseInt(options.getOrDefault("slope-namespaces", "3")),
         curve(
             options.getOrDefault(

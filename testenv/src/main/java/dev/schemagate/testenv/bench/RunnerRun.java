@@ -176,7 +176,7 @@ final class RunnerRun {
     }
   }
 
-  private static Timed timed(List<String> command) throws IOException, InterruptedException {
+  static Timed timed(List<String> command) throws IOException, InterruptedException {
     var report = Files.createTempFile("time", ".txt");
     try {
       var full = new ArrayList<>(List.of(TIME, "-f", "%M", "-o", report.toString()));
