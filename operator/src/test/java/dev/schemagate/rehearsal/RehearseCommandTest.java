@@ -2,9 +2,7 @@ package dev.schemagate.rehearsal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.schemagate.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.schemagate.CommandRun;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,17 +37,11 @@ class RehearseCommandTest {
     for (String a : args.split(" ")) {
       argv.add(a.replace("URL", URL));
     }
-    var out = new StringWriter();
-    var err = new StringWriter();
 
-    int exitCode =
-        Main.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(argv.toArray(String[]::new));
+    CommandRun run = CommandRun.of(argv);
 
-    assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("rehearsal could not run: " + message + "\n");
-    assertThat(out.toString()).isEmpty();
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("rehearsal could not run: " + message + "\n");
+    assertThat(run.out()).isEmpty();
   }
 }

@@ -3,13 +3,10 @@ package dev.schemagate.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.schemagate.Main;
+import dev.schemagate.CommandRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -123,17 +120,9 @@ class MigrateCommandTest {
 
   private Run run(String... args) throws IOException {
     Path terminationLog = Files.createTempFile(tmp, "termination-log", "");
-    List<String> argv =
-        new ArrayList<>(List.of("migrate", "--termination-log", terminationLog.toString()));
-    argv.addAll(List.of(args));
-    var out = new StringWriter();
-    var err = new StringWriter();
-    int exitCode =
-        Main.commandLine()
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(argv.toArray(String[]::new));
-    return new Run(exitCode, out.toString(), err.toString(), Files.readString(terminationLog));
+    CommandRun run =
+        CommandRun.of(List.of("migrate", "--termination-log", terminationLog.toString()), args);
+    return new Run(run.exitCode(), run.out(), run.err(), Files.readString(terminationLog));
   }
 
   private static MigrateResult result(String initial, String target, MigrateOutput... applied) {

@@ -3,15 +3,12 @@ package dev.schemagate.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schemagate.Main;
+import dev.schemagate.CommandRun;
 import dev.schemagate.runner.Migrate;
 import dev.schemagate.runner.Migrations;
 import dev.schemagate.runner.Sql;
 import dev.schemagate.testenv.LocalPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +30,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * basketball-api's 007: what the rehearsal reports, and that production is left as it was.
  */
 class RehearseIT {
-  private static final String FLYWAY_HISTORY =
-      "SELECT installed_rank, version, script, checksum, success FROM flyway_schema_history"
-          + " ORDER BY installed_rank";
-
   @TempDir Path tmp;
 
-  /** A database of its own, migrated by the runner to 007, as production stands in the story. */
+  /** As production stands in the story. */
   private String productionAtV7() {
-    String url = LocalPostgres.shared().createDatabase("production");
-    Migrate setup = Migrate.run(url, Migrations.dir(tmp, "v7", Migrations.upToV7()));
-    assertThat(setup.exitCode()).as(setup.err()).isZero();
-    return url;
+    return Migrate.databaseAtV7(tmp, "production");
   }
 
   /** V1..V7 and the given V8. */
@@ -58,17 +48,15 @@ class RehearseIT {
   void brokenV8FailsOnTheCopyAndProductionIsUntouched() throws Exception {
     String production = productionAtV7();
     var catalogBefore = catalog(production);
-    var historyBefore = Sql.rows(production, FLYWAY_HISTORY);
+    var historyBefore = Sql.rows(production, Migrations.HISTORY);
     List<Path> broken = new ArrayList<>(Migrations.upToV7());
     broken.add(Migrations.brokenV8());
     String revision = revision();
 
-    Rehearse r =
-        Rehearse.run(
-            "--url",
+    CommandRun r =
+        rehearse(
             production,
-            "--dir",
-            Migrations.dir(tmp, "broken", broken).toString(),
+            Migrations.dir(tmp, "broken", broken),
             "--revision",
             revision,
             "--output",
@@ -85,7 +73,7 @@ class RehearseIT {
     assertThat(report.at("/copy/historyTables/0").asText()).startsWith("flyway_schema_history (");
     assertThat(report.get("productionChanged").asBoolean()).isFalse();
     assertThat(catalog(production)).isEqualTo(catalogBefore);
-    assertThat(Sql.rows(production, FLYWAY_HISTORY)).isEqualTo(historyBefore);
+    assertThat(Sql.rows(production, Migrations.HISTORY)).isEqualTo(historyBefore);
     assertNoScratchDatabase(revision);
   }
 
@@ -94,7 +82,7 @@ class RehearseIT {
     String production = productionAtV7();
     var catalogBefore = catalog(production);
 
-    Rehearse r = Rehearse.run("--url", production, "--dir", Migrations.EXAMPLE.toString());
+    CommandRun r = rehearse(production, Migrations.EXAMPLE);
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
@@ -121,13 +109,9 @@ class RehearseIT {
     Path dir =
         withV8("create_leagues", "CREATE TABLE leagues (id serial PRIMARY KEY, name text);\n");
 
-    Rehearse warn = Rehearse.run("--url", production, "--dir", dir.toString(), "--output=json");
-    Rehearse require =
-        Rehearse.run(
-            "--url", production, "--dir", dir.toString(), "--idempotency=require", "--output=json");
-    Rehearse off =
-        Rehearse.run(
-            "--url", production, "--dir", dir.toString(), "--idempotency=off", "--output=json");
+    CommandRun warn = rehearse(production, dir, "--output=json");
+    CommandRun require = rehearse(production, dir, "--idempotency=require", "--output=json");
+    CommandRun off = rehearse(production, dir, "--idempotency=off", "--output=json");
 
     assertThat(warn.exitCode()).as(warn.err()).isZero();
     assertThat(warn.json().get("message").asText())
@@ -156,7 +140,7 @@ class RehearseIT {
             "CREATE INDEX CONCURRENTLY ix_players_guardian_email ON players (guardian_email);\n"
                 + "CREATE INDEX CONCURRENTLY ix_players_team ON players (team_id);\n");
 
-    Rehearse r = Rehearse.run("--url", production, "--dir", dir.toString(), "--output=json");
+    CommandRun r = rehearse(production, dir, "--output=json");
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
     assertThat(r.json().at("/run/sqlState").asText()).isEqualTo("42703");
@@ -188,9 +172,8 @@ class RehearseIT {
             "ALTER TABLE players DROP COLUMN IF EXISTS guardian_phone;\n"
                 + "ALTER TABLE players ALTER COLUMN guardian_email SET NOT NULL;\n");
 
-    Rehearse refused = Rehearse.run("--url", production, "--dir", dir.toString());
-    Rehearse allowed =
-        Rehearse.run("--url", production, "--dir", dir.toString(), "--allow-destructive");
+    CommandRun refused = rehearse(production, dir);
+    CommandRun allowed = rehearse(production, dir, "--allow-destructive");
 
     assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(5);
     assertThat(refused.out())
@@ -220,7 +203,7 @@ class RehearseIT {
                 + "CREATE INDEX IF NOT EXISTS ix_tryouts_held_on ON tryouts (tenant_id);\n"
                 + "SELECT pg_sleep(0.5);\n");
 
-    Rehearse r = Rehearse.run("--url", production, "--dir", dir.toString());
+    CommandRun r = rehearse(production, dir);
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
@@ -256,7 +239,11 @@ class RehearseIT {
         """);
     setExecutable(migrate);
 
-    Rehearse r = Rehearse.run("--url", production, "--output=json", "--", "sh", migrate.toString());
+    CommandRun r =
+        CommandRun.of(
+            List.of("rehearse", "--url", production, "--output=json", "--"),
+            "sh",
+            migrate.toString());
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.json().at("/rerun/succeeded").asBoolean()).isTrue();
@@ -290,7 +277,7 @@ class RehearseIT {
         "COMMENT ON DATABASE %s IS '%s'"
             .formatted(fresh, ScratchDatabaseName.comment(Instant.now(), Duration.ofHours(1))));
     try {
-      Rehearse r = Rehearse.run("--url", production, "--dir", Migrations.EXAMPLE.toString());
+      CommandRun r = rehearse(production, Migrations.EXAMPLE);
 
       assertThat(r.exitCode()).as(r.out()).isZero();
       assertThat(r.out()).contains("  note: dropped the leftover scratch database " + old + "\n");
@@ -309,14 +296,7 @@ class RehearseIT {
     String server =
         Sql.value(production, "SELECT current_setting('server_version_num')::int / 10000");
 
-    Rehearse r =
-        Rehearse.run(
-            "--url",
-            production,
-            "--dir",
-            Migrations.EXAMPLE.toString(),
-            "--pg-dump",
-            fake.toString());
+    CommandRun r = rehearse(production, Migrations.EXAMPLE, "--pg-dump", fake.toString());
 
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err())
@@ -336,7 +316,7 @@ class RehearseIT {
     try {
       String asRole = production.replaceFirst("://[^@/]*@", "://" + role + ":pw@");
 
-      Rehearse r = Rehearse.run("--url", asRole, "--dir", Migrations.EXAMPLE.toString());
+      CommandRun r = rehearse(asRole, Migrations.EXAMPLE);
 
       assertThat(r.exitCode()).isEqualTo(3);
       assertThat(r.err())
@@ -374,13 +354,7 @@ class RehearseIT {
       migration.createStatement().execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
       long start = System.nanoTime();
 
-      Rehearse r =
-          Rehearse.run(
-              "--url",
-              production,
-              "--dir",
-              Migrations.EXAMPLE.toString(),
-              "--dump-lock-timeout=1s");
+      CommandRun r = rehearse(production, Migrations.EXAMPLE, "--dump-lock-timeout=1s");
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
       assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
@@ -427,27 +401,11 @@ class RehearseIT {
     }
   }
 
-  /** {@code schemagate rehearse} in-process, through the real entry point. */
-  record Rehearse(int exitCode, String out, String err) {
-    static Rehearse run(String... args) {
-      var argv = new ArrayList<>(List.of("rehearse"));
-      argv.addAll(List.of(args));
-      var out = new StringWriter();
-      var err = new StringWriter();
-      int exitCode =
-          Main.commandLine()
-              .setOut(new PrintWriter(out, true))
-              .setErr(new PrintWriter(err, true))
-              .execute(argv.toArray(String[]::new));
-      return new Rehearse(exitCode, out.toString(), err.toString());
-    }
-
-    JsonNode json() {
-      try {
-        return new ObjectMapper().readTree(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(out, e);
-      }
-    }
+  /**
+   * {@code schemagate rehearse} in-process, through the real entry point: rehearses the Flyway
+   * migrations in {@code dir} against {@code production}.
+   */
+  private static CommandRun rehearse(String production, Path dir, String... more) {
+    return CommandRun.of(List.of("rehearse", "--url", production, "--dir", dir.toString()), more);
   }
 }

@@ -24,21 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 // Flyway logs the migration it rolled back; these tests fail migrations on purpose.
 @UnexpectedLogErrors.Expected("DbMigrate: Migration of schema .* failed")
 class BasketballMigrationIT {
-  private static final String HISTORY =
-      "SELECT installed_rank, version, type, script, checksum, installed_on, success"
-          + " FROM flyway_schema_history ORDER BY installed_rank";
-
   @TempDir Path tmp;
 
-  /** A database of its own, migrated by the runner to 007. */
   private String databaseAtV7() {
-    String url = LocalPostgres.shared().createDatabase("story");
-    Migrate setup = Migrate.run(url, Migrations.dir(tmp, "v7", Migrations.upToV7()));
-    assertThat(setup.exitCode()).as(setup.err()).isZero();
-    assertThat(setup.out())
-        .startsWith("Applied 7 migrations (V1 create tenants, ")
-        .endsWith("; schema at version 7\n");
-    return url;
+    return Migrate.databaseAtV7(tmp, "story");
   }
 
   @Test
@@ -124,14 +113,14 @@ class BasketballMigrationIT {
   void rerunAppliesNothing() {
     String url = databaseAtV7();
     assertThat(Migrate.run(url, Migrations.EXAMPLE).exitCode()).isZero();
-    List<String> history = Sql.rows(url, HISTORY);
+    List<String> history = Sql.rows(url, Migrations.HISTORY);
 
     Migrate rerun = Migrate.run(url, Migrations.EXAMPLE);
 
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
     assertThat(rerun.out()).isEqualTo("Schema up to date at version 8; nothing to apply\n");
     assertThat(rerun.err()).isEmpty();
-    assertThat(Sql.rows(url, HISTORY)).isEqualTo(history).hasSize(8);
+    assertThat(Sql.rows(url, Migrations.HISTORY)).isEqualTo(history).hasSize(8);
   }
 
   @Test

@@ -1,9 +1,10 @@
 package dev.schemagate.runner;
 
-import dev.schemagate.Main;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schemagate.CommandRun;
+import dev.schemagate.testenv.LocalPostgres;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,24 +20,29 @@ public record Migrate(int exitCode, String out, String err, String terminationLo
     try {
       Path terminationLog = Files.createTempFile("termination-log", "");
       try {
-        List<String> argv =
-            new ArrayList<>(List.of("migrate", "--termination-log", terminationLog.toString()));
-        argv.addAll(List.of(args));
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int exitCode =
-            Main.commandLine()
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(argv.toArray(String[]::new));
-        return new Migrate(
-            exitCode, out.toString(), err.toString(), Files.readString(terminationLog));
+        CommandRun run =
+            CommandRun.of(List.of("migrate", "--termination-log", terminationLog.toString()), args);
+        return new Migrate(run.exitCode(), run.out(), run.err(), Files.readString(terminationLog));
       } finally {
         Files.delete(terminationLog);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A database of its own, named after {@code name}, migrated by the runner to 007 from a copy of
+   * V1..V7 under {@code tmp}.
+   */
+  public static String databaseAtV7(Path tmp, String name) {
+    String url = LocalPostgres.shared().createDatabase(name);
+    Migrate setup = run(url, Migrations.dir(tmp, "v7", Migrations.upToV7()));
+    assertThat(setup.exitCode()).as(setup.err()).isZero();
+    assertThat(setup.out())
+        .startsWith("Applied 7 migrations (V1 create tenants, ")
+        .endsWith("; schema at version 7\n");
+    return url;
   }
 
   public static Migrate run(String url, Path dir, String... more) {

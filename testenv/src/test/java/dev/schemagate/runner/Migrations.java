@@ -12,6 +12,11 @@ public final class Migrations {
   /** V1..V8, the fixed 008 last. Relative: surefire runs in the testenv module's directory. */
   public static final Path EXAMPLE = Path.of("../examples/basketball-api/migrations");
 
+  /** Flyway's history, every column that says what ran and when, in order. */
+  public static final String HISTORY =
+      "SELECT installed_rank, version, type, script, checksum, installed_on, success"
+          + " FROM flyway_schema_history ORDER BY installed_rank";
+
   private Migrations() {}
 
   /** V1..V7: "the DB is at revision 007". */
