@@ -49,15 +49,15 @@ public final class CatalogReader {
                 + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND %s"
                 + " ORDER BY 1, a.attnum")
             .formatted(USER_SCHEMA);
-    try (var s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        var list = columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
-        if (rs.getString(2) != null) {
-          list.add(new Column(rs.getString(2), rs.getString(3), rs.getBoolean(4)));
-        }
-      }
-    }
+    forEachRow(
+        c,
+        sql,
+        rs -> {
+          var list = columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+          if (rs.getString(2) != null) {
+            list.add(new Column(rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+          }
+        });
     Map<String, Table> tables = new HashMap<>();
     columns.forEach((name, cols) -> tables.put(name, new Table(name, cols)));
     return tables;
@@ -78,18 +78,18 @@ public final class CatalogReader {
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
                 + " AND d.objid = t.oid AND d.deptype = 'e')")
             .formatted(USER_SCHEMA);
-    try (var s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        var values = rs.getArray(3);
-        types.put(
-            rs.getString(1),
-            new UserType(
-                rs.getString(1),
-                rs.getString(2).equals("e") ? "enum" : "domain",
-                values == null ? List.of() : Arrays.asList((String[]) values.getArray())));
-      }
-    }
+    forEachRow(
+        c,
+        sql,
+        rs -> {
+          var values = rs.getArray(3);
+          types.put(
+              rs.getString(1),
+              new UserType(
+                  rs.getString(1),
+                  rs.getString(2).equals("e") ? "enum" : "domain",
+                  values == null ? List.of() : Arrays.asList((String[]) values.getArray())));
+        });
     return types;
   }
 
@@ -107,14 +107,26 @@ public final class CatalogReader {
                 + " JOIN pg_namespace n ON n.oid = ic.relnamespace"
                 + " WHERE tc.relkind IN ('r', 'p', 'm') AND NOT tc.relispartition AND %s")
             .formatted(USER_SCHEMA);
+    forEachRow(
+        c,
+        sql,
+        rs ->
+            indexes.put(
+                rs.getString(1),
+                new Index(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4))));
+    return indexes;
+  }
+
+  private interface RowReader {
+    void read(ResultSet row) throws SQLException;
+  }
+
+  private static void forEachRow(Connection c, String sql, RowReader reader) throws SQLException {
     try (var s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        indexes.put(
-            rs.getString(1),
-            new Index(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+        reader.read(rs);
       }
     }
-    return indexes;
   }
 }

@@ -81,62 +81,44 @@ class SchemaDiffTest {
             List.of("~ column players.id: integer -> bigint, NOT NULL dropped")),
         Arguments.of(
             "an enum value added",
-            catalog(
-                List.of(PLAYERS),
-                List.of(new UserType("division", "enum", List.of("boys", "girls", "coed"))),
-                List.of(IX_NAME)),
+            withTypes(new UserType("division", "enum", List.of("boys", "girls", "coed"))),
             List.of("+ type value division.'coed'")),
         Arguments.of(
             "an enum value dropped",
-            catalog(
-                List.of(PLAYERS),
-                List.of(new UserType("division", "enum", List.of("boys"))),
-                List.of(IX_NAME)),
+            withTypes(new UserType("division", "enum", List.of("boys"))),
             List.of("- type value division.'girls' [destructive]")),
         Arguments.of(
             "a type added",
-            catalog(
-                List.of(PLAYERS),
-                List.of(DIVISION, new UserType("agegroup", "enum", List.of("u10", "u12"))),
-                List.of(IX_NAME)),
+            withTypes(DIVISION, new UserType("agegroup", "enum", List.of("u10", "u12"))),
             List.of("+ type agegroup: enum ('u10', 'u12')")),
         Arguments.of(
             "a type dropped",
-            catalog(List.of(PLAYERS), List.of(), List.of(IX_NAME)),
+            withTypes(),
             List.of("- type division: enum ('boys', 'girls') [destructive]")),
         Arguments.of(
             "a domain added",
-            catalog(
-                List.of(PLAYERS),
-                List.of(DIVISION, new UserType("email", "domain", List.of("text", "NOT NULL"))),
-                List.of(IX_NAME)),
+            withTypes(DIVISION, new UserType("email", "domain", List.of("text", "NOT NULL"))),
             List.of("+ type email: domain over text NOT NULL")),
         Arguments.of(
             "an index left invalid by CREATE INDEX CONCURRENTLY",
-            catalog(
-                List.of(PLAYERS),
-                List.of(DIVISION),
-                List.of(
-                    IX_NAME,
-                    new Index(
-                        "ix_players_email",
-                        "players",
-                        "CREATE INDEX ix_players_email ON players USING btree (email)",
-                        false))),
+            withIndexes(
+                IX_NAME,
+                new Index(
+                    "ix_players_email",
+                    "players",
+                    "CREATE INDEX ix_players_email ON players USING btree (email)",
+                    false)),
             List.of(
                 "+ index ix_players_email: CREATE INDEX ix_players_email ON players USING btree"
                     + " (email) (INVALID: a failed CREATE INDEX CONCURRENTLY)")),
         Arguments.of(
             "an index altered",
-            catalog(
-                List.of(PLAYERS),
-                List.of(DIVISION),
-                List.of(
-                    new Index(
-                        "ix_players_name",
-                        "players",
-                        "CREATE UNIQUE INDEX ix_players_name ON players USING btree (name)",
-                        true))),
+            withIndexes(
+                new Index(
+                    "ix_players_name",
+                    "players",
+                    "CREATE UNIQUE INDEX ix_players_name ON players USING btree (name)",
+                    true)),
             List.of(
                 "~ index ix_players_name: CREATE INDEX ix_players_name ON players USING btree"
                     + " (name) -> CREATE UNIQUE INDEX ix_players_name ON players USING btree"
@@ -160,18 +142,7 @@ class SchemaDiffTest {
         "character varying(100), NOT NULL | character varying(200) | false",
       })
   void aDomainNarrowedIsDestructive(String before, String after, boolean destructive) {
-    var was =
-        catalog(
-            List.of(),
-            List.of(new UserType("email", "domain", List.of(before.split(", ")))),
-            List.of());
-    var is =
-        catalog(
-            List.of(),
-            List.of(new UserType("email", "domain", List.of(after.split(", ")))),
-            List.of());
-
-    assertThat(SchemaDiff.between(was, is))
+    assertThat(SchemaDiff.between(emailDomain(before), emailDomain(after)))
         .singleElement()
         .extracting(SchemaChange::destructive)
         .isEqualTo(destructive);
@@ -216,6 +187,24 @@ class SchemaDiffTest {
 
     assertThat(catalog.without(Set.of("flyway_schema_history")))
         .isEqualTo(catalog(List.of(PLAYERS), List.of(), List.of(IX_NAME)));
+  }
+
+  /** BASE with these types instead of its own. */
+  private static Catalog withTypes(UserType... types) {
+    return catalog(List.of(PLAYERS), List.of(types), List.of(IX_NAME));
+  }
+
+  /** BASE with these indexes instead of its own. */
+  private static Catalog withIndexes(Index... indexes) {
+    return catalog(List.of(PLAYERS), List.of(DIVISION), List.of(indexes));
+  }
+
+  /** A catalog holding only the domain email over {@code definition}, split on ", ". */
+  private static Catalog emailDomain(String definition) {
+    return catalog(
+        List.of(),
+        List.of(new UserType("email", "domain", List.of(definition.split(", ")))),
+        List.of());
   }
 
   private static Catalog withPlayers(Column... columns) {
