@@ -45,7 +45,8 @@ class CacheTrimTest {
     locks.setTimeout("500ms");
     migration.getSpec().setLocks(locks);
     return new JobBuilder(
-            MigrationJob.build(migration, REVISION, "basketball-api:1.8", "schemagate:0.1.0"))
+            MigrationJob.build(
+                migration, REVISION, "basketball-api:1.8", "schemagate:0.1.0", Optional.empty()))
         .editMetadata()
         .withCreationTimestamp(STARTED)
         .withResourceVersion("41")
