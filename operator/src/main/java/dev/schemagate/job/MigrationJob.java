@@ -261,7 +261,7 @@ public final class MigrationJob {
             .endSecurityContext();
     if (spec.getFlyway() != null) {
       env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
-      env.add(new EnvVar("LOCK_TIMEOUT", duration(locks.timeoutOrDefault()), null));
+      env.add(new EnvVar(LockWatch.LOCK_TIMEOUT, duration(locks.timeoutOrDefault()), null));
       env.add(
           new EnvVar(
               "LOCK_RETRY_BUDGET",

@@ -133,11 +133,17 @@ class JobOutcomeTest {
             List.of(
                 waiting(
                     "m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found")));
+    var problem =
+        new PodProblem("m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found");
     assertThat(outcome)
         .isEqualTo(
             new JobOutcome.Running(
                 Optional.of(
-                    "pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found")));
+                    "pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found"),
+                Optional.empty(),
+                Optional.of(problem),
+                false));
+    assertThat(problem.configuration()).isTrue();
   }
 
   @Test
@@ -146,7 +152,9 @@ class JobOutcomeTest {
         .isEqualTo(new JobOutcome.Running(Optional.empty()));
     assertThat(
             JobOutcome.of(job(), List.of(terminated("m-r-1", 1, "boom", "2026-11-24T09:00:01Z"))))
-        .isEqualTo(new JobOutcome.Running(Optional.of("retrying after: boom")));
+        .isEqualTo(
+            new JobOutcome.Running(
+                Optional.of("retrying after: boom"), Optional.empty(), Optional.empty(), true));
   }
 
   @Test
