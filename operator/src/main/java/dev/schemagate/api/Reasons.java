@@ -17,6 +17,7 @@ public final class Reasons {
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String TARGET_HELD_BY_OTHER = "TargetHeldByOther";
   public static final String JOB_NOT_MANAGED = "JobNotManaged";
+  public static final String POD_CANNOT_START = "PodCannotStart";
 
   private Reasons() {}
 }

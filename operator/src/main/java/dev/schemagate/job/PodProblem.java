@@ -57,6 +57,11 @@ public record PodProblem(String pod, String reason, String message) {
 
   /** Whether it will last until someone fixes the spec, a Secret or a ConfigMap. */
   public boolean configuration() {
+    return configuration(reason);
+  }
+
+  /** Whether a problem of this reason lasts until someone fixes something. */
+  public static boolean configuration(String reason) {
     return CONFIGURATION.contains(reason);
   }
 

@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
@@ -26,6 +27,7 @@ final class Rules {
           Rules::waitForJobInFlight,
           Rules::stallOnFailure,
           Rules::waitToSettle,
+          Rules::stallOnPodThatCannotStart,
           Rules::run);
 
   private Rules() {}
@@ -102,20 +104,35 @@ final class Rules {
     }
     var cause = failed.cause();
     var namespace = f.migration.getMetadata().getNamespace();
+    var neverStarted =
+        PodStart.neverStarted(
+            f.podProblem,
+            f.jobName,
+            failed,
+            Optional.ofNullable(f.migration.getSpec().getJob())
+                .orElseGet(JobSettings::new)
+                .activeDeadlineSecondsOrDefault());
     var message =
-        "%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). %s"
-            .formatted(
-                f.hold.summary(),
-                f.jobName,
-                failed.reason(),
-                cause.summary(),
-                namespace,
-                f.jobName,
-                cause.isConnection()
-                    ? Messages.connectionAdvice(f.migration)
-                    : "Fix the migration (a new image or migration starts a new Job) or set"
-                        + " annotation %s to run it again"
-                            .formatted(SchemaMigration.RETRY_ANNOTATION));
+        neverStarted.isPresent()
+            ? "%s: Job \"%s\" failed (%s). Fix what it names, then set annotation %s to run it again"
+                .formatted(
+                    f.hold.summary(),
+                    f.jobName,
+                    neverStarted.get(),
+                    SchemaMigration.RETRY_ANNOTATION)
+            : "%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). %s"
+                .formatted(
+                    f.hold.summary(),
+                    f.jobName,
+                    failed.reason(),
+                    cause.summary(),
+                    namespace,
+                    f.jobName,
+                    cause.isConnection()
+                        ? Messages.connectionAdvice(f.migration)
+                        : "Fix the migration (a new image or migration starts a new Job) or set"
+                            + " annotation %s to run it again"
+                                .formatted(SchemaMigration.RETRY_ANNOTATION));
     // Once per failure; again only if the cause is read better later (the Job's Failed condition
     // can reach the cache before its pod's termination message does).
     var alreadyReported =
@@ -128,7 +145,11 @@ final class Rules {
             .job(f.jobName)
             .event(
                 !alreadyReported,
-                Event.warning(Reasons.MIGRATION_FAILED, Messages.failureEvent(f.jobName, failed))));
+                Event.warning(
+                    Reasons.MIGRATION_FAILED,
+                    neverStarted
+                        .map(n -> "Job %s failed: %s".formatted(f.jobName, n))
+                        .orElseGet(() -> Messages.failureEvent(f.jobName, failed)))));
   }
 
   /** A changed migration for the image already wanted waits a moment for a new image. */
@@ -143,6 +164,25 @@ final class Rules {
                 .requeue(f.settle));
   }
 
+  /**
+   * The wanted Job's pod has been kept from starting by what only a change fixes (a missing Secret
+   * or key) for {@link PodStart#STALL_AFTER}: stalled, saying so once, without waiting for the
+   * deadline. The Job runs on: the pod starts by itself once it can.
+   */
+  static Optional<Ruling> stallOnPodThatCannotStart(Facts f) {
+    if (f.podStallsIn.filter(Duration::isZero).isEmpty()) {
+      return Optional.empty();
+    }
+    var stalled = PodStart.stalled(f.podProblem, f.jobName);
+    var saidBefore =
+        StatusConditions.isTrueWithReason(
+            f.previous.getConditions(), StatusConditions.STALLED, Reasons.POD_CANNOT_START);
+    return Optional.of(
+        Ruling.of(Verdict.stalled(Reasons.POD_CANNOT_START, f.hold.summary() + ": " + stalled))
+            .job(f.jobName)
+            .event(!saidBefore, Event.warning(Reasons.POD_CANNOT_START, stalled)));
+  }
+
   /** Otherwise the wanted Job runs: created now if absent, followed while it runs. */
   static Optional<Ruling> run(Facts f) {
     var createJob = f.absent();
@@ -154,6 +194,11 @@ final class Rules {
     if (f.outcome instanceof JobOutcome.Running running) {
       message += running.note().map(note -> "; " + note).orElse("");
       requeue = running.recheck();
+    }
+    // Nothing changes in a pod that cannot start: look again when it would stall.
+    if (f.podStallsIn.isPresent()
+        && requeue.filter(r -> r.compareTo(f.podStallsIn.get()) <= 0).isEmpty()) {
+      requeue = f.podStallsIn;
     }
     if (!costs.isEmpty()) {
       message += ". " + String.join("; ", costs);
