@@ -325,7 +325,7 @@ class CrdValidationIT {
               containers.addObject().put("name", "migrate");
             },
             "spec.job.podTemplate.spec.containers",
-            "must have at most 1 items"),
+            "Too many: 2: must have at most 1 item"),
         bad(
             "job.podTemplate.spec.containers[].image",
             r ->
