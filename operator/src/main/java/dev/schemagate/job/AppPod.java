@@ -29,12 +29,13 @@ import java.util.stream.Stream;
  * volumeMounts and the volumes they use (mounted settings, certificates), workingDir, resources,
  * imagePullPolicy and the security context with the pod's (the image runs as the user it was built
  * for), enableServiceLinks (the app's environment as the kubelet makes it). In, from the pod
- * (either source): serviceAccountName and automountServiceAccountToken (cloud identity is a
- * projected token of the service account), imagePullSecrets, nodeSelector, node affinity,
- * tolerations, topologySpreadConstraints, priorityClassName, runtimeClassName, schedulerName, os,
- * hostAliases, dnsPolicy and dnsConfig (where the database is, how it resolves), native sidecars
- * (init containers with restartPolicy Always, e.g. a database proxy) with the init containers
- * before them, and the labels and annotations that configure injection.
+ * (either source): serviceAccountName and, where the app has an account of its own or a sidecar,
+ * automountServiceAccountToken (cloud identity is a projected token of the service account; a Vault
+ * agent logs in with it), imagePullSecrets, nodeSelector, node affinity, tolerations,
+ * topologySpreadConstraints, priorityClassName, runtimeClassName, schedulerName, os, hostAliases,
+ * dnsPolicy and dnsConfig (where the database is, how it resolves), native sidecars (init
+ * containers with restartPolicy Always, e.g. a database proxy) with the init containers before
+ * them, and the labels and annotations that configure injection.
  *
  * <p>Out: the app's other containers (a server never ends, so neither would the Job), ports
  * (nothing is served; a hostPort would collide with the app's pod), probes and lifecycle hooks (a
@@ -94,8 +95,14 @@ final class AppPod {
    * native sidecars and the volumes they mount.
    */
   static void inheritPod(PodSpec pod, PodSpec app) {
-    pod.setServiceAccountName(app.getServiceAccountName());
-    pod.setAutomountServiceAccountToken(app.getAutomountServiceAccountToken());
+    var init = nativeSidecarsAndTheirInits(app.getInitContainers());
+    var serviceAccount = app.getServiceAccountName();
+    pod.setServiceAccountName(serviceAccount);
+    // The token as the app has it where the app has an identity of its own or a sidecar (a Vault
+    // agent logs in with it): the namespace's default account's token is needed by nothing here.
+    if ((serviceAccount != null && !serviceAccount.equals("default")) || !init.isEmpty()) {
+      pod.setAutomountServiceAccountToken(app.getAutomountServiceAccountToken());
+    }
     pod.setImagePullSecrets(app.getImagePullSecrets());
     pod.setNodeSelector(app.getNodeSelector());
     pod.setAffinity(
@@ -111,7 +118,6 @@ final class AppPod {
     pod.setHostAliases(app.getHostAliases());
     pod.setDnsPolicy(app.getDnsPolicy());
     pod.setDnsConfig(app.getDnsConfig());
-    var init = nativeSidecarsAndTheirInits(app.getInitContainers());
     pod.setInitContainers(init.isEmpty() ? null : init);
     addVolumes(pod, app, init.stream());
   }

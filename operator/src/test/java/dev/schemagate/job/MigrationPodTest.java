@@ -392,6 +392,26 @@ class MigrationPodTest {
   }
 
   @Test
+  void theDefaultAccountsTokenIsNotMountedWhereNothingOfTheAppsNeedsIt() {
+    var template = app();
+    template.getSpec().setServiceAccountName("default");
+    template.getSpec().setInitContainers(List.of());
+    assertThat(
+            pod(Fixtures.commandMigration(), Optional.of(template))
+                .getAutomountServiceAccountToken())
+        .isFalse();
+    template.getSpec().setServiceAccountName(null);
+    assertThat(
+            pod(Fixtures.flywayMigration(), Optional.of(template))
+                .getAutomountServiceAccountToken())
+        .isFalse();
+    // A sidecar may log in with it (a Vault agent's Kubernetes auth).
+    assertThat(
+            pod(Fixtures.flywayMigration(), Optional.of(app())).getAutomountServiceAccountToken())
+        .isTrue();
+  }
+
+  @Test
   void inheritNoneIsOurOwnPod() {
     var migration = Fixtures.commandMigration();
     settings(migration).setInherit(Inherit.None);
