@@ -88,9 +88,15 @@ public sealed interface JobOutcome {
                     lastFailure(pods).map(m -> "retrying after: " + FailureCause.of(m).summary())),
         Optional.empty(),
         problem,
+        // A container that never ran ends terminated too (ContainerStatusUnknown), with no start.
         containerStatuses(pods)
             .map(ContainerStatus::getState)
-            .anyMatch(s -> s != null && (s.getRunning() != null || s.getTerminated() != null)));
+            .anyMatch(
+                s ->
+                    s != null
+                        && (s.getRunning() != null
+                            || (s.getTerminated() != null
+                                && s.getTerminated().getStartedAt() != null))));
   }
 
   private static boolean hasCondition(Job job, String type) {

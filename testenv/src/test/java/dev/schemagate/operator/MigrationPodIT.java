@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.CommandSource;
+import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.node.ImageMap;
+import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -190,5 +194,80 @@ class MigrationPodIT {
             m -> m.contains(": Unschedulable: "));
     assertThat(s.migration().getStatus().getLastPodProblem().getReason())
         .isEqualTo("Unschedulable");
+  }
+
+  /**
+   * On the local node, which resolves env as the kubelet does: the app's SECRET_KEY comes from a
+   * Secret that does not exist. The Reconciling message names it within seconds of the node, and
+   * once the Job's deadline has passed the Stalled message still does, the pod long gone.
+   */
+  @Test
+  void aMissingSecretIsNamedAndOutlivesThePod(Scenario s) {
+    var app =
+        new PodSpecBuilder()
+            .withContainers(
+                new ContainerBuilder()
+                    .withName("app")
+                    .withImage(Scenario.APP_IMAGE)
+                    .addToEnv(
+                        new EnvVarBuilder()
+                            .withName("SECRET_KEY")
+                            .withNewValueFrom()
+                            .withNewSecretKeyRef("SECRET_KEY", "nosuch", false)
+                            .endValueFrom()
+                            .build())
+                    .build())
+            .build();
+    s.client.resource(AppDeployment.of(s.namespace, Scenario.APP, 1, app)).create();
+    s.client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(Scenario.DB_SECRET)
+                .withNamespace(s.namespace)
+                .endMetadata()
+                .withStringData(Map.of(Scenario.DB_KEY, "postgresql://app@127.0.0.1/basketball"))
+                .build())
+        .create();
+    var migration = alembic(s.namespace);
+    var limits = new JobSettings();
+    limits.setActiveDeadlineSeconds(20L);
+    migration.getSpec().setJob(limits);
+    s.createMigration(migration);
+    try (var node =
+        LocalNode.builder(s.client)
+            .name("node-" + s.namespace)
+            .namespaces(s.namespace)
+            .dir(Cluster.plane().dir().resolve("nodes").resolve(s.namespace))
+            .backOff(Duration.ofMillis(500))
+            .image(Scenario.APP_IMAGE, ImageMap.Image.entrypoint("sh", "-c"))
+            .start()) {
+      s.startOperator();
+      var job = s.awaitOnlyJob();
+      var pod = s.awaitPod(job).getMetadata().getName();
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> s.condition("Reconciling").map(c -> c.getMessage()).orElse(""),
+              m ->
+                  m.endsWith(
+                      "; pod %s: CreateContainerConfigError: secret \"nosuch\" not found"
+                          .formatted(pod)));
+
+      var stalled =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> s.condition("Stalled"),
+                  c -> c.filter(x -> "True".equals(x.getStatus())).isPresent())
+              .orElseThrow();
+      assertThat(stalled.getReason()).isEqualTo("MigrationFailed");
+      assertThat(stalled.getMessage())
+          .contains(
+              "Job \"%s\" failed (DeadlineExceeded after 20 s; the pod never started: secret"
+                      .formatted(job.getMetadata().getName())
+                  + " \"nosuch\" not found (CreateContainerConfigError))");
+    }
   }
 }
