@@ -451,6 +451,9 @@ class CrdValidationIT {
     var spec = obj(resource, "spec", "job", "podTemplate", "spec");
     spec.put("serviceAccountName", "basketball-migrator");
     spec.putObject("nodeSelector").put("kubernetes.io/arch", "arm64");
+    // A null removes an inherited field: it must be kept as written too.
+    spec.putNull("tolerations");
+    deleteAnInheritedInitContainer(spec);
     var migrate = spec.putArray("containers").addObject().put("name", "migrate");
     migrate.putObject("resources").putObject("limits").put("memory", "256Mi");
     migrate.putArray("env").addObject().put("name", "DEBUG").put("value", "1");
@@ -469,6 +472,9 @@ class CrdValidationIT {
     assertThat(stored.getSpec().getJob().getPodTemplate().getSpec())
         .containsEntry("serviceAccountName", "basketball-migrator")
         .containsEntry("nodeSelector", Map.of("kubernetes.io/arch", "arm64"))
+        .containsKey("tolerations")
+        .containsEntry(
+            "initContainers", List.of(Map.of("name", "vault-agent-init", "$patch", "delete")))
         .containsEntry(
             "containers",
             List.of(
@@ -479,6 +485,13 @@ class CrdValidationIT {
                     Map.of("limits", Map.of("memory", "256Mi")),
                     "env",
                     List.of(Map.of("name", "DEBUG", "value", "1")))));
+  }
+
+  private static void deleteAnInheritedInitContainer(ObjectNode spec) {
+    spec.putArray("initContainers")
+        .addObject()
+        .put("name", "vault-agent-init")
+        .put("$patch", "delete");
   }
 
   /** Image references as registries and runtimes write them. */
