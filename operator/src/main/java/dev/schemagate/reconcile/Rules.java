@@ -5,6 +5,7 @@ import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.StatusConditions;
+import dev.schemagate.gate.MutableTag;
 import dev.schemagate.job.FailureCause;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
@@ -55,14 +56,22 @@ final class Rules {
    * to report, and a count here would cost a status write each time one of its pods turns Ready.
    */
   static Optional<Ruling> release(Facts f) {
-    return f.done
-        ? Optional.of(
-            Ruling.of(
-                Verdict.ready(
-                    Reasons.MIGRATED,
-                    "Image %s migrated (revision %s)"
-                        .formatted(f.wanted.image(), f.wanted.revision()))))
-        : Optional.empty();
+    if (!f.done) {
+      return Optional.empty();
+    }
+    var mutable = MutableTag.warning(f.wanted.image());
+    var message =
+        "Image %s migrated (revision %s)".formatted(f.wanted.image(), f.wanted.revision())
+            + mutable.map(w -> "; " + w).orElse("");
+    var saidBefore =
+        StatusConditions.find(f.previous.getConditions(), StatusConditions.READY)
+            .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
+            .isPresent();
+    return Optional.of(
+        Ruling.of(Verdict.ready(Reasons.MIGRATED, message))
+            .event(
+                mutable.isPresent() && !saidBefore,
+                Event.warning(Reasons.MUTABLE_IMAGE_TAG, mutable.orElse(""))));
   }
 
   /** The wanted Job exists outside the selector: its end is unknown, so nothing is released. */

@@ -1069,4 +1069,21 @@ class DecisionTest {
         .contains("Job was active longer than specified deadline")
         .doesNotContain("never started");
   }
+
+  @Test
+  void aMigratedImageTaggedLatestWithoutDigestSaysARePushIsNeverMigrated() {
+    deployment = Optional.of(Fixtures.target("registry.example.com/basketball-api:latest", 3, 3));
+    decide();
+    jobEnds(new JobOutcome.Succeeded());
+    var plan = decide();
+    assertState(READY, Reasons.MIGRATED);
+    assertThat(condition(READY).getMessage())
+        .startsWith("Image registry.example.com/basketball-api:latest migrated (revision ")
+        .endsWith(
+            "; image registry.example.com/basketball-api:latest has tag latest and no digest: a"
+                + " new image pushed under it is not a new release and is never migrated; pin the"
+                + " Deployment's image by digest (image@sha256:...)");
+    assertThat(plan.events()).extracting(Plan.Event::reason).contains(Reasons.MUTABLE_IMAGE_TAG);
+    assertNothingToDo(decide());
+  }
 }
