@@ -100,10 +100,12 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["list", "watch", "create", "get"]
-# The target's image and rollout; patch: strategy StopOldPods applies spec.replicas only.
+# The target's image and rollout; patch: strategy StopOldPods applies spec.replicas only; get:
+# its pod template, read whole when a migration Job is derived from it (the cache keeps only its
+# images).
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["list", "watch", "patch"]
+  verbs: ["list", "watch", "patch", "get"]
 # Releasing the target's ReplicaSets that the admission policy refused: an annotation patch.
 - apiGroups: ["apps"]
   resources: ["replicasets"]

@@ -18,6 +18,17 @@ public class JobSettings {
   @JsonPropertyDescription("Seconds the whole Job may run before it is failed (default 600).")
   private Long activeDeadlineSeconds;
 
+  @JsonPropertyDescription(
+      "PodTemplate (default): the migration pod is the target's pod with the command replaced"
+          + " (its environment, mounts, service account, pull secrets, scheduling and native"
+          + " sidecars; the built-in Flyway runner takes the pod-level part only). None: a pod of"
+          + " SchemaGate's own.")
+  private Inherit inherit;
+
+  @JsonPropertyDescription(
+      "Labels, annotations and a pod spec patch for the migration pod, over what it inherits.")
+  private MigrationPodTemplate podTemplate;
+
   public Integer getBackoffLimit() {
     return backoffLimit;
   }
@@ -32,6 +43,26 @@ public class JobSettings {
 
   public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
     this.activeDeadlineSeconds = activeDeadlineSeconds;
+  }
+
+  public Inherit getInherit() {
+    return inherit;
+  }
+
+  public void setInherit(Inherit inherit) {
+    this.inherit = inherit;
+  }
+
+  public MigrationPodTemplate getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(MigrationPodTemplate podTemplate) {
+    this.podTemplate = podTemplate;
+  }
+
+  public Inherit inheritOrDefault() {
+    return inherit == null ? Inherit.PodTemplate : inherit;
   }
 
   public int backoffLimitOrDefault() {

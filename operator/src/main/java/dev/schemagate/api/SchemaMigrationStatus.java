@@ -45,6 +45,11 @@ public class SchemaMigrationStatus {
           + " migrated.")
   private Integer stoppedReplicas;
 
+  @JsonPropertyDescription(
+      "Why the wanted revision's migration pod has not started (a missing Secret or key, an image"
+          + " pull, no node), kept after the pod is gone.")
+  private LastPodProblem lastPodProblem;
+
   @JsonPropertyDescription("Ready, Reconciling and Stalled, as kstatus reads them.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -128,6 +133,14 @@ public class SchemaMigrationStatus {
     this.stoppedReplicas = stoppedReplicas;
   }
 
+  public LastPodProblem getLastPodProblem() {
+    return lastPodProblem;
+  }
+
+  public void setLastPodProblem(LastPodProblem lastPodProblem) {
+    this.lastPodProblem = lastPodProblem;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -149,6 +162,7 @@ public class SchemaMigrationStatus {
         && Objects.equals(heldPods, s.heldPods)
         && Objects.equals(holdMechanism, s.holdMechanism)
         && Objects.equals(stoppedReplicas, s.stoppedReplicas)
+        && Objects.equals(lastPodProblem, s.lastPodProblem)
         && Objects.equals(conditions, s.conditions);
   }
 
@@ -165,6 +179,7 @@ public class SchemaMigrationStatus {
         heldPods,
         holdMechanism,
         stoppedReplicas,
+        lastPodProblem,
         conditions);
   }
 }

@@ -1,7 +1,6 @@
 package dev.schemagate.job;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -11,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /** What became of a migration Job, read from the Job and its pods as a person on call would. */
@@ -19,19 +17,31 @@ public sealed interface JobOutcome {
   /** The longest termination message Kubernetes keeps. */
   int MAX_MESSAGE = 4096;
 
-  /** Waiting reasons that say nothing beyond "starting". */
-  Set<String> ORDINARY_WAITING = Set.of("ContainerCreating", "PodInitializing");
-
   record Absent() implements JobOutcome {}
 
   /**
    * {@code note} says what is holding it up (a pod waiting on a missing Secret, a retry, a lock),
    * if anything; {@code recheck}: look again after that long though nothing changes (the runner's
-   * lock waits show only in its log).
+   * lock waits show only in its log); {@code problem}: why its pod has not started, if so; {@code
+   * started}: a migration container has run (so a problem seen before is over).
    */
-  record Running(Optional<String> note, Optional<Duration> recheck) implements JobOutcome {
+  record Running(
+      Optional<String> note,
+      Optional<Duration> recheck,
+      Optional<PodProblem> problem,
+      boolean started)
+      implements JobOutcome {
+    public Running(Optional<String> note, Optional<Duration> recheck) {
+      this(note, recheck, Optional.empty(), false);
+    }
+
     public Running(Optional<String> note) {
       this(note, Optional.empty());
+    }
+
+    /** The same run, with another note and time to look again. */
+    public Running with(Optional<String> note, Optional<Duration> recheck) {
+      return new Running(note, recheck, problem, started);
     }
   }
 
@@ -68,12 +78,25 @@ public sealed interface JobOutcome {
               .orElse("no pod left a termination message");
       return new Failed(reason, message);
     }
+    var problem = PodProblem.of(pods);
     // The cause of the failed try, as on-call reads a failure: one line, no password.
     return new Running(
-        waiting(pods)
+        problem
+            .map(PodProblem::describe)
             .or(
                 () ->
-                    lastFailure(pods).map(m -> "retrying after: " + FailureCause.of(m).summary())));
+                    lastFailure(pods).map(m -> "retrying after: " + FailureCause.of(m).summary())),
+        Optional.empty(),
+        problem,
+        // A container that never ran ends terminated too (ContainerStatusUnknown), with no start.
+        containerStatuses(pods)
+            .map(ContainerStatus::getState)
+            .anyMatch(
+                s ->
+                    s != null
+                        && (s.getRunning() != null
+                            || (s.getTerminated() != null
+                                && s.getTerminated().getStartedAt() != null))));
   }
 
   private static boolean hasCondition(Job job, String type) {
@@ -144,23 +167,6 @@ public sealed interface JobOutcome {
       out.append(control || bidi || loneSurrogate ? '\uFFFD' : c);
     }
     return out.toString();
-  }
-
-  private static Optional<String> waiting(List<Pod> pods) {
-    return pods.stream()
-        .flatMap(
-            pod ->
-                statuses(pod)
-                    .map(ContainerStatus::getState)
-                    .filter(s -> s != null && s.getWaiting() != null)
-                    .map(s -> s.getWaiting())
-                    .filter(w -> w.getReason() != null && !ORDINARY_WAITING.contains(w.getReason()))
-                    .map(w -> "pod " + pod.getMetadata().getName() + ": " + describe(w)))
-        .findFirst();
-  }
-
-  private static String describe(ContainerStateWaiting w) {
-    return w.getMessage() == null ? w.getReason() : w.getReason() + ": " + w.getMessage();
   }
 
   private static Stream<ContainerStatus> containerStatuses(List<Pod> pods) {

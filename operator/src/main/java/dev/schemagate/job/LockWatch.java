@@ -24,6 +24,9 @@ import java.util.function.Function;
 public final class LockWatch {
   public static final Duration INTERVAL = Duration.ofSeconds(10);
 
+  /** The runner's lock timeout in its pod's environment, as MigrationJob sets it. */
+  public static final String LOCK_TIMEOUT = "LOCK_TIMEOUT";
+
   /**
    * The runner's JVM start, first connection and first scripts, before a lock wait can begin: with
    * less, a quick migration on a busy node would cost a log read (FlywaySeedStoryIT, on two cores
@@ -64,15 +67,14 @@ public final class LockWatch {
     Instant from = watched.get().getValue();
     if (now.isBefore(from)) {
       return run.withOutcome(
-          new JobOutcome.Running(running.note(), Optional.of(Duration.between(now, from))));
+          running.with(running.note(), Optional.of(Duration.between(now, from))));
     }
     var waiting =
         logTail
             .apply(watched.get().getKey())
             .flatMap(LockWaitLine::latest)
             .map(line -> "waiting for a lock: " + line);
-    return run.withOutcome(
-        new JobOutcome.Running(waiting.or(running::note), Optional.of(INTERVAL)));
+    return run.withOutcome(running.with(waiting.or(running::note), Optional.of(INTERVAL)));
   }
 
   /**
@@ -91,7 +93,7 @@ public final class LockWatch {
             .map(Container::getEnv)
             .filter(Objects::nonNull)
             .flatMap(List::stream)
-            .filter(e -> "LOCK_TIMEOUT".equals(e.getName()) && e.getValue() != null)
+            .filter(e -> LOCK_TIMEOUT.equals(e.getName()) && e.getValue() != null)
             .map(EnvVar::getValue)
             .findFirst()
             .flatMap(LockWatch::duration);

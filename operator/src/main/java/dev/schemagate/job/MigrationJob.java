@@ -1,7 +1,9 @@
 package dev.schemagate.job;
 
+import dev.schemagate.api.Inherit;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.Locks;
+import dev.schemagate.api.MigrationPodTemplate;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -9,7 +11,9 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -19,6 +23,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +59,11 @@ public final class MigrationJob {
       MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT_LABEL + "=" + COMPONENT;
 
   public static final String MIGRATIONS_DIR = "/migrations";
+
+  /** Our volumes' names, apart from any an app's pod has. */
+  static final String TMP_VOLUME = "schemagate-tmp";
+
+  static final String MIGRATIONS_VOLUME = "schemagate-migrations";
 
   /**
    * What the runner keeps of the Job's deadline for itself when the lock retry budget would reach
@@ -95,27 +105,49 @@ public final class MigrationJob {
         REVISION_LABEL, revision);
   }
 
+  /** The migration's container: the one the pod's log and termination message are read from. */
+  public static final String CONTAINER = "migrate";
+
   /**
    * @param image the target's app image this revision migrates; a command without an image of its
    *     own runs in it
+   * @param app the target Deployment's pod template as it is now (read when the Job is created):
+   *     the migration pod is derived from it (spec.job.inherit); empty when it is not known
    */
   public static Job build(
-      SchemaMigration migration, String revision, String image, String runnerImage) {
+      SchemaMigration migration,
+      String revision,
+      String image,
+      String runnerImage,
+      Optional<PodTemplateSpec> app) {
     var meta = migration.getMetadata();
     var spec = migration.getSpec();
     var limits = Optional.ofNullable(spec.getJob()).orElseGet(JobSettings::new);
     var labels = labels(meta.getName(), revision);
-    var volumes = new ArrayList<Volume>();
-    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    if (spec.getFlyway() != null) {
-      volumes.add(
-          new VolumeBuilder()
-              .withName("migrations")
-              .withNewConfigMap()
-              .withName(spec.getFlyway().getConfigMapRef().getName())
-              .endConfigMap()
-              .build());
-    }
+    var inherited =
+        limits.inheritOrDefault() == Inherit.PodTemplate ? app : Optional.<PodTemplateSpec>empty();
+    var override = Optional.ofNullable(limits.getPodTemplate());
+    var podLabels = new LinkedHashMap<String, String>();
+    var podAnnotations = new LinkedHashMap<String, String>();
+    inherited.ifPresent(
+        t -> {
+          podLabels.putAll(AppPod.labels(t));
+          podAnnotations.putAll(AppPod.annotations(t));
+        });
+    override
+        .map(MigrationPodTemplate::getMetadata)
+        .ifPresent(
+            m -> {
+              podLabels.putAll(Objects.requireNonNullElse(m.getLabels(), Map.of()));
+              podAnnotations.putAll(Objects.requireNonNullElse(m.getAnnotations(), Map.of()));
+            });
+    // Ours last: the informers find the migration pods by them.
+    podLabels.putAll(labels);
+    var pod =
+        PodPatch.apply(
+            pod(spec, image, runnerImage, limits, inherited),
+            override.map(MigrationPodTemplate::getSpec).orElse(null));
+    pod.setRestartPolicy("Never");
     return new JobBuilder()
         .withNewMetadata()
         .withName(name(meta.getName(), revision))
@@ -141,28 +173,60 @@ public final class MigrationJob {
         .withPodReplacementPolicy("Failed")
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(labels)
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations.isEmpty() ? null : podAnnotations)
         .endMetadata()
-        .withSpec(
-            new PodSpecBuilder()
-                .withRestartPolicy("Never")
-                .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
-                .withNewSecurityContext()
-                .withRunAsNonRoot(true)
-                .withRunAsUser((long) NON_ROOT_UID)
-                .withRunAsGroup((long) NON_ROOT_UID)
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .withContainers(
-                    container(spec, image, runnerImage, limits.activeDeadlineSecondsOrDefault()))
-                .withVolumes(volumes)
-                .build())
+        .withSpec(pod)
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** SchemaGate's own pod (hardened), with what it inherits from the app's. */
+  private static PodSpec pod(
+      SchemaMigrationSpec spec,
+      String image,
+      String runnerImage,
+      JobSettings limits,
+      Optional<PodTemplateSpec> app) {
+    var volumes = new ArrayList<Volume>();
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    if (spec.getFlyway() != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(MIGRATIONS_VOLUME)
+              .withNewConfigMap()
+              .withName(spec.getFlyway().getConfigMapRef().getName())
+              .endConfigMap()
+              .build());
+    }
+    var container = container(spec, image, runnerImage, limits.activeDeadlineSecondsOrDefault());
+    var pod =
+        new PodSpecBuilder()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser((long) NON_ROOT_UID)
+            .withRunAsGroup((long) NON_ROOT_UID)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .withVolumes(volumes)
+            .build();
+    var appSpec = app.map(PodTemplateSpec::getSpec);
+    if (appSpec.isPresent()) {
+      // The runner runs in the operator's image: the app container's environment is not its own.
+      if (spec.getCommand() != null) {
+        AppPod.appContainer(appSpec.get(), spec.getTarget().getContainer())
+            .ifPresent(c -> AppPod.inheritContainer(pod, container, appSpec.get(), c));
+      }
+      AppPod.inheritPod(pod, appSpec.get());
+    }
+    pod.setContainers(List.of(container));
+    return pod;
   }
 
   private static Container container(
@@ -181,10 +245,10 @@ public final class MigrationJob {
             .endValueFrom()
             .build());
     var mounts = new ArrayList<VolumeMount>();
-    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
     var builder =
         new ContainerBuilder()
-            .withName("migrate")
+            .withName(CONTAINER)
             // The runner writes the failing script and SQL error there; other tools' last log lines
             // do.
             .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -197,7 +261,7 @@ public final class MigrationJob {
             .endSecurityContext();
     if (spec.getFlyway() != null) {
       env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
-      env.add(new EnvVar("LOCK_TIMEOUT", duration(locks.timeoutOrDefault()), null));
+      env.add(new EnvVar(LockWatch.LOCK_TIMEOUT, duration(locks.timeoutOrDefault()), null));
       env.add(
           new EnvVar(
               "LOCK_RETRY_BUDGET",
@@ -208,7 +272,7 @@ public final class MigrationJob {
       }
       mounts.add(
           new VolumeMountBuilder()
-              .withName("migrations")
+              .withName(MIGRATIONS_VOLUME)
               .withMountPath(MIGRATIONS_DIR)
               .withReadOnly(true)
               .build());

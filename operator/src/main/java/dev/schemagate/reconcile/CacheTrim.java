@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -30,11 +31,12 @@ import java.util.Set;
  * <p>Of the kinds cached one or more per SchemaMigration, the pod specs go too, all but what {@link
  * SchemaMigrationReconciler#observe} and the gate read: a migration Job's spec (nothing reads it:
  * the run's outcome is in its status and its pods), a pod's containers but for their names and
- * images (and, of a migration pod, its literal environment values: the runner's lock timeout), its
- * scheduling gates, its phase and containers' states, and a Deployment's pod template but for its
- * containers' names and images. Volumes, the service account token's projection, security contexts,
- * probes, resources and tolerations were most of each one, and an app's pod template is often far
- * larger than ours. A reader of another field of these kinds reads it here first.
+ * images (and, of a migration pod, the runner's lock timeout), its scheduling gates, its phase, its
+ * containers' and init containers' states (why one waits) and its PodScheduled condition (the
+ * scheduler's reason it has no node), and a Deployment's pod template but for its containers' names
+ * and images. Volumes, the service account token's projection, security contexts, probes, resources
+ * and tolerations were most of each one, and an app's pod template is often far larger than ours. A
+ * reader of another field of these kinds reads it here first.
  */
 public final class CacheTrim {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -117,21 +119,30 @@ public final class CacheTrim {
     if (pod.getStatus() != null) {
       var status = new PodStatus();
       status.setPhase(pod.getStatus().getPhase());
-      var containers = pod.getStatus().getContainerStatuses();
-      status.setContainerStatuses(
-          containers == null
+      status.setContainerStatuses(states(pod.getStatus().getContainerStatuses()));
+      status.setInitContainerStatuses(states(pod.getStatus().getInitContainerStatuses()));
+      var conditions = pod.getStatus().getConditions();
+      status.setConditions(
+          conditions == null
               ? null
-              : containers.stream()
-                  .map(
-                      c -> {
-                        var kept = new ContainerStatus();
-                        kept.setName(c.getName());
-                        kept.setState(c.getState());
-                        return kept;
-                      })
-                  .toList());
+              : conditions.stream().filter(c -> "PodScheduled".equals(c.getType())).toList());
       pod.setStatus(status);
     }
+  }
+
+  /** Each container's name and state: why it waits (a missing Secret), how it ended. */
+  private static List<ContainerStatus> states(List<ContainerStatus> containers) {
+    return containers == null
+        ? null
+        : containers.stream()
+            .map(
+                c -> {
+                  var kept = new ContainerStatus();
+                  kept.setName(c.getName());
+                  kept.setState(c.getState());
+                  return kept;
+                })
+            .toList();
   }
 
   private static void trim(Deployment deployment) {
@@ -176,10 +187,13 @@ public final class CacheTrim {
   }
 
   /**
-   * Only literal values are read (the runner's lock timeout): none from a Secret or a field. The
-   * API server refuses a variable with both, so a kept one has no valueFrom.
+   * Only the runner's literal lock timeout is read: none of the app's variables a command Job's pod
+   * inherits, nor any from a Secret or a field (the API server refuses a variable with both, so a
+   * kept one has no valueFrom).
    */
   private static List<EnvVar> literal(List<EnvVar> env) {
-    return env.stream().filter(e -> e.getValue() != null).toList();
+    return env.stream()
+        .filter(e -> LockWatch.LOCK_TIMEOUT.equals(e.getName()) && e.getValue() != null)
+        .toList();
   }
 }

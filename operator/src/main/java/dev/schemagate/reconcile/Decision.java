@@ -100,7 +100,8 @@ public final class Decision {
             status
                 .revision(f.wanted.revision())
                 .image(f.wanted.image())
-                .settlingSince(f.settlingSince));
+                .settlingSince(f.settlingSince)
+                .lastPodProblem(f.podProblem));
     ruling.job().ifPresent(status::job);
     status.verdict(ruling.verdict(), Objects.requireNonNullElse(generation, 0L), now);
     return Plan.builder()

@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.LastPodProblem;
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
@@ -44,6 +45,12 @@ final class Facts {
 
   final Hold hold;
 
+  /** Why the wanted revision's pod has not started, as status keeps it (see {@link PodStart}). */
+  final LastPodProblem podProblem;
+
+  /** When a pod problem only a change fixes stalls the migration (zero: now), if it does. */
+  final Optional<Duration> podStallsIn;
+
   /** The facts of a runnable migration; none for a source that cannot run. */
   static Optional<Facts> of(
       Observation observed,
@@ -86,6 +93,9 @@ final class Facts {
     this.unwatched = observed.unwatchedJob().filter(j -> j.name().equals(jobName));
     this.done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
     this.hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
+    this.podProblem =
+        done ? null : PodStart.track(previous.getLastPodProblem(), jobName, outcome, now);
+    this.podStallsIn = PodStart.stallsIn(podProblem, outcome, now);
   }
 
   /** No Job of the wanted revision is known. */

@@ -152,6 +152,7 @@ final class Observer {
               .pods()
               .inNamespace(namespace)
               .withName(pod)
+              .inContainer(MigrationJob.CONTAINER)
               .limitBytes(LockWatch.LIMIT_BYTES)
               .tailingLines(LockWatch.TAIL_LINES)
               .getLog());

@@ -7,6 +7,7 @@ import dev.schemagate.gate.PodGate;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.metrics.MigrationMetrics;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -68,11 +69,33 @@ final class PlanWriter implements DecisionWrites.Writer {
    */
   @Override
   public Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus status) {
-    var job = MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage);
+    var app = podTemplate();
+    if (app.isEmpty()) {
+      // The Deployment is gone since the cache saw it: its delete event reconciles again.
+      return Optional.empty();
+    }
+    var job =
+        MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage, app);
     if (create(job)) {
       return Optional.empty();
     }
     return observer.unwatchedJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
+  }
+
+  /**
+   * The target's pod template as it is now, for the Job about to be derived from it: one GET, not a
+   * cache of every template (the informer keeps only its containers' names and images).
+   */
+  private Optional<PodTemplateSpec> podTemplate() {
+    return Optional.ofNullable(
+            context
+                .getClient()
+                .apps()
+                .deployments()
+                .inNamespace(migration.getMetadata().getNamespace())
+                .withName(migration.getSpec().getTarget().getDeployment())
+                .get())
+        .map(d -> d.getSpec().getTemplate());
   }
 
   /** The plan's actions after its status and Job: pods, the Deployment's replicas, Events. */

@@ -115,17 +115,33 @@ public final class RelevantUpdates {
             .toList());
   }
 
-  private record PodRead(Map<String, String> labels, Optional<String> phase, List<Object> states) {}
+  private record PodRead(
+      Map<String, String> labels,
+      Optional<String> phase,
+      List<Object> states,
+      List<Object> initStates,
+      List<Object> scheduled) {}
 
   private static PodRead podRead(Pod pod) {
     var status = Optional.ofNullable(pod.getStatus());
     return new PodRead(
         orEmpty(pod.getMetadata().getLabels()),
         status.map(s -> s.getPhase()),
-        status.map(s -> s.getContainerStatuses()).orElse(List.of()).stream()
-            .map(ContainerStatus::getState)
-            .map(s -> (Object) Objects.requireNonNullElse(s, ""))
+        states(status.map(s -> s.getContainerStatuses())),
+        states(status.map(s -> s.getInitContainerStatuses())),
+        status.map(s -> s.getConditions()).orElse(List.of()).stream()
+            // Only while it is not: the scheduler's reason, and its end. A pod scheduled at once
+            // is no reconcile more.
+            .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+            .map(c -> (Object) List.of(str(c.getReason()), str(c.getMessage())))
             .toList());
+  }
+
+  private static List<Object> states(Optional<List<ContainerStatus>> containers) {
+    return containers.orElse(List.of()).stream()
+        .map(ContainerStatus::getState)
+        .map(s -> (Object) Objects.requireNonNullElse(s, ""))
+        .toList();
   }
 
   private static Map<String, String> orEmpty(Map<String, String> map) {

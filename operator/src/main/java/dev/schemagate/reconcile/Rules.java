@@ -1,9 +1,11 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.StatusConditions;
+import dev.schemagate.gate.MutableTag;
 import dev.schemagate.job.FailureCause;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
@@ -26,6 +28,7 @@ final class Rules {
           Rules::waitForJobInFlight,
           Rules::stallOnFailure,
           Rules::waitToSettle,
+          Rules::stallOnPodThatCannotStart,
           Rules::run);
 
   private Rules() {}
@@ -53,14 +56,22 @@ final class Rules {
    * to report, and a count here would cost a status write each time one of its pods turns Ready.
    */
   static Optional<Ruling> release(Facts f) {
-    return f.done
-        ? Optional.of(
-            Ruling.of(
-                Verdict.ready(
-                    Reasons.MIGRATED,
-                    "Image %s migrated (revision %s)"
-                        .formatted(f.wanted.image(), f.wanted.revision()))))
-        : Optional.empty();
+    if (!f.done) {
+      return Optional.empty();
+    }
+    var mutable = MutableTag.warning(f.wanted.image());
+    var message =
+        "Image %s migrated (revision %s)".formatted(f.wanted.image(), f.wanted.revision())
+            + mutable.map(w -> "; " + w).orElse("");
+    var saidBefore =
+        StatusConditions.find(f.previous.getConditions(), StatusConditions.READY)
+            .filter(c -> "True".equals(c.getStatus()) && message.equals(c.getMessage()))
+            .isPresent();
+    return Optional.of(
+        Ruling.of(Verdict.ready(Reasons.MIGRATED, message))
+            .event(
+                mutable.isPresent() && !saidBefore,
+                Event.warning(Reasons.MUTABLE_IMAGE_TAG, mutable.orElse(""))));
   }
 
   /** The wanted Job exists outside the selector: its end is unknown, so nothing is released. */
@@ -102,20 +113,35 @@ final class Rules {
     }
     var cause = failed.cause();
     var namespace = f.migration.getMetadata().getNamespace();
+    var neverStarted =
+        PodStart.neverStarted(
+            f.podProblem,
+            f.jobName,
+            failed,
+            Optional.ofNullable(f.migration.getSpec().getJob())
+                .orElseGet(JobSettings::new)
+                .activeDeadlineSecondsOrDefault());
     var message =
-        "%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). %s"
-            .formatted(
-                f.hold.summary(),
-                f.jobName,
-                failed.reason(),
-                cause.summary(),
-                namespace,
-                f.jobName,
-                cause.isConnection()
-                    ? Messages.connectionAdvice(f.migration)
-                    : "Fix the migration (a new image or migration starts a new Job) or set"
-                        + " annotation %s to run it again"
-                            .formatted(SchemaMigration.RETRY_ANNOTATION));
+        neverStarted.isPresent()
+            ? "%s: Job \"%s\" failed (%s). Fix what it names, then set annotation %s to run it again"
+                .formatted(
+                    f.hold.summary(),
+                    f.jobName,
+                    neverStarted.get(),
+                    SchemaMigration.RETRY_ANNOTATION)
+            : "%s: Job \"%s\" failed (%s): %s (kubectl logs -n %s job/%s for the rest). %s"
+                .formatted(
+                    f.hold.summary(),
+                    f.jobName,
+                    failed.reason(),
+                    cause.summary(),
+                    namespace,
+                    f.jobName,
+                    cause.isConnection()
+                        ? Messages.connectionAdvice(f.migration)
+                        : "Fix the migration (a new image or migration starts a new Job) or set"
+                            + " annotation %s to run it again"
+                                .formatted(SchemaMigration.RETRY_ANNOTATION));
     // Once per failure; again only if the cause is read better later (the Job's Failed condition
     // can reach the cache before its pod's termination message does).
     var alreadyReported =
@@ -128,7 +154,11 @@ final class Rules {
             .job(f.jobName)
             .event(
                 !alreadyReported,
-                Event.warning(Reasons.MIGRATION_FAILED, Messages.failureEvent(f.jobName, failed))));
+                Event.warning(
+                    Reasons.MIGRATION_FAILED,
+                    neverStarted
+                        .map(n -> "Job %s failed: %s".formatted(f.jobName, n))
+                        .orElseGet(() -> Messages.failureEvent(f.jobName, failed)))));
   }
 
   /** A changed migration for the image already wanted waits a moment for a new image. */
@@ -143,6 +173,25 @@ final class Rules {
                 .requeue(f.settle));
   }
 
+  /**
+   * The wanted Job's pod has been kept from starting by what only a change fixes (a missing Secret
+   * or key) for {@link PodStart#STALL_AFTER}: stalled, saying so once, without waiting for the
+   * deadline. The Job runs on: the pod starts by itself once it can.
+   */
+  static Optional<Ruling> stallOnPodThatCannotStart(Facts f) {
+    if (f.podStallsIn.filter(Duration::isZero).isEmpty()) {
+      return Optional.empty();
+    }
+    var stalled = PodStart.stalled(f.podProblem, f.jobName);
+    var saidBefore =
+        StatusConditions.isTrueWithReason(
+            f.previous.getConditions(), StatusConditions.STALLED, Reasons.POD_CANNOT_START);
+    return Optional.of(
+        Ruling.of(Verdict.stalled(Reasons.POD_CANNOT_START, f.hold.summary() + ": " + stalled))
+            .job(f.jobName)
+            .event(!saidBefore, Event.warning(Reasons.POD_CANNOT_START, stalled)));
+  }
+
   /** Otherwise the wanted Job runs: created now if absent, followed while it runs. */
   static Optional<Ruling> run(Facts f) {
     var createJob = f.absent();
@@ -154,6 +203,11 @@ final class Rules {
     if (f.outcome instanceof JobOutcome.Running running) {
       message += running.note().map(note -> "; " + note).orElse("");
       requeue = running.recheck();
+    }
+    // Nothing changes in a pod that cannot start: look again when it would stall.
+    if (f.podStallsIn.isPresent()
+        && requeue.filter(r -> r.compareTo(f.podStallsIn.get()) <= 0).isEmpty()) {
+      requeue = f.podStallsIn;
     }
     if (!costs.isEmpty()) {
       message += ". " + String.join("; ", costs);

@@ -1,5 +1,6 @@
 package dev.schemagate.reconcile;
 
+import dev.schemagate.api.LastPodProblem;
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.reconcile.Conditions.Verdict;
@@ -28,6 +29,7 @@ final class StatusBuilder {
     next.setHeldPods(previous.getHeldPods());
     next.setHoldMechanism(previous.getHoldMechanism());
     next.setStoppedReplicas(previous.getStoppedReplicas());
+    next.setLastPodProblem(previous.getLastPodProblem());
     next.setConditions(new ArrayList<>(previous.getConditions()));
   }
 
@@ -82,6 +84,11 @@ final class StatusBuilder {
 
   StatusBuilder stoppedReplicas(Integer stoppedReplicas) {
     next.setStoppedReplicas(stoppedReplicas);
+    return this;
+  }
+
+  StatusBuilder lastPodProblem(LastPodProblem problem) {
+    next.setLastPodProblem(problem);
     return this;
   }
 

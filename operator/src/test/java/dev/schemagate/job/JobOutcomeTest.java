@@ -47,6 +47,7 @@ class JobOutcomeTest {
             .withExitCode(exitCode)
             .withMessage(message)
             .withReason("Error")
+            .withStartedAt(finishedAt)
             .withFinishedAt(finishedAt)
             .endTerminated()
             .endState()
@@ -133,11 +134,46 @@ class JobOutcomeTest {
             List.of(
                 waiting(
                     "m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found")));
+    var problem =
+        new PodProblem("m-r-1", "CreateContainerConfigError", "secret \"basketball-db\" not found");
     assertThat(outcome)
         .isEqualTo(
             new JobOutcome.Running(
                 Optional.of(
-                    "pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found")));
+                    "pod m-r-1: CreateContainerConfigError: secret \"basketball-db\" not found"),
+                Optional.empty(),
+                Optional.of(problem),
+                false));
+    assertThat(problem.configuration()).isTrue();
+  }
+
+  @Test
+  void aContainerKilledBeforeItRanHasNotStarted() {
+    var never =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("m-r-1")
+            .endMetadata()
+            .withNewStatus()
+            .addNewContainerStatus()
+            .withName("migrate")
+            .withNewState()
+            .withNewTerminated()
+            .withExitCode(137)
+            .withReason("ContainerStatusUnknown")
+            .withMessage("The container could not be located when the pod was terminated")
+            .endTerminated()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    assertThat(((JobOutcome.Running) JobOutcome.of(job(), List.of(never))).started()).isFalse();
+    assertThat(
+            ((JobOutcome.Running)
+                    JobOutcome.of(
+                        job(), List.of(terminated("m-r-1", 1, "boom", "2026-11-24T09:00:01Z"))))
+                .started())
+        .isTrue();
   }
 
   @Test
@@ -146,7 +182,9 @@ class JobOutcomeTest {
         .isEqualTo(new JobOutcome.Running(Optional.empty()));
     assertThat(
             JobOutcome.of(job(), List.of(terminated("m-r-1", 1, "boom", "2026-11-24T09:00:01Z"))))
-        .isEqualTo(new JobOutcome.Running(Optional.of("retrying after: boom")));
+        .isEqualTo(
+            new JobOutcome.Running(
+                Optional.of("retrying after: boom"), Optional.empty(), Optional.empty(), true));
   }
 
   @Test

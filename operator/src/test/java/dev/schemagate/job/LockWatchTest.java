@@ -120,7 +120,8 @@ class LockWatchTest {
   /** A running pod of the Job MigrationJob builds: the Job controller's copy of its template. */
   private static Pod runnerPod(SchemaMigration migration) {
     var template =
-        MigrationJob.build(migration, REVISION, MigrationJobTest.APP, "schemagate:0.1.0")
+        MigrationJob.build(
+                migration, REVISION, MigrationJobTest.APP, "schemagate:0.1.0", Optional.empty())
             .getSpec()
             .getTemplate();
     return new PodBuilder()

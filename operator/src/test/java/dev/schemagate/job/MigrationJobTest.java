@@ -7,6 +7,7 @@ import dev.schemagate.Fixtures;
 import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.Locks;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,7 +20,8 @@ class MigrationJobTest {
     var migration = Fixtures.flywayMigration();
     migration.getSpec().getFlyway().setBaselineVersion("7");
 
-    var job = MigrationJob.build(migration, "5c1f0a9e2b", APP, "schemagate:0.1.0");
+    var job =
+        MigrationJob.build(migration, "5c1f0a9e2b", APP, "schemagate:0.1.0", Optional.empty());
 
     assertThat(job.getMetadata().getName()).isEqualTo("basketball-api-5c1f0a9e2b");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("basketball");
@@ -91,7 +93,8 @@ class MigrationJobTest {
     limits.setActiveDeadlineSeconds(120L);
     migration.getSpec().setJob(limits);
 
-    var job = MigrationJob.build(migration, "abcdef0123", APP, "schemagate:0.1.0");
+    var job =
+        MigrationJob.build(migration, "abcdef0123", APP, "schemagate:0.1.0", Optional.empty());
 
     assertThat(job.getSpec().getBackoffLimit()).isZero();
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(120L);
@@ -106,12 +109,12 @@ class MigrationJobTest {
         .containsExactly(tuple("DATABASE_URL", null), tuple("PGOPTIONS", "-c lock_timeout=2000ms"));
     assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(v -> v.getName())
-        .containsExactly("tmp");
+        .containsExactly("schemagate-tmp");
   }
 
   @Test
   void aJobEditedOutOfTheSelectorLacksWhatWasEdited() {
-    var job = MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i");
+    var job = MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i", Optional.empty());
     assertThat(MigrationJob.missingSelectorLabels(job)).isEmpty();
 
     job.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "argocd");
@@ -129,15 +132,15 @@ class MigrationJobTest {
 
   @Test
   void sameInputsBuildTheSameJob() {
-    assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"))
-        .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i"));
+    assertThat(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i", Optional.empty()))
+        .isEqualTo(MigrationJob.build(Fixtures.flywayMigration(), "r", APP, "i", Optional.empty()));
   }
 
   @Test
   void aCommandWithAnImageOfItsOwnRunsThere() {
     var migration = Fixtures.commandMigration();
     migration.getSpec().getCommand().setImage("registry.example.com/migrator:2");
-    var job = MigrationJob.build(migration, "r", APP, "schemagate:0.1.0");
+    var job = MigrationJob.build(migration, "r", APP, "schemagate:0.1.0", Optional.empty());
     assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("registry.example.com/migrator:2");
     assertThat(job.getMetadata().getAnnotations())
@@ -156,7 +159,7 @@ class MigrationJobTest {
     migration.getSpec().setJob(limits);
 
     var container =
-        MigrationJob.build(migration, "r", APP, "i")
+        MigrationJob.build(migration, "r", APP, "i", Optional.empty())
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -178,7 +181,7 @@ class MigrationJobTest {
     migration.getSpec().setLocks(locks);
 
     var container =
-        MigrationJob.build(migration, "r", APP, "i")
+        MigrationJob.build(migration, "r", APP, "i", Optional.empty())
             .getSpec()
             .getTemplate()
             .getSpec()

@@ -10,6 +10,7 @@ import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
+import dev.schemagate.job.PodProblem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -45,7 +46,8 @@ class CacheTrimTest {
     locks.setTimeout("500ms");
     migration.getSpec().setLocks(locks);
     return new JobBuilder(
-            MigrationJob.build(migration, REVISION, "basketball-api:1.8", "schemagate:0.1.0"))
+            MigrationJob.build(
+                migration, REVISION, "basketball-api:1.8", "schemagate:0.1.0", Optional.empty()))
         .editMetadata()
         .withCreationTimestamp(STARTED)
         .withResourceVersion("41")
@@ -194,6 +196,7 @@ class CacheTrimTest {
 
     assertThat(pod.getSpec().getVolumes()).isEmpty();
     assertThat(pod.getSpec().getTolerations()).isEmpty();
+    // Ready, not PodScheduled: no reason it has no node.
     assertThat(pod.getStatus().getConditions()).isEmpty();
     assertThat(pod.getSpec().getContainers())
         .singleElement()
@@ -215,6 +218,85 @@ class CacheTrimTest {
             LockWatch.watch(running, List.of(runnerPod()), now, name -> Optional.of("no wait"))
                 .outcome())
         .isNotEqualTo(running.outcome());
+  }
+
+  /**
+   * A command Job's pod that cannot start: what it inherits of the app is dropped, why it waits is
+   * kept, and it reads as it did.
+   */
+  @Test
+  void aPodThatCannotStartKeepsWhyAndNoneOfTheAppsEnvironment() {
+    Supplier<Pod> made =
+        () ->
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("basketball-api-" + REVISION + "-q9z")
+                .addToLabels(MigrationJob.labels("basketball-api", REVISION))
+                .endMetadata()
+                .withSpec(
+                    MigrationJob.build(
+                            Fixtures.commandMigration(),
+                            REVISION,
+                            "basketball-api:1.8",
+                            "schemagate:0.1.0",
+                            Optional.of(appDeployment().getSpec().getTemplate()))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec())
+                .editSpec()
+                .editFirstContainer()
+                .addNewEnv()
+                .withName("LOG_LEVEL")
+                .withValue("info")
+                .endEnv()
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("True")
+                .endCondition()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .withReason("ContainersNotReady")
+                .endCondition()
+                .addNewInitContainerStatus()
+                .withName("cloud-sql-proxy")
+                .withNewState()
+                .withNewRunning()
+                .withStartedAt(STARTED)
+                .endRunning()
+                .endState()
+                .endInitContainerStatus()
+                .addNewContainerStatus()
+                .withName("migrate")
+                .withImage("basketball-api:1.8")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("CreateContainerConfigError")
+                .withMessage("secret \"nosuch\" not found")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
+    var pod = trimmed(made);
+
+    assertThat(pod.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getEnv()).isEmpty());
+    assertThat(pod.getStatus().getConditions())
+        .extracting(c -> c.getType())
+        .containsExactly("PodScheduled");
+    assertThat(pod.getStatus().getInitContainerStatuses()).hasSize(1);
+    assertThat(MigrationRun.of(migrationJob(), List.of(pod)))
+        .isEqualTo(MigrationRun.of(migrationJob(), List.of(made.get())));
+    assertThat(
+            ((JobOutcome.Running) MigrationRun.of(migrationJob(), List.of(pod)).outcome())
+                .problem())
+        .map(PodProblem::cause)
+        .contains("secret \"nosuch\" not found");
+    assertThat(RelevantUpdates.migrationPod(pod, made.get())).isFalse();
   }
 
   @Test

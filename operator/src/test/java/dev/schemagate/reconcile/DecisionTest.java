@@ -18,6 +18,7 @@ import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
+import dev.schemagate.job.PodProblem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
@@ -976,6 +977,113 @@ class DecisionTest {
         .filteredOn(e -> e.reason().equals(Reasons.EVICTED))
         .singleElement()
         .satisfies(e -> assertThat(e.message()).startsWith("Deleted 2 pod(s) of unmigrated"));
+    assertNothingToDo(decide());
+  }
+
+  static JobOutcome.Running cannotStart(String reason, String message) {
+    return new JobOutcome.Running(
+        Optional.of("pod p: " + reason + ": " + message),
+        Optional.empty(),
+        Optional.of(new PodProblem("p", reason, message)),
+        false);
+  }
+
+  static final JobOutcome.Running STARTED =
+      new JobOutcome.Running(Optional.empty(), Optional.empty(), Optional.empty(), true);
+
+  static final JobOutcome.Failed DEADLINE =
+      new JobOutcome.Failed("DeadlineExceeded", "Job was active longer than specified deadline");
+
+  @Test
+  void aMissingSecretIsNamedAtOnceAndStallsAfterAMinuteUntilItIsThere() {
+    decide(T0);
+    jobEnds(cannotStart("CreateContainerConfigError", "secret \"nosuch\" not found"));
+    var seen = T0.plusSeconds(1);
+    var plan = decide(seen);
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(condition(RECONCILING).getMessage())
+        .endsWith("; pod p: CreateContainerConfigError: secret \"nosuch\" not found");
+    // Nothing changes in the pod meanwhile: look again when it would stall.
+    assertThat(plan.requeue()).contains(PodStart.STALL_AFTER);
+    assertThat(migration.getStatus().getLastPodProblem().getSince()).isEqualTo(seen.toString());
+
+    assertThat(decide(seen.plusSeconds(30)).requeue()).contains(Duration.ofSeconds(30));
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+
+    plan = decide(seen.plus(PodStart.STALL_AFTER));
+    assertState(STALLED, Reasons.POD_CANNOT_START);
+    assertThat(condition(STALLED).getMessage())
+        .endsWith(
+            ": Job \"%s\" cannot start its pod: secret \"nosuch\" not found"
+                    .formatted(migration.getStatus().getJob())
+                + " (CreateContainerConfigError for 60 s). Fix what it names: the pod starts once"
+                + " it can, until the Job's deadline");
+    assertThat(plan.events())
+        .extracting(Plan.Event::reason)
+        .containsExactly(Reasons.POD_CANNOT_START);
+    assertNothingToDo(decide(seen.plusSeconds(90)));
+
+    // The Secret is created: the kubelet starts the container.
+    jobEnds(STARTED);
+    decide(seen.plusSeconds(100));
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(migration.getStatus().getLastPodProblem()).isNull();
+  }
+
+  @Test
+  void anImagePullOrNoNodeWaitsForTheDeadlineAndItsFailureSaysWhy() {
+    decide(T0);
+    var pull = "Back-off pulling image \"registry.example.com/basketball-api:1.7\"";
+    jobEnds(cannotStart("ImagePullBackOff", pull));
+    assertThat(decide(T0.plusSeconds(5)).requeue()).isEmpty();
+    decide(T0.plusSeconds(500));
+    assertState(RECONCILING, Reasons.MIGRATION_RUNNING);
+    assertThat(condition(RECONCILING).getMessage()).contains(pull);
+    // At the deadline the Job controller deletes the pod, then fails the Job.
+    jobEnds(new JobOutcome.Running(Optional.empty()));
+    decide(T0.plusSeconds(600));
+    jobEnds(DEADLINE);
+    var plan = decide(T0.plusSeconds(601));
+    assertState(STALLED, Reasons.MIGRATION_FAILED);
+    assertThat(condition(STALLED).getMessage())
+        .contains(
+            "failed (DeadlineExceeded after 600 s; the pod never started: %s (ImagePullBackOff))"
+                .formatted(pull));
+    assertThat(plan.events())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("the pod never started: " + pull));
+    assertNothingToDo(decide(T0.plusSeconds(700)));
+  }
+
+  @Test
+  void aPodThatStartedAndRanOutOfTimeIsNoPodThatNeverStarted() {
+    decide(T0);
+    jobEnds(cannotStart("Unschedulable", "0/1 nodes are available"));
+    decide(T0.plusSeconds(5));
+    jobEnds(STARTED);
+    decide(T0.plusSeconds(60));
+    jobEnds(DEADLINE);
+    decide(T0.plusSeconds(601));
+    assertState(STALLED, Reasons.MIGRATION_FAILED);
+    assertThat(condition(STALLED).getMessage())
+        .contains("Job was active longer than specified deadline")
+        .doesNotContain("never started");
+  }
+
+  @Test
+  void aMigratedImageTaggedLatestWithoutDigestSaysARePushIsNeverMigrated() {
+    deployment = Optional.of(Fixtures.target("registry.example.com/basketball-api:latest", 3, 3));
+    decide();
+    jobEnds(new JobOutcome.Succeeded());
+    var plan = decide();
+    assertState(READY, Reasons.MIGRATED);
+    assertThat(condition(READY).getMessage())
+        .startsWith("Image registry.example.com/basketball-api:latest migrated (revision ")
+        .endsWith(
+            "; image registry.example.com/basketball-api:latest has tag latest and no digest: a"
+                + " new image pushed under it is not a new release and is never migrated; pin the"
+                + " Deployment's image by digest (image@sha256:...)");
+    assertThat(plan.events()).extracting(Plan.Event::reason).contains(Reasons.MUTABLE_IMAGE_TAG);
     assertNothingToDo(decide());
   }
 }

@@ -3,10 +3,15 @@ package dev.schemagate.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.Fixtures;
+import dev.schemagate.api.Inherit;
+import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.MigrationPodTemplate;
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.TargetDeployment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +40,55 @@ class MigrationSourceTest {
     assertThat(revision(Fixtures.flywayMigration(), data))
         .isEqualTo(revision(Fixtures.flywayMigration(), Map.copyOf(data)))
         .matches("[0-9a-f]{10}");
+  }
+
+  /**
+   * A migration is not run again for an edit of what its pod inherits (the app's environment, its
+   * service account, its scheduling) or of spec.job: the revision hashes what is migrated, never
+   * the pod template, and a Job in flight keeps its name.
+   */
+  @Test
+  void whatTheMigrationPodInheritsOrOverridesIsNoPartOfTheRevision() {
+    var deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("basketball-api")
+            .endMetadata()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("api")
+            .withImage(IMAGE)
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    var edited = new DeploymentBuilder(deployment).build();
+    var pod = edited.getSpec().getTemplate().getSpec();
+    pod.getContainers().get(0).setEnv(List.of(new EnvVar("SECRET_KEY", "s", null)));
+    pod.setServiceAccountName("basketball-api");
+    pod.setNodeSelector(Map.of("kubernetes.io/arch", "arm64"));
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isNull();
+    var overridden = Fixtures.commandMigration();
+    var job = new JobSettings();
+    job.setInherit(Inherit.None);
+    job.setPodTemplate(new MigrationPodTemplate());
+    job.getPodTemplate().setSpec(Map.of("serviceAccountName", "migrator"));
+    overridden.getSpec().setJob(job);
+
+    var reference =
+        MigrationSource.resolve(
+            Fixtures.commandMigration(), null, Optional.of(TargetDeployment.of(deployment, null)));
+    assertThat(
+            MigrationSource.resolve(
+                Fixtures.commandMigration(), null, Optional.of(TargetDeployment.of(edited, null))))
+        .isEqualTo(reference);
+    assertThat(
+            MigrationSource.resolve(
+                overridden, null, Optional.of(TargetDeployment.of(deployment, null))))
+        .isEqualTo(reference);
   }
 
   @Test

@@ -234,6 +234,44 @@ class RelevantUpdatesTest {
   }
 
   @Test
+  void aMigrationPodTheSchedulerCannotPlaceIsAnEvent() {
+    UnaryOperator<PodBuilder> unschedulable =
+        p ->
+            p.editStatus()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(
+                    "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.")
+                .endCondition()
+                .endStatus();
+    assertThat(podAfter(unschedulable)).isTrue();
+    assertThat(
+            RelevantUpdates.migrationPod(pod(), unschedulable.apply(new PodBuilder(pod())).build()))
+        .as("scheduled at last")
+        .isTrue();
+  }
+
+  @Test
+  void aMigrationPodsInitContainerStatesAreEvents() {
+    assertThat(
+            podAfter(
+                p ->
+                    p.editStatus()
+                        .addNewInitContainerStatus()
+                        .withName("cloud-sql-proxy")
+                        .withNewState()
+                        .withNewWaiting()
+                        .withReason("ImagePullBackOff")
+                        .endWaiting()
+                        .endState()
+                        .endInitContainerStatus()
+                        .endStatus()))
+        .isTrue();
+  }
+
+  @Test
   void aMigrationPodsPhaseStatesAndLabelsAreEvents() {
     assertThat(podAfter(p -> p.editStatus().withPhase("Running").endStatus())).isTrue();
     assertThat(

@@ -97,6 +97,8 @@ class ChartInstallIT {
             allowed("watch", "jobs.batch", app),
             allowed("list", "jobs.batch", null),
             allowed("patch", "deployments.apps", app),
+            // The target's pod template, read whole when a migration Job is derived from it.
+            allowed("get", "deployments.apps", app),
             allowed("watch", "deployments.apps", null),
             allowed("list", "configmaps", app),
             denied("get", "configmaps", app),

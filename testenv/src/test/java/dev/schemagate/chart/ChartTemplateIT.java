@@ -66,7 +66,7 @@ class ChartTemplateIT {
           Map.entry("schemagate.dev/schemamigrations/status", List.of("patch")),
           Map.entry("schemagate.dev/schemamigrations/finalizers", List.of("update")),
           Map.entry("batch/jobs", List.of("list", "watch", "create", "get")),
-          Map.entry("apps/deployments", List.of("list", "watch", "patch")),
+          Map.entry("apps/deployments", List.of("list", "watch", "patch", "get")),
           // The nudge of a ReplicaSet whose pods the admission policy refused.
           Map.entry("apps/replicasets", List.of("list", "patch")),
           // Releasing a held pod removes its scheduling gate: a patch. Never create.
@@ -130,6 +130,8 @@ class ChartTemplateIT {
             "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
             "ValidatingAdmissionPolicy/sg-schemagate-one-per-deployment",
             "ValidatingAdmissionPolicyBinding/sg-schemagate-one-per-deployment",
+            "ValidatingAdmissionPolicy/sg-schemagate-author-may-create-jobs",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-author-may-create-jobs",
             "Deployment/sg-schemagate");
     for (var o : objects) {
       assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/instance", RELEASE);
@@ -282,7 +284,7 @@ class ChartTemplateIT {
     }
     var bindings =
         scoped.stream().filter(o -> o.getKind().endsWith("AdmissionPolicyBinding")).toList();
-    assertThat(bindings).hasSize(4);
+    assertThat(bindings).hasSize(5);
     for (var each : bindings) {
       assertThat(
               SERIALIZATION

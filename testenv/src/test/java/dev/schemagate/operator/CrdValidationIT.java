@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.schemagate.api.Inherit;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.testenv.Cluster;
@@ -45,6 +46,20 @@ class CrdValidationIT {
       "locks.timeout must be a duration such as 500ms or 2s, from 10ms to 10m";
   static final String LOCK_RETRY_BUDGET =
       "locks.retryBudget must be a duration such as 10m or 1h30m, at most 24h";
+
+  static final String POD_RESTART_POLICY =
+      "job.podTemplate.spec.restartPolicy can only be Never: the Job retries a failed migration"
+          + " pod (spec.job.backoffLimit)";
+  static final String POD_CONTAINERS =
+      "job.podTemplate.spec.containers can only patch the container named migrate: another"
+          + " container would keep the Job from ending (a sidecar goes in initContainers with"
+          + " restartPolicy: Always)";
+  static final String POD_CONTAINER_COMMAND =
+      "job.podTemplate.spec.containers[].image, command and args are the migration's: set them in"
+          + " spec.command";
+  static final String POD_LABELS =
+      "job.podTemplate.metadata.labels must not set app.kubernetes.io/name, instance, component,"
+          + " managed-by or schemagate.dev/revision: SchemaGate finds its migration pods by them";
 
   static KubernetesClient client;
   static String namespace;
@@ -283,6 +298,62 @@ class CrdValidationIT {
             "<nil>",
             "metadata.name must be at most 52 characters: the migration Job is named"
                 + " <name>-<revision>"),
+        bad(
+            "job.inherit not one of the enum",
+            r -> obj(r, "spec", "job").put("inherit", "Everything"),
+            "spec.job.inherit",
+            "Unsupported value: \"Everything\": supported values: \"None\", \"PodTemplate\""),
+        bad(
+            "job.podTemplate.spec.restartPolicy OnFailure",
+            r -> obj(r, "spec", "job", "podTemplate", "spec").put("restartPolicy", "OnFailure"),
+            "spec.job.podTemplate.spec.restartPolicy",
+            POD_RESTART_POLICY),
+        bad(
+            "job.podTemplate.spec.containers naming another container",
+            r ->
+                obj(r, "spec", "job", "podTemplate", "spec")
+                    .putArray("containers")
+                    .addObject()
+                    .put("name", "istio-proxy"),
+            "spec.job.podTemplate.spec.containers",
+            POD_CONTAINERS),
+        bad(
+            "job.podTemplate.spec.containers with two",
+            r -> {
+              var containers = obj(r, "spec", "job", "podTemplate", "spec").putArray("containers");
+              containers.addObject().put("name", "migrate");
+              containers.addObject().put("name", "migrate");
+            },
+            "spec.job.podTemplate.spec.containers",
+            "Too many: 2: must have at most 1 item"),
+        bad(
+            "job.podTemplate.spec.containers[].image",
+            r ->
+                obj(r, "spec", "job", "podTemplate", "spec")
+                    .putArray("containers")
+                    .addObject()
+                    .put("name", "migrate")
+                    .put("image", "other:1"),
+            "spec.job.podTemplate.spec.containers[0]",
+            POD_CONTAINER_COMMAND),
+        bad(
+            "job.podTemplate.spec.containers[].args",
+            r ->
+                obj(r, "spec", "job", "podTemplate", "spec")
+                    .putArray("containers")
+                    .addObject()
+                    .put("name", "migrate")
+                    .putArray("args")
+                    .add("downgrade"),
+            "spec.job.podTemplate.spec.containers[0]",
+            POD_CONTAINER_COMMAND),
+        bad(
+            "job.podTemplate.metadata.labels with SchemaGate's",
+            r ->
+                obj(r, "spec", "job", "podTemplate", "metadata", "labels")
+                    .put("app.kubernetes.io/managed-by", "argocd"),
+            "spec.job.podTemplate.metadata.labels",
+            POD_LABELS),
         bad("spec missing", r -> r.remove("spec"), "spec", "Required value"),
         bad("spec.target missing", r -> spec(r).remove("target"), "spec.target", "Required value"),
         bad(
@@ -366,6 +437,61 @@ class CrdValidationIT {
     assertThat(stored.getSpec().getLocks().timeoutOrDefault()).isEqualTo(Duration.ofMillis(500));
     assertThat(stored.getSpec().getLocks().retryBudgetOrDefault())
         .isEqualTo(Duration.ofMinutes(90));
+  }
+
+  /** Any pod spec field in the patch is kept as written, for the Job's create to check. */
+  @Test
+  void keepsAPodTemplateAsWritten() {
+    var resource = validResource();
+    obj(resource, "metadata").put("name", "pod-template");
+    var job = obj(resource, "spec", "job");
+    job.put("inherit", "None");
+    obj(resource, "spec", "job", "podTemplate", "metadata", "annotations")
+        .put("sidecar.istio.io/inject", "false");
+    var spec = obj(resource, "spec", "job", "podTemplate", "spec");
+    spec.put("serviceAccountName", "basketball-migrator");
+    spec.putObject("nodeSelector").put("kubernetes.io/arch", "arm64");
+    // A null removes an inherited field: it must be kept as written too.
+    spec.putNull("tolerations");
+    deleteAnInheritedInitContainer(spec);
+    var migrate = spec.putArray("containers").addObject().put("name", "migrate");
+    migrate.putObject("resources").putObject("limits").put("memory", "256Mi");
+    migrate.putArray("env").addObject().put("name", "DEBUG").put("value", "1");
+
+    client.resource(generic(resource)).create();
+
+    var stored =
+        client
+            .resources(SchemaMigration.class)
+            .inNamespace(namespace)
+            .withName("pod-template")
+            .get();
+    assertThat(stored.getSpec().getJob().getInherit()).isEqualTo(Inherit.None);
+    assertThat(stored.getSpec().getJob().getPodTemplate().getMetadata().getAnnotations())
+        .containsEntry("sidecar.istio.io/inject", "false");
+    assertThat(stored.getSpec().getJob().getPodTemplate().getSpec())
+        .containsEntry("serviceAccountName", "basketball-migrator")
+        .containsEntry("nodeSelector", Map.of("kubernetes.io/arch", "arm64"))
+        .containsKey("tolerations")
+        .containsEntry(
+            "initContainers", List.of(Map.of("name", "vault-agent-init", "$patch", "delete")))
+        .containsEntry(
+            "containers",
+            List.of(
+                Map.of(
+                    "name",
+                    "migrate",
+                    "resources",
+                    Map.of("limits", Map.of("memory", "256Mi")),
+                    "env",
+                    List.of(Map.of("name", "DEBUG", "value", "1")))));
+  }
+
+  private static void deleteAnInheritedInitContainer(ObjectNode spec) {
+    spec.putArray("initContainers")
+        .addObject()
+        .put("name", "vault-agent-init")
+        .put("$patch", "delete");
   }
 
   /** Image references as registries and runtimes write them. */

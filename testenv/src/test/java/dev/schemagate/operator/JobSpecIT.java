@@ -82,7 +82,7 @@ class JobSpecIT {
     assertThat(pod.getVolumes())
         .anySatisfy(
             v -> {
-              assertThat(v.getName()).isEqualTo("migrations");
+              assertThat(v.getName()).isEqualTo("schemagate-migrations");
               assertThat(v.getConfigMap().getName()).isEqualTo(Scenario.MIGRATIONS);
             });
 
@@ -110,14 +110,15 @@ class JobSpecIT {
     assertThat(container.getVolumeMounts())
         .anySatisfy(
             m -> {
-              assertThat(m.getName()).isEqualTo("migrations");
+              assertThat(m.getName()).isEqualTo("schemagate-migrations");
               assertThat(m.getMountPath()).isEqualTo("/migrations");
               assertThat(m.getReadOnly()).isTrue();
             });
 
     // The Job controller accepted the template and made the pod; it waits for a node that never
     // comes.
-    assertThat(s.awaitPod(job).getStatus().getPhase()).isEqualTo("Pending");
+    var migrationPod = s.awaitPod(job);
+    assertThat(migrationPod.getStatus().getPhase()).isEqualTo("Pending");
 
     s.awaitTrue("Reconciling", "MigrationRunning");
     var expected =
@@ -128,9 +129,17 @@ class JobSpecIT {
                 meta.getName(),
                 Scenario.APP_IMAGE,
                 revision);
+    // And the scheduler says so, as the message does.
     await()
         .atMost(Scenario.TIMEOUT)
-        .until(() -> expected.equals(s.condition("Reconciling").orElseThrow().getMessage()));
+        .until(
+            () -> s.condition("Reconciling").orElseThrow().getMessage(),
+            m ->
+                m.startsWith(
+                    expected
+                        + "; pod "
+                        + migrationPod.getMetadata().getName()
+                        + ": Unschedulable: "));
     var status = s.migration().getStatus();
     assertThat(status.getRevision()).isEqualTo(revision);
     assertThat(status.getJob()).isEqualTo(meta.getName());

@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,7 +226,9 @@ class TrimmedEventsIT {
 
   /** Ours, owned by the SchemaMigration, with no annotation at all. */
   private Job job() {
-    var job = MigrationJob.build(migration, "5c1f0a9e2b", "basketball-api:1.8", "schemagate:test");
+    var job =
+        MigrationJob.build(
+            migration, "5c1f0a9e2b", "basketball-api:1.8", "schemagate:test", Optional.empty());
     job.getMetadata().setAnnotations(null);
     return job;
   }
