@@ -8,13 +8,15 @@ final class NodeConfig {
   private NodeConfig() {}
 
   /**
-   * containerd's: state under {@code dir}, the CRI plugin with runc through cgroupfs, a local pause
-   * image, and CNI from Debian's plugins with the node's own configuration directory.
+   * containerd's: the CRI plugin with runc through cgroupfs, a local pause image, and CNI from
+   * Debian's plugins with the node's own configuration directory.
    */
   static String containerd(Path dir, String socket, String pauseImage) {
+    // Root and state are containerd's defaults, in the namespace's own /var/lib and /run: short
+    // paths, as its sockets and overlay mount options need.
     return """
     version = 2
-    root = "%1$s/containerd/root"
+    root = "/var/lib/containerd"
     state = "/run/containerd"
     # No /opt/containerd (the opt plugin), and no snapshotters that this machine cannot use.
     disabled_plugins = ["io.containerd.internal.v1.opt", "io.containerd.snapshotter.v1.btrfs", \

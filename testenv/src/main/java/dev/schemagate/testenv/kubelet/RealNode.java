@@ -7,8 +7,10 @@ import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.LocalProcess;
 import dev.schemagate.testenv.Ports;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -157,7 +159,7 @@ public final class RealNode implements AutoCloseable {
   }
 
   private void configure(ControlPlane plane, OciImage pause) throws IOException {
-    for (var d : List.of("sysctl", "var-log", "var-lib", "opt", "cni", "containerd", "kubelet")) {
+    for (var d : List.of("sysctl", "var-log", "var-lib", "opt", "cni")) {
       Files.createDirectories(dir.resolve(d));
     }
     var authority = plane.authority();
@@ -243,8 +245,9 @@ public final class RealNode implements AutoCloseable {
                 binary.toString(),
                 "--config=" + dir.resolve("kubelet.yaml"),
                 "--kubeconfig=" + dir.resolve("kubelet.kubeconfig"),
-                "--root-dir=" + dir.resolve("kubelet"),
-                "--cert-dir=" + dir.resolve("kubelet/pki"),
+                // Its default, in the namespace's own /var/lib: the node's var-lib directory. The
+                // kubelet makes sockets in there, whose paths must be short.
+                "--root-dir=/var/lib/kubelet",
                 "--hostname-override=" + name,
                 // No cloud, but "external" keeps the kubelet off the Node's addresses once set: it
                 // would give the machine's own interface address, where it does not listen, and it
@@ -290,6 +293,32 @@ public final class RealNode implements AutoCloseable {
       }
       var node = client.nodes().withName(name).get();
       if (node != null && !addressed) {
+        untaint();
+        // A merge patch replaces the list, and carries no resourceVersion that the kubelet's own
+        // status updates could make stale.
+        client
+            .nodes()
+            .withName(name)
+            .subresource("status")
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}]}}");
+        addressed = true;
+      } else if (node != null && ready(node)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "node " + name + " not Ready after " + READY + "; see " + dir.resolve("kubelet.log"));
+  }
+
+  /**
+   * Removes the external cloud provider's taint, again if the kubelet or a controller got first.
+   */
+  private void untaint() {
+    for (int attempt = 1; ; attempt++) {
+      try {
         client
             .nodes()
             .withName(name)
@@ -302,28 +331,13 @@ public final class RealNode implements AutoCloseable {
                               .toList());
                   return n;
                 });
-        client
-            .nodes()
-            .withName(name)
-            .editStatus(
-                n -> {
-                  n.getStatus()
-                      .setAddresses(
-                          List.of(
-                              new NodeAddressBuilder()
-                                  .withType("InternalIP")
-                                  .withAddress("127.0.0.1")
-                                  .build()));
-                  return n;
-                });
-        addressed = true;
-      } else if (node != null && ready(node)) {
         return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
       }
-      Thread.sleep(100);
     }
-    throw new IllegalStateException(
-        "node " + name + " not Ready after " + READY + "; see " + dir.resolve("kubelet.log"));
   }
 
   static boolean ready(Node node) {

@@ -2,6 +2,7 @@ package dev.schemagate.testenv.kubelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.DumpOnFailure;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,10 @@ class RealNodeIT {
 
   @BeforeAll
   static void startNode() throws Exception {
+    // Mount namespaces, cgroups and containerd need root, as CI has (testenv/prerequisites.sh).
+    assumeTrue(
+        (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+        "a real node needs root");
     plane =
         ControlPlane.start(
             Path.of("target/testenv-real-node"), ControlPlane.Options.defaults().withKubelets());
@@ -102,7 +108,13 @@ class RealNodeIT {
     await()
         .atMost(WAIT)
         .until(() -> client.nodes().withName(node.name()).get().getSpec().getTaints().isEmpty());
-    var lease = client.leases().inNamespace("kube-node-lease").withName(node.name()).get();
+    // Its heartbeat, renewed every 10 s.
+    var lease =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.leases().inNamespace("kube-node-lease").withName(node.name()).get(),
+                Objects::nonNull);
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node.name());
   }
 
