@@ -93,6 +93,7 @@ public final class RealNode implements AutoCloseable {
   private final List<LocalProcess> processes = new ArrayList<>();
   private LocalProcess containerd;
   private LocalProcess kubelet;
+  private Path kubeletBinary;
   private Duration startToReady;
 
   private RealNode(String name, Path dir, KubernetesClient client, FileChannel lockFile) {
@@ -135,8 +136,8 @@ public final class RealNode implements AutoCloseable {
       for (var image : all) {
         node.importImage(image);
       }
-      node.startKubelet(binaries.resolve("kubelet"));
-      node.awaitReady();
+      node.kubeletBinary = binaries.resolve("kubelet");
+      node.startKubelet();
       node.startToReady = Duration.between(started, Instant.now());
       return node;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -237,12 +238,22 @@ public final class RealNode implements AutoCloseable {
         .ok();
   }
 
-  private void startKubelet(Path binary) throws IOException {
+  /**
+   * Stops the kubelet alone, as when it dies on a machine: its containers keep running, and the
+   * node lifecycle controller marks the Node's Ready Unknown once its Lease is 20 s old.
+   */
+  public void stopKubelet() {
+    kubelet.close();
+    processes.remove(kubelet);
+  }
+
+  /** Starts the kubelet (again), and waits for its Node to be Ready. */
+  public void startKubelet() throws IOException, InterruptedException {
     kubelet =
         start(
             "kubelet",
             List.of(
-                binary.toString(),
+                kubeletBinary.toString(),
                 "--config=" + dir.resolve("kubelet.yaml"),
                 "--kubeconfig=" + dir.resolve("kubelet.kubeconfig"),
                 // Its default, in the namespace's own /var/lib: the node's var-lib directory. The
@@ -254,6 +265,7 @@ public final class RealNode implements AutoCloseable {
                 // refuses a loopback --node-ip. awaitReady sets 127.0.0.1 as a cloud provider
                 // would.
                 "--cloud-provider=external"));
+    awaitReady();
   }
 
   /** Runs a command in the node's mount namespace (containerd's). */

@@ -202,6 +202,32 @@ class RealNodeIT {
         .isEqualTo("V8__teams.sql: type \"division\" already exists\n");
   }
 
+  @Test
+  void aNodeWhoseKubeletStopsGoesNotReadyAndReadyAgainWhenItReturns() throws Exception {
+    node.stopKubelet();
+    var stopped = Instant.now();
+    await().atMost(WAIT).until(() -> "Unknown".equals(readyStatus()));
+    System.out.printf(
+        "real node: kubelet stopped to Ready=Unknown %d ms%n",
+        Duration.between(stopped, Instant.now()).toMillis());
+    assertThat(client.nodes().withName(node.name()).get().getSpec().getTaints())
+        .anyMatch(t -> t.getKey().equals("node.kubernetes.io/unreachable"));
+
+    node.startKubelet();
+    assertThat(readyStatus()).isEqualTo("True");
+    await()
+        .atMost(WAIT)
+        .until(() -> client.nodes().withName(node.name()).get().getSpec().getTaints().isEmpty());
+  }
+
+  private String readyStatus() {
+    return client.nodes().withName(node.name()).get().getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("Ready"))
+        .findFirst()
+        .orElseThrow()
+        .getStatus();
+  }
+
   private Pod pod(String name, String restartPolicy, String script) {
     return new PodBuilder()
         .withNewMetadata()
