@@ -205,12 +205,26 @@ public final class RealNode implements AutoCloseable {
                 "--config",
                 dir.resolve("containerd.toml").toString()));
     var deadline = Instant.now().plus(CONTAINERD_START);
+    // The socket as containerd's mount namespace sees it. ctr waits for a missing socket with a
+    // back-off of seconds (it took 10 s when asked before containerd had made it): ask only once
+    // it is there.
+    var socket = Path.of("/proc", Long.toString(containerd.pid()), "root", SOCKET.substring(1));
     while (true) {
       if (!containerd.isAlive()) {
         throw new IllegalStateException("containerd exited at start; see " + containerd.log());
       }
+      if (!Files.exists(socket)) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "containerd made no socket in " + CONTAINERD_START + "; see " + containerd.log());
+        }
+        Thread.sleep(20);
+        continue;
+      }
       var version =
-          inNamespace(List.of("ctr", "--address", SOCKET, "version"), Duration.ofSeconds(10));
+          inNamespace(
+              List.of("ctr", "--address", SOCKET, "--connect-timeout", "2s", "version"),
+              Duration.ofSeconds(10));
       if (version.exitCode() == 0) {
         return;
       }
