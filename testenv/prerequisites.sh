@@ -2,7 +2,7 @@
 # Sourced (bash) by ./demo, .ci/run and testenv/build-binaries.sh:
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
 #   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid,
-#                            python3-venv, curl, unzip, time, and for the real node containerd,
+#                            python3-venv, curl, unzip, time, openssl, and for the real node containerd,
 #                            runc, the CNI plugins, gcc with libc6-dev (the pause binary) and
 #                            busybox-static (an image's contents): apt-get install as root;
 #                            otherwise it stops at once (exit 1) with the one command that would
@@ -58,6 +58,9 @@ prerequisites_packages() {
   local util_linux=()
   command -v runuser >/dev/null || util_linux+=(runuser)
   command -v setsid >/dev/null || util_linux+=(setsid)
+  # The real node's mount namespace.
+  command -v unshare >/dev/null || util_linux+=(unshare)
+  command -v nsenter >/dev/null || util_linux+=(nsenter)
   (( ${#util_linux[@]} == 0 )) || { missing+=(util-linux); why+=("${util_linux[@]}"); }
   # The Alembic example runs in a virtualenv that testenv builds from PyPI.
   python3 -c "import venv, ensurepip" 2>/dev/null || { missing+=(python3-venv); why+=("python3 -m venv"); }
@@ -78,6 +81,8 @@ prerequisites_packages() {
   [[ -x /usr/lib/cni/loopback && -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] \
     || { missing+=(containernetworking-plugins); why+=("CNI plugins"); }
   command -v gcc >/dev/null || { missing+=(gcc); why+=(gcc); }
+  # The test environment's certificate authority (testenv's CertificateAuthority).
+  command -v openssl >/dev/null || { missing+=(openssl); why+=(openssl); }
   compgen -G "/usr/lib/*/libc.a" >/dev/null || { missing+=(libc6-dev); why+=("libc.a (gcc -static)"); }
   # Static: it is copied into images that hold nothing else (Debian's busybox package is dynamic).
   [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] \
