@@ -402,7 +402,9 @@ public final class RealNode implements AutoCloseable {
   /** Kills every process in the mount namespace of {@code pid}, that one last. */
   private static void killNamespace(long pid) {
     var namespace = mountNamespace(pid);
-    if (namespace == null) {
+    // Never the machine's own: were that pid ever not containerd in its namespace any more, this
+    // would kill everything.
+    if (namespace == null || namespace.equals(mountNamespace(ProcessHandle.current().pid()))) {
       return;
     }
     ProcessHandle.allProcesses()
