@@ -4,17 +4,22 @@
 #   etcd                                              (go.etcd.io/etcd/server/v3)
 #   helm                                              (helm.sh/helm/v3)
 # and, with --promtool only, promtool                 (github.com/prometheus/prometheus)
+# and, with --kubelet only, kubelet and pause          (k8s.io/kubernetes: cmd/kubelet, and
+#                                                      build/pause/linux/pause.c with gcc -static)
 # Versions come from testenv/versions.env only.
 #
 # Output: ${SCHEMAGATE_CACHE:-$HOME/.cache/schemagate}/k8s/<KUBERNETES_VERSION>-<os>-<arch>/
 # (the layout fabric8 kube-api-test expects with SCHEMAGATE_CACHE as its directory),
 # with --promtool: .../promtool/<PROMETHEUS_VERSION>-<os>-<arch>/ (a set of its own, built only
-# for the tests that check the chart's alert rules, so the control plane's stamp stays as it is).
+# for the tests that check the chart's alert rules, so the control plane's stamp stays as it is),
+# with --kubelet: .../kubelet/<KUBERNETES_VERSION>-<os>-<arch>/ (a set of its own for the same
+# reason: only the tests that run a real node need it, and it takes ~10 min to build).
 # The directory path is the LAST line on stdout; progress goes to stderr:
 #   DIR=$(testenv/build-binaries.sh | tail -1)
 #
-# Usage: build-binaries.sh [--promtool] [--force] [--sync]
+# Usage: build-binaries.sh [--promtool|--kubelet] [--force] [--sync]
 #   --promtool  build promtool instead of the control plane
+#   --kubelet   build the kubelet and the pause binary instead of the control plane
 #   --force  rebuild even if the stamp matches
 #   --sync   only rewrite testenv/go/*/go.mod + go.sum from versions.env (go mod tidy); no build
 set -euo pipefail
@@ -28,7 +33,8 @@ for arg in "$@"; do
     --force) force=1 ;;
     --sync) sync=1 ;;
     --promtool) set=promtool ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
+    --kubelet) set=kubelet ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" >&2; exit 0 ;;
     *) echo "build-binaries.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +67,11 @@ if [[ $set == promtool ]]; then
   set_name="$PROMETHEUS_VERSION-$os-$arch"
   stamp_content="PROMETHEUS_VERSION=$PROMETHEUS_VERSION"
   binaries=(promtool)
+elif [[ $set == kubelet ]]; then
+  set_root="$cache_root/kubelet"
+  set_name="$KUBERNETES_VERSION-$os-$arch"
+  stamp_content="KUBERNETES_VERSION=$KUBERNETES_VERSION"
+  binaries=(kubelet pause)
 else
   set_root="$cache_root/k8s"
   set_name="$KUBERNETES_VERSION-$os-$arch"
@@ -81,6 +92,10 @@ is_complete() { # dir -> 0 if every binary and a matching stamp are there
 if [[ $force == 0 && $sync == 0 ]] && is_complete "$out_dir"; then
   echo "$out_dir"
   exit 0
+fi
+
+if [[ $set == kubelet && $sync == 0 ]] && ! command -v gcc >/dev/null; then
+  die "the pause binary needs gcc (and libc6-dev): see testenv/prerequisites.sh"
 fi
 
 # --- Go environment -------------------------------------------------------
@@ -235,6 +250,12 @@ build_group() {
   log "$name: download $((t1 - t0))s, compile $((t2 - t1))s"
 }
 
+k8s_minor=${KUBERNETES_VERSION#*.}; k8s_minor=${k8s_minor%%.*}
+k8s_ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  k8s_ldflags+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
+  k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="
+done
 if [[ $set == promtool ]]; then
   prom_ldflags="-s -w"
   for var in Version=$PROMETHEUS_VERSION Branch=HEAD BuildUser=schemagate BuildDate=$build_date; do
@@ -242,13 +263,16 @@ if [[ $set == promtool ]]; then
   done
   build_group prometheus "PROMETHEUS_VERSION=$PROMETHEUS_VERSION" "$prom_ldflags" github.com/prometheus/prometheus/cmd/promtool
   "$tmp_dir/promtool" --version | grep -qF "version $PROMETHEUS_VERSION" || die "promtool --version is not $PROMETHEUS_VERSION"
+elif [[ $set == kubelet ]]; then
+  build_group kubernetes "KUBERNETES_VERSION=$KUBERNETES_VERSION" "$k8s_ldflags" k8s.io/kubernetes/cmd/kubelet
+  "$tmp_dir/kubelet" --version | grep -qF "v$KUBERNETES_VERSION" || die "kubelet --version is not v$KUBERNETES_VERSION"
+  # The sandbox ("pause") container's binary, as the kubelet's own build makes it (build/pause/Makefile).
+  pause_source="$(go -C "$(gomod_dir kubernetes)" list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+  [[ -f "$pause_source" ]] || die "no $pause_source"
+  run gcc -Os -Wall -Werror -static "-DVERSION=v$KUBERNETES_VERSION" -o "$tmp_dir/pause" "$pause_source" \
+    || die "gcc -static pause.c failed"
+  "$tmp_dir/pause" -v | grep -qF "v$KUBERNETES_VERSION" || die "pause -v is not v$KUBERNETES_VERSION"
 else
-  k8s_minor=${KUBERNETES_VERSION#*.}; k8s_minor=${k8s_minor%%.*}
-  k8s_ldflags="-s -w"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    k8s_ldflags+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
-    k8s_ldflags+=" -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date -X $pkg.gitCommit="
-  done
   build_group kubernetes "KUBERNETES_VERSION=$KUBERNETES_VERSION" "$k8s_ldflags" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
     k8s.io/kubernetes/cmd/kubectl

@@ -2,8 +2,11 @@
 # Sourced (bash) by ./demo, .ci/run and testenv/build-binaries.sh:
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
 #   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid,
-#                            python3-venv, curl, unzip, time: apt-get install as root; otherwise it
-#                            stops at once (exit 1) with the one command that would install them
+#                            python3-venv, curl, unzip, time, openssl, and for the real node containerd,
+#                            runc, the CNI plugins, gcc with libc6-dev (the pause binary) and
+#                            busybox-static (an image's contents): apt-get install as root;
+#                            otherwise it stops at once (exit 1) with the one command that would
+#                            install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
 #                            from the Go module proxy, checked against the SHA-256 below and kept in
 #                            ${SCHEMAGATE_CACHE:-~/.cache/schemagate}/go (no root needed)
@@ -55,6 +58,9 @@ prerequisites_packages() {
   local util_linux=()
   command -v runuser >/dev/null || util_linux+=(runuser)
   command -v setsid >/dev/null || util_linux+=(setsid)
+  # The real node's mount namespace.
+  command -v unshare >/dev/null || util_linux+=(unshare)
+  command -v nsenter >/dev/null || util_linux+=(nsenter)
   (( ${#util_linux[@]} == 0 )) || { missing+=(util-linux); why+=("${util_linux[@]}"); }
   # The Alembic example runs in a virtualenv that testenv builds from PyPI.
   python3 -c "import venv, ensurepip" 2>/dev/null || { missing+=(python3-venv); why+=("python3 -m venv"); }
@@ -65,6 +71,22 @@ prerequisites_packages() {
   command -v unzip >/dev/null || { missing+=(unzip); why+=(unzip); }
   # testenv/bench measures the runner's peak memory with GNU time.
   [[ -x /usr/bin/time ]] || { missing+=(time); why+=("/usr/bin/time"); }
+  # testenv's real node: Debian's container runtime and CNI plugins (run as processes of the tests,
+  # never as the machine's services), the pause binary built with gcc -static, and busybox-static
+  # as the contents of the tests' images.
+  command -v containerd >/dev/null && command -v ctr >/dev/null \
+    || { missing+=(containerd); why+=(containerd); }
+  # runc is in /usr/sbin, which a non-root PATH may lack; testenv puts it on the PATH it gives containerd.
+  command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || { missing+=(runc); why+=(runc); }
+  [[ -x /usr/lib/cni/loopback && -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] \
+    || { missing+=(containernetworking-plugins); why+=("CNI plugins"); }
+  command -v gcc >/dev/null || { missing+=(gcc); why+=(gcc); }
+  # The test environment's certificate authority (testenv's CertificateAuthority).
+  command -v openssl >/dev/null || { missing+=(openssl); why+=(openssl); }
+  compgen -G "/usr/lib/*/libc.a" >/dev/null || { missing+=(libc6-dev); why+=("libc.a (gcc -static)"); }
+  # Static: it is copied into images that hold nothing else (Debian's busybox package is dynamic).
+  [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] \
+    || { missing+=(busybox-static); why+=("a static busybox"); }
   (( ${#missing[@]} == 0 )) && return 0
 
   local command="apt-get update && apt-get install -y ${missing[*]}" what

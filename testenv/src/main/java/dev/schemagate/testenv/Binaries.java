@@ -14,6 +14,7 @@ import java.util.List;
 public final class Binaries {
   private static Path dir;
   private static Path promtoolDir;
+  private static Path kubeletDir;
 
   private Binaries() {}
 
@@ -37,6 +38,17 @@ public final class Binaries {
       promtoolDir = runBuildScript("build-binaries.sh", "--promtool");
     }
     return promtoolDir.resolve("promtool");
+  }
+
+  /**
+   * The kubelet and the pause binary (build-binaries.sh --kubelet), built on first use: only the
+   * tests that run a real node need them. The directory holds {@code kubelet} and {@code pause}.
+   */
+  public static synchronized Path kubeletDir() {
+    if (kubeletDir == null) {
+      kubeletDir = runBuildScript("build-binaries.sh", "--kubelet");
+    }
+    return kubeletDir;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.schemagate.testenv;
 
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,11 +40,16 @@ import javax.net.ssl.X509TrustManager;
  * Node is registered (the local node, {@code node.LocalNode}), and runs only if that node runs it;
  * without one, pods stay Pending (PodScheduled=False) unless a test plays the kubelet. SchemaGate's
  * CRDs and pod admission policy are installed at start. Clients authenticate with a static token in
- * system:masters; ports are picked free at start. Each component logs to {@code <dir>/<name>.log}.
+ * system:masters, nodes with client certificates of the environment's {@link CertificateAuthority}
+ * (the Node authorizer and NodeRestriction admission check them as a cluster does), and the API
+ * server calls kubelets with a certificate of that authority too; ports are picked free at start.
+ * Each component logs to {@code <dir>/<name>.log}.
  *
  * <p>By default the API server serves what Kubernetes 1.37 serves by default,
  * MutatingAdmissionPolicy included; {@link Options#withoutMutatingAdmissionPolicy()} starts one
- * that does not serve it, as a cluster before 1.36 or with the API switched off.
+ * that does not serve it, as a cluster before 1.36 or with the API switched off. {@link
+ * Options#withKubelets()} adds what a cluster runs for the pods of real kubelets ({@code
+ * kubelet.RealNode}).
  */
 public final class ControlPlane implements AutoCloseable {
   static final String CONTROLLERS =
@@ -55,10 +61,22 @@ public final class ControlPlane implements AutoCloseable {
       "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy";
 
   /** How this control plane differs from a default Kubernetes 1.37 cluster. */
-  public record Options(boolean mutatingAdmissionPolicy) {
+  public record Options(boolean mutatingAdmissionPolicy, boolean kubelets) {
     /** As Kubernetes 1.37 by default: MutatingAdmissionPolicy is served and admits. */
     public static Options defaults() {
-      return new Options(true);
+      return new Options(true, false);
+    }
+
+    /**
+     * What a cluster runs for the pods of real kubelets: the ServiceAccount admission plugin (each
+     * pod gets its service account's token volume), the controllers that publish {@code
+     * kube-root-ca.crt} and fill legacy token Secrets, and the node lifecycle controller (a Node
+     * whose kubelet stops renewing its Lease goes NotReady; a Ready one loses its not-ready taint).
+     * Off by default: the local node plays the last part itself, and pods that tests create right
+     * after their namespace would race the service account controller's "default".
+     */
+    public Options withKubelets() {
+      return new Options(mutatingAdmissionPolicy, true);
     }
 
     /**
@@ -66,33 +84,51 @@ public final class ControlPlane implements AutoCloseable {
      * before 1.36 (where the API was alpha or beta and off by default) or one that switched it off.
      */
     public static Options withoutMutatingAdmissionPolicy() {
-      return new Options(false);
+      return new Options(false, false);
     }
 
     List<String> apiserverFlags() {
-      if (mutatingAdmissionPolicy) {
-        return List.of();
+      var flags = new ArrayList<String>();
+      if (!kubelets) {
+        // Pods need no token: nothing the local node runs is an in-cluster client.
+        flags.add("--disable-admission-plugins=ServiceAccount");
       }
-      // The feature gate only turns the admission plugin off; the resources are served by
-      // --runtime-config alone. v1beta1 and v1alpha1 are off by default. Both are needed: the
-      // plugin without its resources would refuse every request as "not yet ready".
-      return List.of(
-          "--feature-gates=MutatingAdmissionPolicy=false",
-          "--runtime-config=admissionregistration.k8s.io/v1/mutatingadmissionpolicies=false,"
-              + "admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings=false");
+      if (!mutatingAdmissionPolicy) {
+        // The feature gate only turns the admission plugin off; the resources are served by
+        // --runtime-config alone. v1beta1 and v1alpha1 are off by default. Both are needed: the
+        // plugin without its resources would refuse every request as "not yet ready".
+        flags.add("--feature-gates=MutatingAdmissionPolicy=false");
+        flags.add(
+            "--runtime-config=admissionregistration.k8s.io/v1/mutatingadmissionpolicies=false,"
+                + "admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings=false");
+      }
+      return flags;
+    }
+
+    String controllers() {
+      return kubelets
+          ? CONTROLLERS
+              + ",serviceaccount-token-controller,root-ca-certificate-publisher-controller"
+              + ",node-lifecycle-controller"
+          : CONTROLLERS;
     }
   }
+
+  /** The name of the API server's client certificate for kubelets, as kubeadm names it. */
+  static final String KUBELET_CLIENT = "kube-apiserver-kubelet-client";
 
   private final Path dir;
   private final String server;
   private final String token;
+  private final CertificateAuthority authority;
   private final List<LocalProcess> processes = new ArrayList<>();
   private final Map<String, List<String>> commands = new HashMap<>();
 
-  private ControlPlane(Path dir, String server, String token) {
+  private ControlPlane(Path dir, String server, String token, CertificateAuthority authority) {
     this.dir = dir;
     this.server = server;
     this.token = token;
+    this.authority = authority;
   }
 
   /** Starts a control plane whose state and logs live in a new directory under {@code parent}. */
@@ -105,14 +141,35 @@ public final class ControlPlane implements AutoCloseable {
       throws IOException, InterruptedException {
     var bin = Binaries.dir();
     Files.createDirectories(parent);
-    var dir = Files.createTempDirectory(parent, "control-plane-");
+    // Absolute: a real node hands these paths to processes in a mount namespace of its own.
+    var dir = Files.createTempDirectory(parent, "control-plane-").toAbsolutePath();
     var token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     int etcdPort = Ports.freeLoopbackPort();
     int peerPort = Ports.freeLoopbackPort();
     int apiPort = Ports.freeLoopbackPort();
-    var plane = new ControlPlane(dir, "https://127.0.0.1:" + apiPort, token);
+    var authority = CertificateAuthority.create(dir.resolve("pki"));
+    var plane = new ControlPlane(dir, "https://127.0.0.1:" + apiPort, token, authority);
     try {
       plane.writeCredentials();
+      var serving =
+          authority.issue(
+              "apiserver",
+              "/CN=kube-apiserver",
+              CertificateAuthority.Usage.SERVER,
+              List.of(
+                  "127.0.0.1",
+                  "10.0.0.1",
+                  "localhost",
+                  "kubernetes",
+                  "kubernetes.default",
+                  "kubernetes.default.svc",
+                  "kubernetes.default.svc.cluster.local"));
+      var kubeletClient =
+          authority.issue(
+              KUBELET_CLIENT,
+              "/CN=" + KUBELET_CLIENT,
+              CertificateAuthority.Usage.CLIENT,
+              List.of());
       plane.run(
           "etcd",
           List.of(
@@ -138,15 +195,21 @@ public final class ControlPlane implements AutoCloseable {
                   // error every 10 s.
                   "--endpoint-reconciler-type=none",
                   "--secure-port=" + apiPort,
-                  "--cert-dir=" + dir.resolve("pki"),
+                  "--tls-cert-file=" + serving.certificate(),
+                  "--tls-private-key-file=" + serving.key(),
+                  "--client-ca-file=" + authority.certificate(),
                   "--token-auth-file=" + dir.resolve("tokens.csv"),
-                  "--authorization-mode=RBAC",
+                  "--authorization-mode=Node,RBAC",
+                  "--enable-admission-plugins=NodeRestriction",
+                  "--kubelet-client-certificate=" + kubeletClient.certificate(),
+                  "--kubelet-client-key=" + kubeletClient.key(),
+                  "--kubelet-certificate-authority=" + authority.certificate(),
+                  // A kubelet here has no name that resolves, only the address it is given.
+                  "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
                   "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
                   "--service-account-key-file=" + dir.resolve("sa.key"),
                   "--service-account-signing-key-file=" + dir.resolve("sa.key"),
                   "--service-cluster-ip-range=10.0.0.0/24",
-                  // Pods need no token Secret: nothing here runs in-cluster clients.
-                  "--disable-admission-plugins=ServiceAccount",
                   "--allow-privileged=true",
                   "--enable-priority-and-fairness=false"));
       apiserver.addAll(options.apiserverFlags());
@@ -156,16 +219,23 @@ public final class ControlPlane implements AutoCloseable {
       // every 30 s, and must know SchemaMigrations to collect their Jobs.
       try (var client = plane.client()) {
         installSchemaGate(client);
+        allowKubeletCalls(client);
       }
       plane.run(
           "kube-controller-manager",
           List.of(
               bin.resolve("kube-controller-manager").toString(),
               "--kubeconfig=" + plane.kubeconfig(),
-              "--controllers=" + CONTROLLERS,
+              "--controllers=" + options.controllers(),
               "--leader-elect=false",
               "--secure-port=0",
-              "--use-service-account-credentials=false"));
+              "--use-service-account-credentials=false",
+              // What kube-root-ca.crt publishes, and the key of legacy token Secrets.
+              "--root-ca-file=" + authority.certificate(),
+              "--service-account-private-key-file=" + dir.resolve("sa.key"),
+              // A stopped kubelet's Node goes NotReady after 20 s rather than 50 s: its Lease is
+              // renewed every 10 s.
+              "--node-monitor-grace-period=20s"));
       plane.run(
           "kube-scheduler",
           List.of(
@@ -184,6 +254,43 @@ public final class ControlPlane implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The URL of the API server. */
+  public String server() {
+    return server;
+  }
+
+  /** The authority that the API server trusts for clients and kubelets, and serves with. */
+  public CertificateAuthority authority() {
+    return authority;
+  }
+
+  /**
+   * Lets the API server's client certificate call kubelets' API (logs, exec, port-forward): the
+   * kubelet asks the API server whether it may, as kubeadm's clusters allow.
+   */
+  private static void allowKubeletCalls(KubernetesClient client) {
+    client
+        .rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(KUBELET_CLIENT)
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole")
+                .withName("system:kubelet-api-admin")
+                .endRoleRef()
+                .addNewSubject()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("User")
+                .withName(KUBELET_CLIENT)
+                .endSubject()
+                .build())
+        .serverSideApply();
   }
 
   /** A kubeconfig for kubectl, helm and the operator. */

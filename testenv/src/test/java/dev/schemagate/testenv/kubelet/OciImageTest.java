@@ -1,0 +1,109 @@
+package dev.schemagate.testenv.kubelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schemagate.testenv.Command;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The image layout as GNU tar and a JSON parser read it: what ctr import reads. */
+class OciImageTest {
+  private static final String LONG_DIR = "usr/lib/" + "a-rather-long-directory-name/".repeat(4);
+
+  private static final OciImage.Recipe RECIPE =
+      new OciImage.Recipe(
+          "schemagate.local/test",
+          List.of(
+              Tar.Entry.directory("bin", 0755),
+              Tar.Entry.file("bin/hello", 0755, "#!/bin/sh\necho hi\n".getBytes()),
+              Tar.Entry.symlink("bin/hi", "hello"),
+              Tar.Entry.directory("tmp", 01777),
+              Tar.Entry.file(LONG_DIR + "file.txt", 0644, "x".repeat(1000).getBytes())),
+          List.of("/bin/hello"),
+          List.of("world"));
+
+  @TempDir Path tmp;
+
+  @Test
+  void theLayoutIsAnOciImageLayoutWithContentAddressedBlobs() throws IOException {
+    var archive = tmp.resolve("image.tar");
+    Files.write(archive, OciImage.layout(RECIPE, "schemagate.local/test:abc"));
+    tar("-xf", archive.toString(), "-C", tmp.toString());
+
+    var json = new ObjectMapper();
+    assertThat(json.readTree(tmp.resolve("oci-layout").toFile()).get("imageLayoutVersion").asText())
+        .isEqualTo("1.0.0");
+    var index = json.readTree(tmp.resolve("index.json").toFile());
+    var descriptor = index.get("manifests").get(0);
+    assertThat(descriptor.get("annotations").get("io.containerd.image.name").asText())
+        .isEqualTo("schemagate.local/test:abc");
+    try (var blobs = Files.list(tmp.resolve("blobs/sha256"))) {
+      for (var blob : blobs.toList()) {
+        assertThat(OciImage.digest(Files.readAllBytes(blob)))
+            .isEqualTo("sha256:" + blob.getFileName());
+      }
+    }
+    var manifest = json.readTree(blob(descriptor.get("digest").asText()).toFile());
+    var config = json.readTree(blob(manifest.get("config").get("digest").asText()).toFile());
+    assertThat(config.get("config").get("Entrypoint").get(0).asText()).isEqualTo("/bin/hello");
+    assertThat(config.get("config").get("Cmd").get(0).asText()).isEqualTo("world");
+    var layer = blob(manifest.get("layers").get(0).get("digest").asText());
+    assertThat(Files.size(layer)).isEqualTo(manifest.get("layers").get(0).get("size").asLong());
+
+    var listing = tar("--numeric-owner", "-tvzf", layer.toString());
+    assertThat(listing.lines())
+        .hasSize(5)
+        .allSatisfy(line -> assertThat(line).contains(" 0/0 "))
+        .anySatisfy(line -> assertThat(line).startsWith("drwxrwxrwt").endsWith(" tmp/"))
+        .anySatisfy(line -> assertThat(line).startsWith("lrwxrwxrwx").endsWith("bin/hi -> hello"))
+        .anySatisfy(line -> assertThat(line).contains(" 1000 ").endsWith(LONG_DIR + "file.txt"));
+    var layerDir = Files.createDirectory(tmp.resolve("layer"));
+    tar("-xzf", layer.toString(), "-C", layerDir.toString());
+    assertThat(Files.readString(layerDir.resolve("bin/hello"))).isEqualTo("#!/bin/sh\necho hi\n");
+    assertThat(Files.isExecutable(layerDir.resolve("bin/hello"))).isTrue();
+    try (var unzipped = new GZIPInputStream(Files.newInputStream(layer))) {
+      assertThat(config.get("rootfs").get("diff_ids").get(0).asText())
+          .isEqualTo(OciImage.digest(unzipped.readAllBytes()));
+    }
+  }
+
+  @Test
+  void theSameRecipeMakesTheSameBytesAndKeyAndAnotherContentAnother() {
+    assertThat(OciImage.layout(RECIPE, "n:1")).isEqualTo(OciImage.layout(RECIPE, "n:1"));
+    var changed =
+        new OciImage.Recipe(
+            RECIPE.repository(),
+            List.of(Tar.Entry.file("bin/hello", 0755, "other".getBytes())),
+            RECIPE.entrypoint(),
+            RECIPE.cmd());
+    assertThat(RECIPE.key()).isEqualTo(RECIPE.key()).isNotEqualTo(changed.key());
+  }
+
+  @Test
+  void anImageIsBuiltOnceIntoTheCacheAndNamedByItsKey() throws IOException {
+    var first = OciImage.build(RECIPE, tmp);
+    var modified = Files.getLastModifiedTime(first.archive());
+    var second = OciImage.build(RECIPE, tmp);
+    assertThat(second).isEqualTo(first);
+    assertThat(Files.getLastModifiedTime(second.archive())).isEqualTo(modified);
+    assertThat(first.name()).isEqualTo("schemagate.local/test:" + RECIPE.key().substring(0, 12));
+  }
+
+  private Path blob(String digest) {
+    return tmp.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+  }
+
+  private static String tar(String... args) {
+    var command = new ArrayList<>(List.of("tar"));
+    command.addAll(List.of(args));
+    return Command.run(command, null, Duration.ofSeconds(30)).ok();
+  }
+}
