@@ -18,7 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * A migration rehearsed on a scratch copy of production's schema, then run again on its own result.
@@ -76,20 +78,7 @@ public final class Rehearsal {
               });
       Catalog productionBefore = readProduction(admin, settings.dumpLockTimeout());
       notes.addAll(ScratchDatabase.sweep(admin, Instant.now(), settings.sweepAfter()));
-      try {
-        ScratchDatabase.create(
-            admin, name, ScratchDatabaseName.comment(Instant.now(), settings.sweepAfter()));
-      } catch (SQLException e) {
-        throw new CopyException(
-            "cannot create the scratch database %s: %s (SQLSTATE %s)%s"
-                .formatted(
-                    name,
-                    e.getMessage().strip(),
-                    e.getSQLState(),
-                    "42501".equals(e.getSQLState())
-                        ? "; the rehearsal needs a role with CREATEDB (ALTER ROLE ... CREATEDB)"
-                        : ""));
-      }
+      createScratch(admin, name, settings.sweepAfter());
       Thread dropOnExit = new Thread(() -> dropQuietly(production, name));
       Runtime.getRuntime().addShutdownHook(dropOnExit);
       Path work = Files.createTempDirectory("schemagate-rehearse");
@@ -110,6 +99,22 @@ public final class Rehearsal {
     }
   }
 
+  private static void createScratch(Connection admin, String name, Duration sweepAfter) {
+    try {
+      ScratchDatabase.create(admin, name, ScratchDatabaseName.comment(Instant.now(), sweepAfter));
+    } catch (SQLException e) {
+      throw new CopyException(
+          "cannot create the scratch database %s: %s (SQLSTATE %s)%s"
+              .formatted(
+                  name,
+                  e.getMessage().strip(),
+                  e.getSQLState(),
+                  "42501".equals(e.getSQLState())
+                      ? "; the rehearsal needs a role with CREATEDB (ALTER ROLE ... CREATEDB)"
+                      : ""));
+    }
+  }
+
   private static RehearsalReport rehearse(
       Settings settings,
       PgTools tools,
@@ -126,25 +131,10 @@ public final class Rehearsal {
     SchemaCopy.Copied copied =
         SchemaCopy.copy(
             production, scratch, tools, settings.historyTables(), settings.dumpLockTimeout(), work);
-    var historyNames = new HashSet<String>();
-    copied.history().forEach(h -> historyNames.add(h.displayName()));
-    Catalog before;
-    try (Connection c = SchemaCopy.connect(scratch, Duration.ZERO)) {
-      before = CatalogReader.read(c);
-    }
-    var copy =
-        new RehearsalReport.Copy(
-            before.without(historyNames).tables().size(),
-            copied.history().stream()
-                .map(
-                    h ->
-                        "%s (%d bytes of rows)"
-                            .formatted(h.displayName(), h.rows().getBytes(UTF_8).length))
-                .toList(),
-            copied.dumpBytes(),
-            copied.dumpTook(),
-            elapsed(copyStart));
-
+    Set<String> historyNames =
+        copied.history().stream().map(h -> h.displayName()).collect(Collectors.toSet());
+    Catalog before = catalog(scratch);
+    var copy = copyReport(copied, before.without(historyNames), copyStart);
     Migration.Outcome outcome;
     Map<String, LockMode> locks;
     long runStart = System.nanoTime();
@@ -160,40 +150,21 @@ public final class Rehearsal {
     var run =
         new RehearsalReport.Run(
             outcome.succeeded(), outcome.exitCode(), elapsed(runStart), outcome.cause());
-    Catalog after;
-    try (Connection c = SchemaCopy.connect(scratch, Duration.ZERO)) {
-      after = CatalogReader.read(c);
-    }
-    // The tool's own tables are bookkeeping, not the app's schema: whichever it made or filled.
-    var bookkeeping = new HashSet<>(historyNames);
-    after.tables().keySet().stream()
-        .filter(t -> HistoryTables.matches(schemaOf(t), tableOf(t), settings.historyTables()))
-        .forEach(bookkeeping::add);
     List<SchemaChange> changes =
-        SchemaDiff.between(before.without(bookkeeping), after.without(bookkeeping));
-
-    Optional<RehearsalReport.Run> rerun = Optional.empty();
-    if (outcome.succeeded() && settings.idempotency() != Idempotency.OFF) {
-      SchemaCopy.resetHistory(scratch, copied.history(), settings.historyTables());
-      log("running it again on its own result", log);
-      long rerunStart = System.nanoTime();
-      Migration.Outcome again = settings.migration().run(scratchUrl, name, log);
-      rerun =
-          Optional.of(
-              new RehearsalReport.Run(
-                  again.succeeded(), again.exitCode(), elapsed(rerunStart), again.cause()));
-    }
-    Verdict verdict =
+        changes(before, catalog(scratch), historyNames, settings.historyTables());
+    Optional<RehearsalReport.Run> rerun =
+        outcome.succeeded() && settings.idempotency() != Idempotency.OFF
+            ? Optional.of(rerun(settings, scratch, scratchUrl, name, copied, log))
+            : Optional.empty();
+    return new RehearsalReport(
+        settings.revision(),
+        settings.migration().describe(),
         Verdict.of(
             outcome.succeeded(),
             rerun.map(RehearsalReport.Run::succeeded),
             settings.idempotency(),
             changes,
-            settings.allowDestructive());
-    return new RehearsalReport(
-        settings.revision(),
-        settings.migration().describe(),
-        verdict,
+            settings.allowDestructive()),
         settings.idempotency(),
         copy,
         run,
@@ -203,6 +174,55 @@ public final class Rehearsal {
         Duration.ZERO,
         false,
         notes);
+  }
+
+  private static Catalog catalog(DatabaseUrl database) throws SQLException {
+    try (Connection c = SchemaCopy.connect(database, Duration.ZERO)) {
+      return CatalogReader.read(c);
+    }
+  }
+
+  private static RehearsalReport.Copy copyReport(
+      SchemaCopy.Copied copied, Catalog appSchema, long copyStart) {
+    return new RehearsalReport.Copy(
+        appSchema.tables().size(),
+        copied.history().stream()
+            .map(
+                h ->
+                    "%s (%d bytes of rows)"
+                        .formatted(h.displayName(), h.rows().getBytes(UTF_8).length))
+            .toList(),
+        copied.dumpBytes(),
+        copied.dumpTook(),
+        elapsed(copyStart));
+  }
+
+  /** The schema changes the run made to the app's tables. */
+  private static List<SchemaChange> changes(
+      Catalog before, Catalog after, Set<String> historyNames, List<String> historyTables) {
+    // The tool's own tables are bookkeeping, not the app's schema: whichever it made or filled.
+    var bookkeeping = new HashSet<>(historyNames);
+    after.tables().keySet().stream()
+        .filter(t -> HistoryTables.matches(schemaOf(t), tableOf(t), historyTables))
+        .forEach(bookkeeping::add);
+    return SchemaDiff.between(before.without(bookkeeping), after.without(bookkeeping));
+  }
+
+  /** The history put back as production has it, and the same migration run on its own result. */
+  private static RehearsalReport.Run rerun(
+      Settings settings,
+      DatabaseUrl scratch,
+      String scratchUrl,
+      String name,
+      SchemaCopy.Copied copied,
+      PrintStream log)
+      throws SQLException {
+    SchemaCopy.resetHistory(scratch, copied.history(), settings.historyTables());
+    log("running it again on its own result", log);
+    long rerunStart = System.nanoTime();
+    Migration.Outcome again = settings.migration().run(scratchUrl, name, log);
+    return new RehearsalReport.Run(
+        again.succeeded(), again.exitCode(), elapsed(rerunStart), again.cause());
   }
 
   private static Catalog readProduction(Connection admin, Duration lockTimeout)
