@@ -2,25 +2,19 @@ package dev.schemagate.job;
 
 import dev.schemagate.api.Inherit;
 import dev.schemagate.api.JobSettings;
-import dev.schemagate.api.Locks;
 import dev.schemagate.api.MigrationPodTemplate;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationSpec;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -64,12 +58,6 @@ public final class MigrationJob {
   static final String TMP_VOLUME = "schemagate-tmp";
 
   static final String MIGRATIONS_VOLUME = "schemagate-migrations";
-
-  /**
-   * What the runner keeps of the Job's deadline for itself when the lock retry budget would reach
-   * it: time to fail with the line that names the blocker, rather than be killed without one.
-   */
-  static final Duration DEADLINE_MARGIN = Duration.ofSeconds(30);
 
   static final int NON_ROOT_UID = 65532;
 
@@ -127,22 +115,6 @@ public final class MigrationJob {
     var inherited =
         limits.inheritOrDefault() == Inherit.PodTemplate ? app : Optional.<PodTemplateSpec>empty();
     var override = Optional.ofNullable(limits.getPodTemplate());
-    var podLabels = new LinkedHashMap<String, String>();
-    var podAnnotations = new LinkedHashMap<String, String>();
-    inherited.ifPresent(
-        t -> {
-          podLabels.putAll(AppPod.labels(t));
-          podAnnotations.putAll(AppPod.annotations(t));
-        });
-    override
-        .map(MigrationPodTemplate::getMetadata)
-        .ifPresent(
-            m -> {
-              podLabels.putAll(Objects.requireNonNullElse(m.getLabels(), Map.of()));
-              podAnnotations.putAll(Objects.requireNonNullElse(m.getAnnotations(), Map.of()));
-            });
-    // Ours last: the informers find the migration pods by them.
-    podLabels.putAll(labels);
     var pod =
         PodPatch.apply(
             pod(spec, image, runnerImage, limits, inherited),
@@ -172,13 +144,39 @@ public final class MigrationJob {
         // A retry pod starts only once the failed one is gone: never two runners from one Job.
         .withPodReplacementPolicy("Failed")
         .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(podLabels)
-        .withAnnotations(podAnnotations.isEmpty() ? null : podAnnotations)
-        .endMetadata()
+        .withMetadata(podMetadata(labels, inherited, override))
         .withSpec(pod)
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * The app's injection labels and its annotations, then the override's, then ours last: the
+   * informers find the migration pods by them.
+   */
+  private static ObjectMeta podMetadata(
+      Map<String, String> labels,
+      Optional<PodTemplateSpec> inherited,
+      Optional<MigrationPodTemplate> override) {
+    var podLabels = new LinkedHashMap<String, String>();
+    var podAnnotations = new LinkedHashMap<String, String>();
+    inherited.ifPresent(
+        t -> {
+          podLabels.putAll(AppPod.labels(t));
+          podAnnotations.putAll(AppPod.annotations(t));
+        });
+    override
+        .map(MigrationPodTemplate::getMetadata)
+        .ifPresent(
+            m -> {
+              podLabels.putAll(Objects.requireNonNullElse(m.getLabels(), Map.of()));
+              podAnnotations.putAll(Objects.requireNonNullElse(m.getAnnotations(), Map.of()));
+            });
+    podLabels.putAll(labels);
+    return new ObjectMetaBuilder()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations.isEmpty() ? null : podAnnotations)
         .build();
   }
 
@@ -200,7 +198,8 @@ public final class MigrationJob {
               .endConfigMap()
               .build());
     }
-    var container = container(spec, image, runnerImage, limits.activeDeadlineSecondsOrDefault());
+    var container =
+        MigrationContainer.of(spec, image, runnerImage, limits.activeDeadlineSecondsOrDefault());
     var pod =
         new PodSpecBuilder()
             .withRestartPolicy("Never")
@@ -227,86 +226,5 @@ public final class MigrationJob {
     }
     pod.setContainers(List.of(container));
     return pod;
-  }
-
-  private static Container container(
-      SchemaMigrationSpec spec, String image, String runnerImage, long activeDeadlineSeconds) {
-    var locks = Optional.ofNullable(spec.getLocks()).orElseGet(Locks::new);
-    var url = spec.getDatabase().getUrlSecretRef();
-    var env = new ArrayList<EnvVar>();
-    env.add(
-        new EnvVarBuilder()
-            .withName("DATABASE_URL")
-            .withNewValueFrom()
-            .withNewSecretKeyRef()
-            .withName(url.getName())
-            .withKey(url.getKey())
-            .endSecretKeyRef()
-            .endValueFrom()
-            .build());
-    var mounts = new ArrayList<VolumeMount>();
-    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
-    var builder =
-        new ContainerBuilder()
-            .withName(CONTAINER)
-            // The runner writes the failing script and SQL error there; other tools' last log lines
-            // do.
-            .withTerminationMessagePolicy("FallbackToLogsOnError")
-            .withNewSecurityContext()
-            .withAllowPrivilegeEscalation(false)
-            .withReadOnlyRootFilesystem(true)
-            .withNewCapabilities()
-            .withDrop("ALL")
-            .endCapabilities()
-            .endSecurityContext();
-    if (spec.getFlyway() != null) {
-      env.add(new EnvVar("MIGRATIONS_DIR", MIGRATIONS_DIR, null));
-      env.add(new EnvVar(LockWatch.LOCK_TIMEOUT, duration(locks.timeoutOrDefault()), null));
-      env.add(
-          new EnvVar(
-              "LOCK_RETRY_BUDGET",
-              duration(retryBudget(locks.retryBudgetOrDefault(), activeDeadlineSeconds)),
-              null));
-      if (spec.getFlyway().getBaselineVersion() != null) {
-        env.add(new EnvVar("BASELINE_VERSION", spec.getFlyway().getBaselineVersion(), null));
-      }
-      mounts.add(
-          new VolumeMountBuilder()
-              .withName(MIGRATIONS_VOLUME)
-              .withMountPath(MIGRATIONS_DIR)
-              .withReadOnly(true)
-              .build());
-      builder.withImage(runnerImage).withArgs("migrate");
-      env.add(new EnvVar("JDK_JAVA_OPTIONS", RUNNER_JVM_OPTIONS, null));
-    } else {
-      var command = spec.getCommand();
-      // libpq reads it (psql, psycopg, so Alembic): the tool's sessions give up on a lock in time.
-      env.add(
-          new EnvVar(
-              "PGOPTIONS", "-c lock_timeout=" + locks.timeoutOrDefault().toMillis() + "ms", null));
-      builder
-          .withImage(Objects.requireNonNullElse(command.getImage(), image))
-          .withCommand(orEmpty(command.getCommand()))
-          .withArgs(orEmpty(command.getArgs()));
-    }
-    return builder.withEnv(env).withVolumeMounts(mounts).build();
-  }
-
-  /** The budget, unless it would run into the Job's deadline: then up to the margin before it. */
-  static Duration retryBudget(Duration budget, long activeDeadlineSeconds) {
-    Duration beforeDeadline = Duration.ofSeconds(activeDeadlineSeconds).minus(DEADLINE_MARGIN);
-    if (beforeDeadline.isNegative()) {
-      return Duration.ZERO;
-    }
-    return budget.compareTo(beforeDeadline) <= 0 ? budget : beforeDeadline;
-  }
-
-  /** As the CRD writes durations: whole seconds where they are, else milliseconds. */
-  static String duration(Duration d) {
-    return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  private static List<String> orEmpty(List<String> list) {
-    return list == null ? List.of() : list;
   }
 }

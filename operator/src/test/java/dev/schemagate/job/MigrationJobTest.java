@@ -204,13 +204,13 @@ class MigrationJobTest {
     "0s, 600, 0s",
   })
   void theRetryBudgetEndsBeforeTheDeadline(String budget, long deadline, String expected) {
-    assertThat(MigrationJob.retryBudget(Locks.parseDuration(budget), deadline))
+    assertThat(MigrationContainer.retryBudget(Locks.parseDuration(budget), deadline))
         .isEqualTo(Locks.parseDuration(expected));
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"2s, 2s", "500ms, 500ms", "10m, 600s", "1m30s500ms, 90500ms", "0s, 0s"})
   void durationsAreWrittenAsTheCrdReadsThem(String in, String out) {
-    assertThat(MigrationJob.duration(Locks.parseDuration(in))).isEqualTo(out);
+    assertThat(MigrationContainer.duration(Locks.parseDuration(in))).isEqualTo(out);
   }
 }
