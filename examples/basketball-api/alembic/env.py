@@ -4,6 +4,9 @@ import os
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+# As the app's own env.py does (through its models): the app's settings, which need its environment.
+import settings  # noqa: F401
+
 
 def database_url() -> str:
     # Apps write postgresql://user:pass@host/db; SQLAlchemy wants the driver named.

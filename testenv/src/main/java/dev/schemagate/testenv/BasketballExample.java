@@ -37,6 +37,22 @@ public final class BasketballExample {
   /** The app's container in deployment.yaml. */
   public static final String APP_CONTAINER = "api";
 
+  /** The Secret whose key {@code url} is the database's URL. */
+  public static final String DATABASE_SECRET = "basketball-db";
+
+  /** The ConfigMap of the Flyway scripts. */
+  public static final String MIGRATIONS = "basketball-migrations";
+
+  /** The ConfigMap of the app's settings, the app container's envFrom. */
+  public static final String SETTINGS = "basketball-settings";
+
+  /**
+   * The app's settings as a developer's shell has them, for running the example's Alembic outside a
+   * pod: its env.py imports settings.py, which needs them.
+   */
+  public static final Map<String, String> SETTINGS_ENV =
+      Map.of("BASKETBALL_TENANT", "westside", "BASKETBALL_SECRET_KEY", "local");
+
   /** The gate first, the app last. */
   private static final List<String> ORDER =
       List.of("Namespace", "Secret", "ConfigMap", "SchemaMigration", "Deployment");
@@ -48,7 +64,7 @@ public final class BasketballExample {
    * example's.
    */
   public static SchemaMigration migration(String namespace, String app, String configMap) {
-    return flywayMigration(namespace, app, configMap, "basketball-db");
+    return flywayMigration(namespace, app, configMap, DATABASE_SECRET);
   }
 
   /**
@@ -71,6 +87,10 @@ public final class BasketballExample {
     migration.getMetadata().setNamespace(namespace);
     migration.setSpec(spec);
     return migration;
+  }
+
+  private static String name(HasMetadata item) {
+    return item.getMetadata().getName();
   }
 
   public static Path dir() {
@@ -136,10 +156,10 @@ public final class BasketballExample {
       if (!item.getKind().equals("Namespace")) {
         item.getMetadata().setNamespace(namespace);
       }
-      if (item instanceof Secret secret) {
+      if (item instanceof Secret secret && DATABASE_SECRET.equals(name(item))) {
         secret.setStringData(Map.of("url", url));
       }
-      if (item instanceof ConfigMap configMap) {
+      if (item instanceof ConfigMap configMap && MIGRATIONS.equals(name(item))) {
         configMap.setData(release.scripts(configMap.getData()));
       }
       if (item instanceof Deployment deployment) {

@@ -11,6 +11,8 @@ import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PythonVenv;
 import dev.schemagate.testenv.node.ImageMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +89,19 @@ class AlembicSeedStoryIT {
       assertThat(story.warnings("MigrationFailed"))
           .singleElement()
           .satisfies(e -> assertThat(e.getMessage()).contains("The end of its output:", "File \""));
+      // The app's settings reach the migration only through the app's template: env.py imports
+      // them, and the SchemaMigration names none of them.
+      var migrate = migrateContainer(story);
+      assertThat(migrate.getEnvFrom())
+          .extracting(from -> from.getConfigMapRef().getName())
+          .containsExactly(BasketballExample.SETTINGS);
+      assertThat(migrate.getEnv())
+          .filteredOn(e -> e.getName().equals("BASKETBALL_SECRET_KEY"))
+          .singleElement()
+          .satisfies(
+              e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(APP_SECRET));
+      assertThat(migrate.getEnv()).extracting(EnvVar::getName).doesNotContain("BASKETBALL_TENANT");
+      assertThat(story.migration().getSpec().getJob().getPodTemplate()).isNull();
       System.out.println(
           "[alembic-seed] kubectl get smig:\n"
               + Kubectl.run(
@@ -111,6 +127,49 @@ class AlembicSeedStoryIT {
       assertThat(story.migration().getSpec().getCommand().getImage()).isNull();
       assertThat(story.migration().getStatus().getImage()).isEqualTo(FIXED);
     }
+  }
+
+  @Test
+  void withoutTheAppsTemplateTheMigrationFailsOnTheAppsSettings() throws Exception {
+    try (var story = new Story("alembic-no-inherit", images()).withOperator()) {
+      BasketballExample.apply(
+          story.client,
+          story.namespace,
+          story.url,
+          Release.V1_7,
+          item -> {
+            alembicSource(item);
+            job(item).ifPresent(job -> job.put("inherit", "None"));
+          });
+
+      var stalled = story.awaitTrue("Stalled", "MigrationFailed");
+      assertThat(stalled.getMessage()).contains("KeyError: 'BASKETBALL_TENANT'");
+      assertThat(migrateContainer(story).getEnvFrom()).isEmpty();
+      assertThat(story.tableExists("alembic_version")).isFalse();
+      assertThat(story.appStarts()).isZero();
+    }
+  }
+
+  static final String APP_SECRET = "basketball-api";
+
+  /** The migrate container of the one migration Job's pod template. */
+  static Container migrateContainer(Story story) {
+    var jobs = story.jobs();
+    assertThat(jobs).hasSize(1);
+    var containers = jobs.get(0).getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(Container::getName).containsExactly("migrate");
+    return containers.get(0);
+  }
+
+  /** The SchemaMigration's spec.job, if {@code item} is the example's SchemaMigration. */
+  @SuppressWarnings("unchecked")
+  static Optional<Map<String, Object>> job(HasMetadata item) {
+    if (item instanceof GenericKubernetesResource resource
+        && SchemaMigration.class.getSimpleName().equals(resource.getKind())) {
+      var spec = (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+      return Optional.of((Map<String, Object>) spec.get("job"));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -140,6 +199,7 @@ class AlembicSeedStoryIT {
                 PythonVenv.alembicProject().resolve(ini).toString()));
     command.addAll(List.of(args));
     var process = new ProcessBuilder(command).redirectErrorStream(true);
+    process.environment().putAll(BasketballExample.SETTINGS_ENV);
     process.environment().put("DATABASE_URL", url);
     Command.run(process, null, Duration.ofMinutes(2)).ok();
   }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.testenv.AppDeployment;
+import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
 import java.util.List;
@@ -42,6 +44,10 @@ class WithoutSchemaGateIT {
                   new ContainerBuilder()
                       .withName("api")
                       .withImage(IMAGE)
+                      .withEnv(
+                          BasketballExample.SETTINGS_ENV.entrySet().stream()
+                              .map(e -> new EnvVar(e.getKey(), e.getValue(), null))
+                              .toList())
                       .addNewEnv()
                       .withName("DATABASE_URL")
                       .withValue(story.url)

@@ -3,6 +3,7 @@ package dev.schemagate.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.runner.DatabaseUrl;
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.GolangMigrate;
 import dev.schemagate.testenv.LocalPostgres;
@@ -12,6 +13,7 @@ import dev.schemagate.testenv.node.TerminationMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +44,7 @@ class FailureCauseIT {
     var url = LocalPostgres.shared().createDatabase("cause_alembic");
     var run =
         run(
-            Map.of("DATABASE_URL", url),
+            withSettings(url),
             PythonVenv.bin().resolve("alembic").toString(),
             "-c",
             PythonVenv.alembicProject().resolve("alembic-1.8.0.ini").toString(),
@@ -188,6 +190,13 @@ class FailureCauseIT {
         .startsWith("psql: error: connection to server at \"127.0.0.1\", port")
         .endsWith("failed: Connection refused");
     assertThat(run.cause().summary()).doesNotContain("s3cret");
+  }
+
+  /** The database, and the app's settings that the example's env.py imports. */
+  private static Map<String, String> withSettings(String url) {
+    var env = new HashMap<>(BasketballExample.SETTINGS_ENV);
+    env.put("DATABASE_URL", url);
+    return env;
   }
 
   private Run run(Map<String, String> env, String... command) throws Exception {
