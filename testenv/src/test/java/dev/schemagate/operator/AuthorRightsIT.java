@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,34 +68,23 @@ class AuthorRightsIT {
 
     // alice may not change what it runs, nor run it again...
     var changed =
-        catchThrowableOfType(
-            KubernetesClientException.class,
-            () ->
-                alice
-                    .resources(SchemaMigration.class)
-                    .inNamespace(ns)
-                    .withName(Scenario.APP)
-                    .edit(
-                        m -> {
-                          m.getSpec().getFlyway().setBaselineVersion("7");
-                          return m;
-                        }));
+        refused(
+            alice,
+            ns,
+            m -> {
+              m.getSpec().getFlyway().setBaselineVersion("7");
+              return m;
+            });
     assertThat(changed.getCode()).isEqualTo(403);
     assertThat(changed.getMessage()).contains(expected);
     var retried =
-        catchThrowableOfType(
-            KubernetesClientException.class,
-            () ->
-                alice
-                    .resources(SchemaMigration.class)
-                    .inNamespace(ns)
-                    .withName(Scenario.APP)
-                    .edit(
-                        m -> {
-                          m.getMetadata()
-                              .setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "1"));
-                          return m;
-                        }));
+        refused(
+            alice,
+            ns,
+            m -> {
+              m.getMetadata().setAnnotations(Map.of(SchemaMigration.RETRY_ANNOTATION, "1"));
+              return m;
+            });
     assertThat(retried.getCode()).isEqualTo(403);
 
     // ...but may label it: that runs nothing.
@@ -182,5 +172,17 @@ class AuthorRightsIT {
                 .withImpersonateGroups("system:authenticated")
                 .build())
         .build();
+  }
+
+  /** What the API server answers {@code user}'s edit of the app's SchemaMigration with. */
+  private static KubernetesClientException refused(
+      KubernetesClient user, String namespace, UnaryOperator<SchemaMigration> edit) {
+    return catchThrowableOfType(
+        KubernetesClientException.class,
+        () ->
+            user.resources(SchemaMigration.class)
+                .inNamespace(namespace)
+                .withName(Scenario.APP)
+                .edit(edit));
   }
 }
