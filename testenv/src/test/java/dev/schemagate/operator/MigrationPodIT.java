@@ -8,6 +8,7 @@ import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.NoPodsQuota;
 import dev.schemagate.testenv.node.ImageMap;
 import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -17,8 +18,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -282,18 +281,7 @@ class MigrationPodIT {
    */
   @Test
   void aJobThatCannotCreateItsPodIsNamedAndStalls(Scenario s) {
-    s.client
-        .resource(
-            new ResourceQuotaBuilder()
-                .withNewMetadata()
-                .withName("no-pods")
-                .withNamespace(s.namespace)
-                .endMetadata()
-                .withNewSpec()
-                .withHard(Map.of("pods", new Quantity("0")))
-                .endSpec()
-                .build())
-        .create();
+    NoPodsQuota.create(s.client, s.namespace);
     s.createDeployment();
     s.createMigration(alembic(s.namespace));
     s.startOperator();

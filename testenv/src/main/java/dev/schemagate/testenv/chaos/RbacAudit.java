@@ -12,6 +12,7 @@ import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.Manifests;
+import dev.schemagate.testenv.NoPodsQuota;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import dev.schemagate.testenv.bench.RequestLog;
@@ -21,8 +22,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -224,18 +223,7 @@ public final class RbacAudit {
    */
   private static void cannotCreateItsPod(KubernetesClient client, String ns)
       throws InterruptedException {
-    client
-        .resource(
-            new ResourceQuotaBuilder()
-                .withNewMetadata()
-                .withName("no-pods")
-                .withNamespace(ns)
-                .endMetadata()
-                .withNewSpec()
-                .withHard(Map.of("pods", new Quantity("0")))
-                .endSpec()
-                .build())
-        .create();
+    NoPodsQuota.create(client, ns);
     client.resource(AppDeployment.of(ns, "quota", 1, container("quota:1"))).create();
     client.resource(configMap(ns, "quota")).create();
     client.resource(migration(ns, "quota", Strategy.HoldNewPods)).create();
