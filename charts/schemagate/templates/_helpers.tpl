@@ -126,10 +126,11 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["list", "watch"]
-# One new core/v1 Event per occurrence.
+# One new core/v1 Event per occurrence; a LIST of the Job controller's FailedCreate Events on a
+# migration Job that has no pod (no watch: Events are not cached).
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list"]
 {{- end }}
 
 {{- /*

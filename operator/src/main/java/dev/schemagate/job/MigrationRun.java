@@ -91,7 +91,7 @@ public record MigrationRun(
   }
 
   public MigrationRun withOutcome(JobOutcome outcome) {
-    return new MigrationRun(job, revision, image, outcome);
+    return new MigrationRun(job, revision, image, outcome, started, finished);
   }
 
   private static Map<String, String> labels(Map<String, String> map) {

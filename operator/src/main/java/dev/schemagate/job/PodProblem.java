@@ -11,7 +11,8 @@ import java.util.stream.Stream;
  * Why a migration pod has not started, as the scheduler or the kubelet says it: PodScheduled=False
  * (Unschedulable, with the scheduler's message), or a container waiting for a reason other than
  * starting (CreateContainerConfigError for a missing Secret, ConfigMap or key, ErrImagePull,
- * ImagePullBackOff), an init container's (a native sidecar's) included.
+ * ImagePullBackOff), an init container's (a native sidecar's) included; or why the Job controller
+ * cannot create it at all ({@link FailedCreate}: {@code pod} is null).
  */
 public record PodProblem(String pod, String reason, String message) {
   /** Waiting reasons that say nothing beyond "starting". */
@@ -22,7 +23,15 @@ public record PodProblem(String pod, String reason, String message) {
    * kubelet retries them, but waiting for the Job's deadline tells nobody anything more.
    */
   static final Set<String> CONFIGURATION =
-      Set.of("CreateContainerConfigError", "InvalidImageName", "ErrImageNeverPull");
+      Set.of(
+          "CreateContainerConfigError",
+          "InvalidImageName",
+          "ErrImageNeverPull",
+          // A quota, a LimitRange or Pod Security admission refusing the pod is namespace policy
+          // that changes only when someone changes it; and during a held rollout the held pods of
+          // the new version keep their share of a quota, so waiting rarely frees it. The Job
+          // controller retries on its own, and the pod starts once it can.
+          FailedCreate.REASON);
 
   /** The first problem among the pods. */
   static Optional<PodProblem> of(List<Pod> pods) {
@@ -70,8 +79,13 @@ public record PodProblem(String pod, String reason, String message) {
     return message == null || message.isBlank() ? reason : JobOutcome.printable(message.strip());
   }
 
-  /** As the Reconciling message has it: {@code pod NAME: REASON: MESSAGE}. */
+  /**
+   * As the Reconciling message has it: {@code pod NAME: REASON: MESSAGE}, or {@code cannot create
+   * its pod: REASON: MESSAGE}.
+   */
   public String describe() {
-    return "pod " + pod + ": " + (cause().equals(reason) ? reason : reason + ": " + cause());
+    return (pod == null ? "cannot create its pod" : "pod " + pod)
+        + ": "
+        + (cause().equals(reason) ? reason : reason + ": " + cause());
   }
 }

@@ -5,6 +5,8 @@ import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.job.FailedCreate;
+import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
@@ -21,8 +23,8 @@ import java.util.Optional;
 
 /**
  * What one reconcile reads: the caches, and the few reads by name or label they cannot answer (pods
- * that started before they could be held, a migration pod's log tail, a Job outside the selector).
- * Turns them into the decision's plain data.
+ * that started before they could be held, a migration pod's log tail, a Job outside the selector,
+ * the Events of a Job that has no pod). Turns them into the decision's plain data.
  */
 final class Observer {
   private final Context<SchemaMigration> context;
@@ -42,9 +44,9 @@ final class Observer {
             ? null
             : context.getSecondaryResource(ConfigMap.class).orElse(null);
     var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
-    var runs = runs(migration, pods, now);
-    var held = heldPods(pods, container);
     var source = MigrationSource.resolve(migration, configMap, target);
+    var runs = runs(migration, source, pods, now);
+    var held = heldPods(pods, container);
     var namespace = migration.getMetadata().getNamespace();
     var heldBy =
         TargetClaim.heldByOther(
@@ -80,20 +82,58 @@ final class Observer {
         .map(missing -> new Observation.UnwatchedJob(name, missing));
   }
 
-  private List<MigrationRun> runs(SchemaMigration migration, List<Pod> pods, Instant now) {
+  private List<MigrationRun> runs(
+      SchemaMigration migration, MigrationSource source, List<Pod> pods, Instant now) {
     var migrationPods =
         pods.stream().filter(p -> labels(p).containsKey(MigrationJob.REVISION_LABEL)).toList();
     var namespace = migration.getMetadata().getNamespace();
+    var wanted =
+        source instanceof MigrationSource.Valid valid
+            ? MigrationJob.name(migration.getMetadata().getName(), valid.revision())
+            : null;
     return context
         .getSecondaryResourcesAsStream(Job.class)
         .map(
-            job ->
-                LockWatch.watch(
-                    MigrationRun.of(job, migrationPods),
-                    migrationPods,
-                    now,
-                    pod -> logTail(namespace, pod)))
+            job -> {
+              var run =
+                  LockWatch.watch(
+                      MigrationRun.of(job, migrationPods),
+                      migrationPods,
+                      now,
+                      pod -> logTail(namespace, pod));
+              return run.job().equals(wanted)
+                  ? failedCreate(namespace, job, run, migrationPods, now)
+                  : run;
+            })
         .toList();
+  }
+
+  /**
+   * The wanted Job's run with why it has no pod, when it has had time to create one: one LIST of
+   * its FailedCreate Events (no watch, no cache of Events).
+   */
+  private MigrationRun failedCreate(
+      String namespace, Job job, MigrationRun run, List<Pod> pods, Instant now) {
+    var lookIn = FailedCreate.lookIn(run, pods, now);
+    if (lookIn.isEmpty()) {
+      return run;
+    }
+    if (!lookIn.get().isZero()) {
+      var running = (JobOutcome.Running) run.outcome();
+      return run.withOutcome(running.with(running.note(), lookIn));
+    }
+    var events =
+        context
+            .getClient()
+            .v1()
+            .events()
+            .inNamespace(namespace)
+            .withField("involvedObject.kind", "Job")
+            .withField("involvedObject.name", job.getMetadata().getName())
+            .withField("reason", FailedCreate.REASON)
+            .list()
+            .getItems();
+    return FailedCreate.read(run, job.getMetadata().getUid(), events);
   }
 
   private static List<HeldPod> heldPods(List<Pod> pods, String container) {

@@ -1,6 +1,7 @@
 package dev.schemagate.reconcile;
 
 import dev.schemagate.api.LastPodProblem;
+import dev.schemagate.job.FailedCreate;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.PodProblem;
 import java.time.Duration;
@@ -60,9 +61,14 @@ final class PodStart {
   }
 
   static String stalled(LastPodProblem problem, String job) {
-    return ("Job \"%s\" cannot start its pod: %s (%s for %d s). Fix what it names: the pod starts"
+    return ("Job \"%s\" cannot %s its pod: %s (%s for %d s). Fix what it names: the pod starts"
             + " once it can, until the Job's deadline")
-        .formatted(job, problem.getMessage(), problem.getReason(), STALL_AFTER.toSeconds());
+        .formatted(
+            job,
+            FailedCreate.REASON.equals(problem.getReason()) ? "create" : "start",
+            problem.getMessage(),
+            problem.getReason(),
+            STALL_AFTER.toSeconds());
   }
 
   /**

@@ -112,6 +112,10 @@ class ChartInstallIT {
             allowed("list", "replicasets.apps", app),
             allowed("patch", "replicasets.apps", app),
             allowed("create", "events", app),
+            // A migration Job's FailedCreate Events, read when it has no pod: list, no watch.
+            allowed("list", "events", app),
+            denied("watch", "events", app),
+            denied("get", "events", app),
             denied("create", "events.events.k8s.io", app),
             denied("patch", "events", app),
             allowed("patch", "schemamigrations.schemagate.dev", app, "status"),
@@ -200,6 +204,7 @@ class ChartInstallIT {
               allowed("patch", "replicasets.apps", ns),
               denied("create", "pods", ns),
               allowed("create", "events", ns),
+              allowed("list", "events", ns),
               allowed("patch", "schemamigrations.schemagate.dev", ns, "status"),
               denied("get", "secrets", ns),
               denied("list", "secrets", ns),

@@ -74,7 +74,8 @@ class ChartTemplateIT {
           // A migration pod's log tail: the runner's lock wait line.
           Map.entry("/pods/log", List.of("get")),
           Map.entry("/configmaps", List.of("list", "watch")),
-          Map.entry("/events", List.of("create")));
+          // A migration Job's FailedCreate Events, read when it has no pod.
+          Map.entry("/events", List.of("create", "list")));
 
   static List<HasMetadata> render(String... set) {
     return render(List.of(), set);

@@ -8,6 +8,7 @@ import dev.schemagate.api.JobSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.NoPodsQuota;
 import dev.schemagate.testenv.node.ImageMap;
 import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -269,5 +271,47 @@ class MigrationPodIT {
                       .formatted(job.getMetadata().getName())
                   + " \"nosuch\" not found (CreateContainerConfigError))");
     }
+  }
+
+  /**
+   * A namespace quota of no pods: the Job controller cannot create the migration pod and says so
+   * only in an Event on the Job. The Reconciling message names it within seconds of the Job, and
+   * since a quota changes only when someone changes it, the migration is Stalled after the window
+   * (long before the Job's deadline), saying why.
+   */
+  @Test
+  void aJobThatCannotCreateItsPodIsNamedAndStalls(Scenario s) {
+    NoPodsQuota.create(s.client, s.namespace);
+    s.createDeployment();
+    s.createMigration(alembic(s.namespace));
+    s.startOperator();
+
+    var job = s.awaitOnlyJob();
+    var created = Instant.parse(job.getMetadata().getCreationTimestamp());
+    await()
+        .atMost(Duration.ofSeconds(15).minus(Duration.between(created, Instant.now())))
+        .until(
+            () -> s.condition("Reconciling").map(c -> c.getMessage()).orElse(""),
+            m ->
+                m.contains("; cannot create its pod: FailedCreate: Error creating: pods \"")
+                    && m.contains("is forbidden: exceeded quota: no-pods"));
+    var problem = s.migration().getStatus().getLastPodProblem();
+    assertThat(problem.getReason()).isEqualTo("FailedCreate");
+    assertThat(problem.getJob()).isEqualTo(job.getMetadata().getName());
+
+    var stalled =
+        await()
+            .atMost(Duration.ofSeconds(60).plus(Scenario.TIMEOUT))
+            .until(
+                () -> s.condition("Stalled"),
+                c -> c.filter(x -> "True".equals(x.getStatus())).isPresent())
+            .orElseThrow();
+    assertThat(stalled.getReason()).isEqualTo("PodCannotStart");
+    assertThat(stalled.getMessage())
+        .contains(
+            "Job \"%s\" cannot create its pod: Error creating: pods \""
+                .formatted(job.getMetadata().getName()))
+        .contains("exceeded quota: no-pods")
+        .contains("(FailedCreate for 60 s)");
   }
 }

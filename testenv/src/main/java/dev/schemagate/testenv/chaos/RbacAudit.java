@@ -12,6 +12,7 @@ import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.Manifests;
+import dev.schemagate.testenv.NoPodsQuota;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.PodTermination;
 import dev.schemagate.testenv.bench.RequestLog;
@@ -39,11 +40,12 @@ import java.util.stream.Stream;
  * The chart's RBAC against what the operator uses, on one control plane: installs the chart's
  * ServiceAccount and Roles (watchNamespaces: one app namespace), runs the operator jar as that
  * ServiceAccount with its request log on, drives it through every path this plane has that calls
- * the API server (Job create, stray eviction, release, StopOldPods scale, Events, finalizer removal
- * on delete, leader election where MutatingAdmissionPolicy is served; the nudge where it is not),
- * and reads the verbs it used, those `kubectl auth can-i --list` says it is granted, and those a
- * ServiceAccount without bindings is granted (the baseline, left out of both). RbacIT runs it in
- * the test suite, the chaos part `rbac` ({@link RbacRun}) in `testenv/chaos`.
+ * the API server (Job create, stray eviction, release, StopOldPods scale, Events written, a Job's
+ * FailedCreate Events read, finalizer removal on delete, leader election where
+ * MutatingAdmissionPolicy is served; the nudge where it is not), and reads the verbs it used, those
+ * `kubectl auth can-i --list` says it is granted, and those a ServiceAccount without bindings is
+ * granted (the baseline, left out of both). RbacIT runs it in the test suite, the chaos part `rbac`
+ * ({@link RbacRun}) in `testenv/chaos`.
  */
 public final class RbacAudit {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -154,6 +156,7 @@ public final class RbacAudit {
         if (mutating) {
           holdReleaseEvictDelete(client, app);
           stopOldPods(client, app);
+          cannotCreateItsPod(client, app);
         } else {
           nudge(client, app);
         }
@@ -212,6 +215,31 @@ public final class RbacAudit {
         () ->
             pods(client, ns, "app").stream()
                 .noneMatch(p -> p.getMetadata().getLabels().containsKey(PodGate.HELD_BY)));
+  }
+
+  /**
+   * Last, as it leaves the namespace without room for a pod: a quota of no pods, so the Job cannot
+   * create its pod and the operator reads the Job controller's FailedCreate Events.
+   */
+  private static void cannotCreateItsPod(KubernetesClient client, String ns)
+      throws InterruptedException {
+    NoPodsQuota.create(client, ns);
+    client.resource(AppDeployment.of(ns, "quota", 1, container("quota:1"))).create();
+    client.resource(configMap(ns, "quota")).create();
+    client.resource(migration(ns, "quota", Strategy.HoldNewPods)).create();
+    until(
+        "quota's FailedCreate in its status",
+        () ->
+            Optional.ofNullable(
+                    client
+                        .resources(SchemaMigration.class)
+                        .inNamespace(ns)
+                        .withName("quota")
+                        .get()
+                        .getStatus())
+                .map(st -> st.getLastPodProblem())
+                .filter(p -> "FailedCreate".equals(p.getReason()))
+                .isPresent());
   }
 
   /** Scaled to 0 while its Job runs, and back afterwards. */
