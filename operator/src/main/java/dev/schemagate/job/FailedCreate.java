@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -42,9 +41,7 @@ public final class FailedCreate {
     if (!(run.outcome() instanceof JobOutcome.Running running)
         || running.problem().isPresent()
         || run.started().isEmpty()
-        || pods.stream()
-            .anyMatch(
-                p -> Objects.equals(run.revision(), labels(p).get(MigrationJob.REVISION_LABEL)))) {
+        || !MigrationRun.podsOf(run.revision(), pods).isEmpty()) {
       return Optional.empty();
     }
     var left = Duration.between(now, run.started().get().plus(AFTER));
@@ -99,10 +96,5 @@ public final class FailedCreate {
         .map(Instant::parse)
         .max(Comparator.naturalOrder())
         .orElse(Instant.EPOCH);
-  }
-
-  private static Map<String, String> labels(Pod pod) {
-    var labels = pod.getMetadata().getLabels();
-    return labels == null ? Map.of() : labels;
   }
 }

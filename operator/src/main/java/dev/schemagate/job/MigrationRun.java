@@ -35,14 +35,7 @@ public record MigrationRun(
   public static MigrationRun of(Job job, List<Pod> pods) {
     var meta = job.getMetadata();
     var revision = labels(meta.getLabels()).get(MigrationJob.REVISION_LABEL);
-    var own =
-        pods.stream()
-            .filter(
-                p ->
-                    Objects.equals(
-                        revision,
-                        labels(p.getMetadata().getLabels()).get(MigrationJob.REVISION_LABEL)))
-            .toList();
+    var own = podsOf(revision, pods);
     var outcome = JobOutcome.of(job, own);
     var status = job.getStatus();
     var started =
@@ -55,6 +48,16 @@ public record MigrationRun(
         outcome,
         started,
         finished(job, own, outcome));
+  }
+
+  /** The pods of this revision among a SchemaMigration's migration pods. */
+  static List<Pod> podsOf(String revision, List<Pod> pods) {
+    return pods.stream()
+        .filter(
+            p ->
+                Objects.equals(
+                    revision, labels(p.getMetadata().getLabels()).get(MigrationJob.REVISION_LABEL)))
+        .toList();
   }
 
   private static Optional<Instant> finished(Job job, List<Pod> pods, JobOutcome outcome) {

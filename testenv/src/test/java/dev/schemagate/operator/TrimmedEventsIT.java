@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,30 +164,27 @@ class TrimmedEventsIT {
   /** A copy whose content an update filter counts as a change. */
   @SuppressWarnings("unchecked")
   private static <R extends HasMetadata> R changed(R object) {
-    UnaryOperator<HasMetadata> change =
-        o -> {
-          if (o instanceof Deployment d) {
-            return new DeploymentBuilder(d)
-                .editSpec()
-                .editTemplate()
-                .editSpec()
-                .editFirstContainer()
-                .withImage("basketball-api:1.8")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
-          } else if (o instanceof ConfigMap c) {
-            return new ConfigMapBuilder(c).addToData("V9__more.sql", "select 1;").build();
-          } else if (o instanceof Job j) {
-            return new JobBuilder(j).withNewStatus().withFailed(1).endStatus().build();
-          } else if (o instanceof Pod p) {
-            return new PodBuilder(p).withNewStatus().withPhase("Failed").endStatus().build();
-          }
-          throw new IllegalArgumentException(o.getKind());
-        };
-    return (R) change.apply(object);
+    if (object instanceof Deployment d) {
+      return (R)
+          new DeploymentBuilder(d)
+              .editSpec()
+              .editTemplate()
+              .editSpec()
+              .editFirstContainer()
+              .withImage("basketball-api:1.8")
+              .endContainer()
+              .endSpec()
+              .endTemplate()
+              .endSpec()
+              .build();
+    } else if (object instanceof ConfigMap c) {
+      return (R) new ConfigMapBuilder(c).addToData("V9__more.sql", "select 1;").build();
+    } else if (object instanceof Job j) {
+      return (R) new JobBuilder(j).withNewStatus().withFailed(1).endStatus().build();
+    } else if (object instanceof Pod p) {
+      return (R) new PodBuilder(p).withNewStatus().withPhase("Failed").endStatus().build();
+    }
+    throw new IllegalArgumentException(object.getKind());
   }
 
   @SuppressWarnings("unchecked")
