@@ -13,8 +13,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class SchemaMigrationSpec {
   @Required
   @JsonPropertyDescription(
-      "The Deployment whose new image's pods are held until that image's migration has"
-          + " succeeded.")
+      "The app's workloads (a Deployment, and any others on the same image) whose pods of a new"
+          + " image are held until that image's migration has succeeded.")
   private Target target;
 
   @Required

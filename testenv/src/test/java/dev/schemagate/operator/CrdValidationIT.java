@@ -153,10 +153,41 @@ class CrdValidationIT {
             "spec.target.deployment",
             "spec.target.deployment in body should be at least 1 chars long"),
         bad(
-            "target.deployment missing",
+            "target without deployment or workloads",
             r -> obj(r, "spec", "target").remove("deployment"),
-            "spec.target.deployment",
-            "Required value"),
+            "spec.target",
+            "name what to gate: spec.target.deployment, spec.target.workloads, or both"),
+        bad(
+            "target.workloads naming the target Deployment again",
+            r -> {
+              var target = obj(r, "spec", "target");
+              target
+                  .putArray("workloads")
+                  .addObject()
+                  .put("kind", "Deployment")
+                  .put("name", target.get("deployment").asText());
+            },
+            "spec.target",
+            "spec.target.workloads names a workload twice"),
+        bad(
+            "target.workloads naming a workload twice",
+            r -> {
+              var workloads = obj(r, "spec", "target").putArray("workloads");
+              workloads.addObject().put("kind", "CronJob").put("name", "nightly");
+              workloads.addObject().put("kind", "CronJob").put("name", "nightly");
+            },
+            "spec.target",
+            "spec.target.workloads names a workload twice"),
+        bad(
+            "target.workloads of an unknown kind",
+            r ->
+                obj(r, "spec", "target")
+                    .putArray("workloads")
+                    .addObject()
+                    .put("kind", "DaemonSet")
+                    .put("name", "agent"),
+            "spec.target.workloads[0].kind",
+            "Unsupported value: \"DaemonSet\""),
         bad(
             "urlSecretRef without name",
             r -> obj(r, "spec", "database", "urlSecretRef").remove("name"),
@@ -403,6 +434,32 @@ class CrdValidationIT {
     assertThat(stored.getSpec().getTarget().getDeployment())
         .isEqualTo(resource.path("spec").path("target").path("deployment").asText());
     assertThat(stored.getSpec().getTarget().getContainer()).isNull();
+  }
+
+  @Test
+  void acceptsWorkloadsWithOrWithoutTheDeployment() {
+    var resource = validResource();
+    var workloads = obj(resource, "spec", "target").putArray("workloads");
+    workloads.addObject().put("kind", "Deployment").put("name", "worker");
+    workloads.addObject().put("kind", "CronJob").put("name", "nightly").put("container", "report");
+    obj(resource, "metadata").put("name", "whole-app");
+    client.resource(generic(resource)).create();
+
+    var withoutDeployment = validResource();
+    obj(withoutDeployment, "spec", "target").remove("deployment");
+    obj(withoutDeployment, "spec", "target")
+        .putArray("workloads")
+        .addObject()
+        .put("kind", "StatefulSet")
+        .put("name", "ledger");
+    obj(withoutDeployment, "metadata").put("name", "stateful-only");
+    client.resource(generic(withoutDeployment)).create();
+
+    var stored =
+        client.resources(SchemaMigration.class).inNamespace(namespace).withName("whole-app").get();
+    assertThat(stored.getSpec().getTarget().getWorkloads())
+        .extracting(w -> w.getKind() + "/" + w.getName() + "/" + w.getContainer())
+        .containsExactly("Deployment/worker/null", "CronJob/nightly/report");
   }
 
   @Test
