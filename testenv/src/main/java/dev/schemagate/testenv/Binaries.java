@@ -6,12 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The control plane's binaries, built from Go modules by testenv/build-binaries.sh, which returns
  * at once when they are already in its cache. Calling it here keeps `mvn verify` self-sufficient.
+ *
+ * <p>{@code SCHEMAGATE_KUBERNETES=oldest} in the environment picks the oldest supported Kubernetes
+ * (versions.env's KUBERNETES_OLDEST_VERSION) for the control plane and the kubelet: testenv/matrix
+ * runs the tests that way.
  */
 public final class Binaries {
+  /** The value of SCHEMAGATE_KUBERNETES that picks the oldest supported version. */
+  public static final String OLDEST = "oldest";
+
   private static Path dir;
   private static Path promtoolDir;
   private static Path kubeletDir;
@@ -20,7 +29,7 @@ public final class Binaries {
 
   public static synchronized Path dir() {
     if (dir == null) {
-      dir = runBuildScript("build-binaries.sh");
+      dir = runBuildScript("build-binaries.sh", versionArguments());
     }
     return dir;
   }
@@ -46,9 +55,25 @@ public final class Binaries {
    */
   public static synchronized Path kubeletDir() {
     if (kubeletDir == null) {
-      kubeletDir = runBuildScript("build-binaries.sh", "--kubelet");
+      kubeletDir =
+          runBuildScript(
+              "build-binaries.sh",
+              Stream.concat(Stream.of("--kubelet"), Stream.of(versionArguments()))
+                  .toArray(String[]::new));
     }
     return kubeletDir;
+  }
+
+  /** build-binaries.sh's arguments for the Kubernetes version SCHEMAGATE_KUBERNETES asks for. */
+  private static String[] versionArguments() {
+    var wanted = Objects.requireNonNullElse(System.getenv("SCHEMAGATE_KUBERNETES"), "newest");
+    return switch (wanted) {
+      case "newest", "" -> new String[0];
+      case OLDEST -> new String[] {"--oldest"};
+      default ->
+          throw new IllegalStateException(
+              "SCHEMAGATE_KUBERNETES must be newest or oldest, not " + wanted);
+    };
   }
 
   /**

@@ -28,11 +28,15 @@ public final class Cluster {
   }
 
   /**
-   * A second control plane, started on first use and shared like {@link #plane()}, whose API server
-   * does not serve MutatingAdmissionPolicy (as a cluster before Kubernetes 1.36). Only for tests of
-   * that difference: it costs a second etcd, apiserver, controller manager and scheduler.
+   * A control plane whose API server does not serve MutatingAdmissionPolicy: on a Kubernetes before
+   * 1.36 (testenv/matrix's oldest), the shared one itself; on a newer one, a second control plane
+   * with that API switched off, started on first use and shared like {@link #plane()}. Only for
+   * tests of that difference: it costs a second etcd, apiserver, controller manager and scheduler.
    */
   public static synchronized ControlPlane withoutMutatingAdmissionPolicy() {
+    if (!ControlPlane.servesMutatingAdmissionPolicy(client())) {
+      return plane();
+    }
     if (withoutMutatingAdmissionPolicy == null) {
       withoutMutatingAdmissionPolicy =
           start(
