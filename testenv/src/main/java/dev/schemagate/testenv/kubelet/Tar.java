@@ -5,7 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A POSIX ustar archive of files, directories and symbolic links, every entry owned by 0:0 with
@@ -17,23 +22,44 @@ final class Tar {
 
   private Tar() {}
 
-  /** One entry. Paths are relative ("bin/sh"); a directory's has no trailing slash. */
-  record Entry(String path, int mode, char type, byte[] content, String target) {
+  /**
+   * One entry. Paths are relative ("bin/sh"); a directory's has no trailing slash. A file's content
+   * is in memory, or in {@code source} (read when written, so that large trees stay on disk).
+   */
+  record Entry(String path, int mode, char type, byte[] content, String target, Path source) {
     static Entry directory(String path, int mode) {
-      return new Entry(path, mode, '5', new byte[0], "");
+      return new Entry(path, mode, '5', new byte[0], "", null);
     }
 
     static Entry file(String path, int mode, byte[] content) {
-      return new Entry(path, mode, '0', content, "");
+      return new Entry(path, mode, '0', content, "", null);
+    }
+
+    static Entry file(String path, int mode, Path source) {
+      return new Entry(path, mode, '0', new byte[0], "", source);
     }
 
     static Entry symlink(String path, String target) {
-      return new Entry(path, 0777, '2', new byte[0], target);
+      return new Entry(path, 0777, '2', new byte[0], target, null);
+    }
+
+    long size() {
+      try {
+        return source == null ? content.length : Files.size(source);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
   static byte[] archive(List<Entry> entries) {
     var out = new ByteArrayOutputStream();
+    write(entries, out);
+    return out.toByteArray();
+  }
+
+  /** Writes the archive of {@code entries} to {@code out}. */
+  static void write(List<Entry> entries, OutputStream out) {
     try {
       for (var entry : entries) {
         write(entry, out);
@@ -42,7 +68,38 @@ final class Tar {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+  }
+
+  /**
+   * The entries of the tree under {@code root} (itself left out), sorted by path, each under {@code
+   * prefix} ("" or "opt/java/"): directories, files with their mode, and symbolic links as they
+   * are. Device nodes, sockets and pipes are left out: a container runtime makes its own /dev.
+   */
+  static List<Entry> tree(Path root, String prefix) {
+    var entries = new ArrayList<Entry>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (var path : walk.sorted().toList()) {
+        if (path.equals(root)) {
+          continue;
+        }
+        var name = prefix + root.relativize(path).toString();
+        if (Files.isSymbolicLink(path)) {
+          entries.add(Entry.symlink(name, Files.readSymbolicLink(path).toString()));
+        } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+          entries.add(Entry.directory(name, mode(path)));
+        } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+          entries.add(Entry.file(name, mode(path), path));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + root, e);
+    }
+    return entries;
+  }
+
+  private static int mode(Path path) throws IOException {
+    // The unix view has the setuid, setgid and sticky bits that the POSIX view lacks.
+    return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
   }
 
   private static void write(Entry entry, OutputStream out) throws IOException {
@@ -65,7 +122,7 @@ final class Tar {
     put(header, 100, 8, octal(entry.mode(), 7));
     put(header, 108, 8, octal(0, 7));
     put(header, 116, 8, octal(0, 7));
-    put(header, 124, 12, octal(entry.content().length, 11));
+    put(header, 124, 12, octal(entry.size(), 11));
     put(header, 136, 12, octal(0, 11));
     header[156] = (byte) entry.type();
     put(header, 157, 100, bytes(entry.target()));
@@ -84,8 +141,17 @@ final class Tar {
     }
     put(header, 148, 8, bytes(String.format("%06o\0 ", sum)));
     out.write(header);
-    out.write(entry.content());
-    int pad = (BLOCK - entry.content().length % BLOCK) % BLOCK;
+    long size = entry.size();
+    if (entry.source() == null) {
+      out.write(entry.content());
+    } else {
+      try (var in = Files.newInputStream(entry.source())) {
+        if (in.transferTo(out) != size) {
+          throw new IOException(entry.source() + " changed while it was archived");
+        }
+      }
+    }
+    int pad = (int) ((BLOCK - size % BLOCK) % BLOCK);
     out.write(new byte[pad]);
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +35,7 @@ class OciImageTest {
 
   @Test
   void theLayoutIsAnOciImageLayoutWithContentAddressedBlobs() throws IOException {
-    var archive = tmp.resolve("image.tar");
-    Files.write(archive, OciImage.layout(RECIPE, "schemagate.local/test:abc"));
+    var archive = OciImage.build(RECIPE, tmp.resolve("cache")).archive();
     tar("-xf", archive.toString(), "-C", tmp.toString());
 
     var json = new ObjectMapper();
@@ -44,7 +44,7 @@ class OciImageTest {
     var index = json.readTree(tmp.resolve("index.json").toFile());
     var descriptor = index.get("manifests").get(0);
     assertThat(descriptor.get("annotations").get("io.containerd.image.name").asText())
-        .isEqualTo("schemagate.local/test:abc");
+        .isEqualTo("schemagate.local/test:" + RECIPE.key().substring(0, 12));
     try (var blobs = Files.list(tmp.resolve("blobs/sha256"))) {
       for (var blob : blobs.toList()) {
         assertThat(OciImage.digest(Files.readAllBytes(blob)))
@@ -76,15 +76,82 @@ class OciImageTest {
   }
 
   @Test
-  void theSameRecipeMakesTheSameBytesAndKeyAndAnotherContentAnother() {
-    assertThat(OciImage.layout(RECIPE, "n:1")).isEqualTo(OciImage.layout(RECIPE, "n:1"));
+  void theSameRecipeMakesTheSameBytesAndKeyAndAnotherContentAnother() throws IOException {
+    var first = OciImage.build(RECIPE, tmp.resolve("one"));
+    var second = OciImage.build(RECIPE, tmp.resolve("two"));
+    assertThat(Files.readAllBytes(first.archive())).isEqualTo(Files.readAllBytes(second.archive()));
     var changed =
         new OciImage.Recipe(
             RECIPE.repository(),
             List.of(Tar.Entry.file("bin/hello", 0755, "other".getBytes())),
-            RECIPE.entrypoint(),
-            RECIPE.cmd());
+            RECIPE.config().entrypoint(),
+            RECIPE.config().cmd());
     assertThat(RECIPE.key()).isEqualTo(RECIPE.key()).isNotEqualTo(changed.key());
+  }
+
+  @Test
+  void aChangedTopLayerIsTheOnlyLayerBuiltAgainAndTheOnlyDigestThatChanges() throws IOException {
+    var listed = new AtomicInteger();
+    var base =
+        OciImage.Layer.made(
+            () -> {
+              listed.incrementAndGet();
+              return List.of(Tar.Entry.file("lib/base.so", 0644, "base".getBytes()));
+            },
+            "base",
+            "1");
+    var cache = tmp.resolve("cache");
+    var v1 = OciImage.build(layered(base, "code v1"), cache);
+    var v1Again = OciImage.build(layered(base, "code v1"), tmp.resolve("other-cache"));
+    var v2 = OciImage.build(layered(base, "code v2"), cache);
+
+    assertThat(v1Again.name()).isEqualTo(v1.name()).isNotEqualTo(v2.name());
+    assertThat(layerDigests(v1Again)).isEqualTo(layerDigests(v1));
+    var before = layerDigests(v1);
+    var after = layerDigests(v2);
+    assertThat(after).hasSize(2);
+    assertThat(after.get(0)).isEqualTo(before.get(0));
+    assertThat(after.get(1)).isNotEqualTo(before.get(1));
+    // The base layer was listed once per cache, not again for v2: it came from the cache.
+    assertThat(listed).hasValue(2);
+    assertThat(Files.list(cache.resolve("layers")).filter(f -> f.toString().endsWith(".gz")))
+        .hasSize(3);
+  }
+
+  @Test
+  void aReferenceWithoutRegistryIsNamedAsTheKubeletLooksItUp() {
+    assertThat(OciImage.fullyQualified("basketball-api:1.7"))
+        .isEqualTo("docker.io/library/basketball-api:1.7");
+    assertThat(OciImage.fullyQualified("bitnami/kubectl:1"))
+        .isEqualTo("docker.io/bitnami/kubectl:1");
+    assertThat(OciImage.fullyQualified("schemagate.local/schemagate:abc"))
+        .isEqualTo("schemagate.local/schemagate:abc");
+    assertThat(OciImage.fullyQualified("localhost/app:1")).isEqualTo("localhost/app:1");
+  }
+
+  private static OciImage.Recipe layered(OciImage.Layer base, String code) {
+    return new OciImage.Recipe(
+        "schemagate.local/layered",
+        "",
+        List.of(
+            base, OciImage.Layer.of(List.of(Tar.Entry.file("app/code", 0644, code.getBytes())))),
+        OciImage.Config.of(List.of("/app/code"), List.of()));
+  }
+
+  /** The layer digests of the image's manifest, lowest first. */
+  private List<String> layerDigests(OciImage image) throws IOException {
+    var dir = Files.createTempDirectory(tmp, "layout-");
+    tar("-xf", image.archive().toString(), "-C", dir.toString());
+    var json = new ObjectMapper();
+    var index = json.readTree(dir.resolve("index.json").toFile());
+    var manifest =
+        json.readTree(
+            dir.resolve("blobs/sha256")
+                .resolve(index.get("manifests").get(0).get("digest").asText().substring(7))
+                .toFile());
+    var digests = new ArrayList<String>();
+    manifest.get("layers").forEach(l -> digests.add(l.get("digest").asText()));
+    return digests;
   }
 
   @Test
