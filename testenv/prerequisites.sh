@@ -4,7 +4,8 @@
 #   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid,
 #                            python3-venv, curl, unzip, time, openssl, and for the real node containerd,
 #                            runc, the CNI plugins, gcc with libc6-dev (the pause binary) and
-#                            busybox-static (an image's contents): apt-get install as root;
+#                            busybox-static (an image's contents), debootstrap and the JDK's jmods
+#                            (the operator's and the apps' images): apt-get install as root;
 #                            otherwise it stops at once (exit 1) with the one command that would
 #                            install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
@@ -87,6 +88,12 @@ prerequisites_packages() {
   # Static: it is copied into images that hold nothing else (Debian's busybox package is dynamic).
   [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] \
     || { missing+=(busybox-static); why+=("a static busybox"); }
+  # The images of the real node (testenv's Images): a Debian root from Debian's packages, and a
+  # Java runtime linked by jlink from the JDK's jmods (Debian ships them in the headless JDK).
+  command -v debootstrap >/dev/null || [[ -x /usr/sbin/debootstrap ]] \
+    || { missing+=(debootstrap); why+=(debootstrap); }
+  prerequisites_jdk && ! compgen -G "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")/jmods/java.base.jmod" >/dev/null \
+    && { missing+=(openjdk-17-jdk-headless); why+=("the JDK's jmods (jlink)"); }
   (( ${#missing[@]} == 0 )) && return 0
 
   local command="apt-get update && apt-get install -y ${missing[*]}" what

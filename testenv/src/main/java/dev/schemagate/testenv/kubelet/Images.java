@@ -168,6 +168,37 @@ public final class Images {
     return OciImage.build(new OciImage.Recipe("basketball-api", release, layers, config), cache());
   }
 
+  /**
+   * The user's own images: the archives ({@code docker save} or {@code podman save} tars, or OCI
+   * layouts with containerd's name annotation) listed one a line in the file that
+   * $SCHEMAGATE_IMAGE_ARCHIVES names; none when it is unset. Each is imported under the names its
+   * archive gives it, so its {@link OciImage#name()} is the archive's path, for messages only.
+   */
+  public static List<OciImage> userImages() {
+    var listing = System.getenv("SCHEMAGATE_IMAGE_ARCHIVES");
+    if (listing == null || listing.isBlank()) {
+      return List.of();
+    }
+    try {
+      var file = Path.of(listing);
+      return Files.readAllLines(file).stream()
+          .map(String::strip)
+          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+          .map(line -> file.toAbsolutePath().resolveSibling(line))
+          .map(
+              archive -> {
+                if (!Files.isRegularFile(archive)) {
+                  throw new IllegalArgumentException(
+                      listing + " lists " + archive + ", which is not a file");
+                }
+                return new OciImage(archive.toString(), archive);
+              })
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read $SCHEMAGATE_IMAGE_ARCHIVES " + listing, e);
+    }
+  }
+
   private static OciImage.Layer debianLayer(Path debian) {
     return OciImage.Layer.made(
         () -> Tar.tree(debian, ""), "debian", debian.getFileName().toString());
