@@ -16,10 +16,10 @@ import java.util.List;
 /**
  * The operator image's class-data-sharing archive (AppCDS), made by the image's own JVM at build
  * time: a training run of {@code schemagate migrate} (the example's eight migrations against the
- * tests' PostgreSQL) in a chroot of the image's files, at the image's paths, with {@code
- * -XX:ArchiveClassesAtExit}. The JVM checks an archive's class path, jar sizes and times against
- * its own, so the jars get the time the image's tar gives them (0). Kept in the image cache under a
- * key of everything it is made from.
+ * tests' PostgreSQL) in a chroot of the image's files (root only, as the real node is), at the
+ * image's paths, with {@code -XX:ArchiveClassesAtExit}. The JVM checks an archive's class path, jar
+ * sizes and times against its own, so the jars get the time the image's tar gives them (0). Kept in
+ * the image cache under a key of everything it is made from.
  */
 final class ClassDataArchive {
   /** Bump when the training run changes. */
@@ -71,7 +71,19 @@ final class ClassDataArchive {
           Files.copy(script, migrations.resolve(script.getFileName()));
         }
       }
-      var training = new ArrayList<>(List.of("chroot", root.toString()));
+      // The dynamic loader finds libjli through $ORIGIN, which needs /proc: a proc of a PID
+      // namespace of its own, mounted in a mount namespace of its own, leaves the machine as it
+      // was.
+      var training =
+          new ArrayList<>(
+              List.of(
+                  "unshare",
+                  "--mount",
+                  "--pid",
+                  "--fork",
+                  "--mount-proc=" + root.resolve("proc"),
+                  "chroot",
+                  root.toString()));
       training.add(command.get(0));
       training.add("-XX:ArchiveClassesAtExit=" + Images.CDS_ARCHIVE);
       training.addAll(command.subList(1, command.size()));
@@ -81,12 +93,16 @@ final class ClassDataArchive {
               "--url=" + LocalPostgres.shared().createDatabase("cds_training"),
               "--dir=/tmp/training",
               "--termination-log=/tmp/termination-log"));
+      var started = System.nanoTime();
       var result = Command.run(training, null, Duration.ofMinutes(5));
       var made = root.resolve(Images.CDS_ARCHIVE.substring(1));
       if (result.exitCode() != 0 || !Files.isRegularFile(made)) {
         throw new IllegalStateException("the class-data training run failed: " + result);
       }
       Files.move(made, archive, StandardCopyOption.REPLACE_EXISTING);
+      System.out.printf(
+          "images: class-data training run %.1f s, archive %d MiB%n",
+          (System.nanoTime() - started) / 1e9, Files.size(archive) >> 20);
       return archive;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make the class-data archive in " + cache, e);

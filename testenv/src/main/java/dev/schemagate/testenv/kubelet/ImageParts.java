@@ -110,9 +110,13 @@ final class ImageParts {
       if (Files.exists(tmp)) {
         run(List.of("rm", "-rf", tmp.toString()), null);
       }
+      var started = System.nanoTime();
       // jlink wants to create its output directory itself.
       make.accept(tmp);
       Files.move(tmp, dir);
+      // Minutes on a cold machine: say where they went.
+      System.out.printf(
+          "images: made %s in %.1f s%n", dir.getFileName(), (System.nanoTime() - started) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make " + dir, e);
     }

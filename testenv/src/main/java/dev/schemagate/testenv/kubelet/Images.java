@@ -1,5 +1,6 @@
 package dev.schemagate.testenv.kubelet;
 
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.PythonVenv;
@@ -124,9 +125,9 @@ public final class Images {
    * The example app's image at a release ("1.7", "1.8" with the broken 008, "1.8.1" fixed), named
    * as the example's manifests and the end-to-end tier name it ({@code basketball-api:1.8.1}): its
    * default command is the app ({@code basketball_app.py}), and {@code alembic} with the release's
-   * alembic.ini ($ALEMBIC_CONFIG) is on its PATH in /app, as user 10001. Layers: Debian (the
-   * operator's), the example's virtualenv from PyPI, the Alembic project and the app; the releases
-   * differ in their config only.
+   * alembic.ini ($ALEMBIC_CONFIG) is on its PATH in /app/alembic (the example's SQL in
+   * /app/migrations), as user 10001. Layers: Debian (the operator's), the example's virtualenv from
+   * PyPI, the Alembic project and the app; the releases differ in their config only.
    */
   public static OciImage basketballApi(String release) {
     record Release(String ini, String requires) {}
@@ -143,10 +144,14 @@ public final class Images {
     var debian = ImageParts.debian(cache(), DEBIAN_PACKAGES, USERS);
     var app = new ArrayList<Tar.Entry>();
     app.add(Tar.Entry.directory("app", 0755));
-    app.addAll(
-        Tar.tree(PythonVenv.alembicProject(), "app/").stream()
-            .filter(e -> !e.path().contains("__pycache__"))
-            .toList());
+    // The Alembic revisions read the Flyway example's SQL from ../migrations.
+    for (var dir : List.of("alembic", "migrations")) {
+      app.add(Tar.Entry.directory("app/" + dir, 0755));
+      app.addAll(
+          Tar.tree(BasketballExample.dir().resolve(dir), "app/" + dir + "/").stream()
+              .filter(e -> !e.path().contains("__pycache__"))
+              .toList());
+    }
     app.add(Tar.Entry.file("app/basketball_app.py", 0644, resource("basketball_app.py")));
     var config =
         new OciImage.Config(
@@ -156,12 +161,12 @@ public final class Images {
                 "PATH",
                 "/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "ALEMBIC_CONFIG",
-                "/app/" + chosen.ini(),
+                "/app/alembic/" + chosen.ini(),
                 "BASKETBALL_API_REQUIRES",
                 chosen.requires(),
                 "PYTHONDONTWRITEBYTECODE",
                 "1"),
-            "/app",
+            "/app/alembic",
             "10001:10001");
     var layers =
         List.of(debianLayer(debian), OciImage.Layer.of(venvEntries()), OciImage.Layer.of(app));

@@ -124,6 +124,7 @@ public record OciImage(String name, Path archive) {
     if (Files.isRegularFile(archive)) {
       return new OciImage(name, archive);
     }
+    var started = System.nanoTime();
     try {
       var blobs = new ArrayList<Blob>();
       for (var layer : recipe.layers()) {
@@ -136,6 +137,11 @@ public record OciImage(String name, Path archive) {
       Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write image " + name + " into " + cache, e);
+    }
+    if (recipe.layers().size() > 1) {
+      System.out.printf(
+          "images: wrote %s (%d MiB) in %.1f s%n",
+          name, archive.toFile().length() >> 20, (System.nanoTime() - started) / 1e9);
     }
     return new OciImage(name, archive);
   }

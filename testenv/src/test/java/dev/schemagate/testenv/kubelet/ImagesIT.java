@@ -131,7 +131,12 @@ class ImagesIT {
         .getContainers()
         .get(0)
         .getVolumeMounts()
-        .add(new VolumeMountBuilder().withName("m").withMountPath("/migrations").withReadOnly(true).build());
+        .add(
+            new VolumeMountBuilder()
+                .withName("m")
+                .withMountPath("/migrations")
+                .withReadOnly(true)
+                .build());
     pod.getSpec()
         .getVolumes()
         .add(
@@ -252,7 +257,13 @@ class ImagesIT {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> client.pods().inNamespace(NS).withName(name).get(),
-            p -> p != null && condition.test(p));
+            p -> {
+              if (p != null && "Failed".equals(p.getStatus().getPhase()) && !condition.test(p)) {
+                throw new AssertionError(
+                    name + " failed: " + client.pods().inNamespace(NS).withName(name).getLog());
+              }
+              return p != null && condition.test(p);
+            });
   }
 
   private static boolean ready(Pod pod) {
