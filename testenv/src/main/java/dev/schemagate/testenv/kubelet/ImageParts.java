@@ -3,9 +3,11 @@ package dev.schemagate.testenv.kubelet;
 import dev.schemagate.testenv.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -106,17 +108,28 @@ final class ImageParts {
     }
     try {
       Files.createDirectories(dir.getParent());
-      var tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
-      if (Files.exists(tmp)) {
-        run(List.of("rm", "-rf", tmp.toString()), null);
+      // Two test JVMs (or a test and ./demo) may want the same part at once: one makes it.
+      try (var lock =
+          FileChannel.open(
+              dir.resolveSibling("." + dir.getFileName() + ".lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        lock.lock(); // released when the channel closes
+        if (Files.isDirectory(dir)) {
+          return dir;
+        }
+        var tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        if (Files.exists(tmp)) {
+          run(List.of("rm", "-rf", tmp.toString()), null);
+        }
+        var started = System.nanoTime();
+        // jlink wants to create its output directory itself.
+        make.accept(tmp);
+        Files.move(tmp, dir);
+        // Minutes on a cold machine: say where they went.
+        System.out.printf(
+            "images: made %s in %.1f s%n", dir.getFileName(), (System.nanoTime() - started) / 1e9);
       }
-      var started = System.nanoTime();
-      // jlink wants to create its output directory itself.
-      make.accept(tmp);
-      Files.move(tmp, dir);
-      // Minutes on a cold machine: say where they went.
-      System.out.printf(
-          "images: made %s in %.1f s%n", dir.getFileName(), (System.nanoTime() - started) / 1e9);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make " + dir, e);
     }
