@@ -291,6 +291,31 @@ public final class Images {
    * Its default command is {@code sh}.
    */
   public static OciImage busybox() {
+    return OciImage.build(
+        new OciImage.Recipe("schemagate.local/busybox", busyboxFiles(), List.of(), List.of("sh")),
+        cache());
+  }
+
+  /**
+   * A test app that needs only a shell, named {@code reference} ("bench-app:1", "app:2"): busybox
+   * (the same layer as {@link #busybox()}, stored once by containerd) with {@code cmd} as its
+   * default command, e.g. {@code sleep 86400}, or {@code httpd -f -p 8080} for an httpGet probe.
+   */
+  public static OciImage shellApp(String reference, List<String> cmd) {
+    int colon = reference.lastIndexOf(':');
+    if (colon < 0 || colon < reference.lastIndexOf('/')) {
+      throw new IllegalArgumentException("a reference with a tag, please: " + reference);
+    }
+    return OciImage.build(
+        new OciImage.Recipe(
+            reference.substring(0, colon),
+            reference.substring(colon + 1),
+            List.of(OciImage.Layer.of(busyboxFiles())),
+            OciImage.Config.of(List.of(), cmd)),
+        cache());
+  }
+
+  private static List<Tar.Entry> busyboxFiles() {
     var files = new ArrayList<Tar.Entry>();
     files.add(Tar.Entry.directory("bin", 0755));
     files.add(Tar.Entry.file("bin/busybox", 0755, read(BUSYBOX)));
@@ -311,8 +336,7 @@ public final class Images {
     files.add(Tar.Entry.file("etc/group", 0644, utf8("root:x:0:\n")));
     files.add(Tar.Entry.directory("root", 0700));
     files.add(Tar.Entry.directory("tmp", 01777));
-    return OciImage.build(
-        new OciImage.Recipe("schemagate.local/busybox", files, List.of(), List.of("sh")), cache());
+    return files;
   }
 
   /**

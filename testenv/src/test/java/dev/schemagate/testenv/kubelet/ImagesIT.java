@@ -47,6 +47,7 @@ class ImagesIT {
   private static RealNode node;
   private static OciImage operator;
   private static OciImage basketball;
+  private static OciImage shellApp;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -65,15 +66,19 @@ class ImagesIT {
         Duration.between(operatorBuilt, Instant.now()).toMillis(),
         basketball.name(),
         Files.size(basketball.archive()) >> 20);
+    shellApp = Images.shellApp("bench-app:1", List.of("sh", "-c", "echo started as $(id -u)"));
     plane =
         ControlPlane.start(
             Path.of("target/testenv-images"), ControlPlane.Options.defaults().withKubelets());
     client = plane.client();
     node =
         RealNode.start(
-            plane, "images-node", plane.dir().resolve("node"), List.of(operator, basketball));
+            plane,
+            "images-node",
+            plane.dir().resolve("node"),
+            List.of(operator, basketball, shellApp));
     System.out.printf(
-        "images: containerd start to Node Ready, two images imported: %d ms%n",
+        "images: containerd start to Node Ready, the images imported: %d ms%n",
         node.startToReady().toMillis());
     client
         .namespaces()
@@ -198,6 +203,18 @@ class ImagesIT {
                 .build());
     client.pods().inNamespace(NS).resource(app).create();
     awaitPod("app", ImagesIT::ready);
+  }
+
+  @Test
+  void aShellAppRunsUnderItsOwnNameWithItsDefaultCommand() {
+    assertThat(shellApp.name()).isEqualTo("bench-app:1");
+    var pod = pod("shell-app", shellApp, null, null, Map.of());
+    // busybox's image names no user: the pod gives one, as runAsNonRoot requires.
+    pod.getSpec().getSecurityContext().setRunAsUser(65534L);
+    client.pods().inNamespace(NS).resource(pod).create();
+    awaitPod("shell-app", p -> "Succeeded".equals(p.getStatus().getPhase()));
+    assertThat(client.pods().inNamespace(NS).withName("shell-app").getLog())
+        .isEqualTo("started as 65534\n");
   }
 
   /** The pod's log once it has run to the end. */
