@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -122,6 +125,7 @@ public record OciImage(String name, Path archive) {
     var archive =
         cache.resolve(recipe.repository().replaceAll("[^a-zA-Z0-9.-]", "_") + "-" + key + ".tar");
     if (Files.isRegularFile(archive)) {
+      touch(archive);
       return new OciImage(name, archive);
     }
     var started = System.nanoTime();
@@ -143,7 +147,46 @@ public record OciImage(String name, Path archive) {
           "images: wrote %s (%d MiB) in %.1f s%n",
           name, archive.toFile().length() >> 20, (System.nanoTime() - started) / 1e9);
     }
+    prune(cache, archive);
     return new OciImage(name, archive);
+  }
+
+  /** How long an archive of an older recipe is kept once a newer one of its repository exists. */
+  private static final Duration KEEP_OLDER = Duration.ofDays(1);
+
+  /**
+   * Removes the archives of the same repository that no build has used for a day: each code change
+   * makes a new operator archive of about 130 MiB, and a day covers the other checkouts and test
+   * JVMs that may still import an older one. Layers stay: they are small but for the shared ones.
+   */
+  private static void prune(Path cache, Path archive) {
+    var name = archive.getFileName().toString();
+    var prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    var cutoff = Instant.now().minus(KEEP_OLDER);
+    try (var files = Files.list(cache)) {
+      for (var old : files.toList()) {
+        var other = old.getFileName().toString();
+        if (!old.equals(archive)
+            && other.startsWith(prefix)
+            && other.endsWith(".tar")
+            && other.substring(prefix.length()).matches("[0-9a-f]{64}\\.tar")
+            && Files.getLastModifiedTime(old).toInstant().isBefore(cutoff)) {
+          Files.deleteIfExists(old);
+        }
+      }
+    } catch (IOException e) {
+      // A cache that cannot be pruned still serves: say so, and go on.
+      System.out.println("images: cannot prune " + cache + ": " + e);
+    }
+  }
+
+  /** Marks an archive as used now, so that pruning keeps it. */
+  private static void touch(Path archive) {
+    try {
+      Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      // Only pruning reads the time.
+    }
   }
 
   /** The layer's blob from {@code layers}, or written there: gzipped, with its two digests. */

@@ -7,7 +7,9 @@ import dev.schemagate.testenv.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,6 +121,23 @@ class OciImageTest {
   }
 
   @Test
+  void anOlderArchiveOfTheRepositoryIsRemovedOnceUnusedForADayAndOthersStay() throws IOException {
+    var cache = tmp.resolve("cache");
+    var base = OciImage.Layer.of(List.of(Tar.Entry.file("lib/base.so", 0644, "base".getBytes())));
+    var v1 = OciImage.build(layered(base, "code v1"), cache);
+    var other = OciImage.build(RECIPE, cache);
+    var twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+    Files.setLastModifiedTime(v1.archive(), twoDaysAgo);
+    Files.setLastModifiedTime(other.archive(), twoDaysAgo);
+
+    var v2 = OciImage.build(layered(base, "code v2"), cache);
+
+    assertThat(v1.archive()).doesNotExist();
+    assertThat(v2.archive()).exists();
+    assertThat(other.archive()).exists();
+  }
+
+  @Test
   void aReferenceWithoutRegistryIsNamedAsTheKubeletLooksItUp() {
     assertThat(OciImage.fullyQualified("basketball-api:1.7"))
         .isEqualTo("docker.io/library/basketball-api:1.7");
@@ -157,10 +176,11 @@ class OciImageTest {
   @Test
   void anImageIsBuiltOnceIntoTheCacheAndNamedByItsKey() throws IOException {
     var first = OciImage.build(RECIPE, tmp);
-    var modified = Files.getLastModifiedTime(first.archive());
+    // A rebuild would write a new file and rename it over the old: another inode.
+    var inode = Files.getAttribute(first.archive(), "unix:ino");
     var second = OciImage.build(RECIPE, tmp);
     assertThat(second).isEqualTo(first);
-    assertThat(Files.getLastModifiedTime(second.archive())).isEqualTo(modified);
+    assertThat(Files.getAttribute(second.archive(), "unix:ino")).isEqualTo(inode);
     assertThat(first.name()).isEqualTo("schemagate.local/test:" + RECIPE.key().substring(0, 12));
   }
 
