@@ -20,6 +20,8 @@ class OperatorSerializationTest {
   @CsvSource({
     "schemagate.dev/v1alpha1, SchemaMigration, dev.schemagate.api.SchemaMigration",
     "apps/v1, Deployment, io.fabric8.kubernetes.api.model.apps.Deployment",
+    "apps/v1, StatefulSet, io.fabric8.kubernetes.api.model.apps.StatefulSet",
+    "batch/v1, CronJob, io.fabric8.kubernetes.api.model.batch.v1.CronJob",
     "v1, ConfigMap, io.fabric8.kubernetes.api.model.ConfigMap",
     "batch/v1, Job, io.fabric8.kubernetes.api.model.batch.v1.Job",
     "v1, Pod, io.fabric8.kubernetes.api.model.Pod",
