@@ -184,7 +184,7 @@ public final class Decision {
         .build();
   }
 
-  static SchemaMigrationStatus previous(SchemaMigration migration) {
+  private static SchemaMigrationStatus previous(SchemaMigration migration) {
     return Objects.requireNonNullElseGet(migration.getStatus(), SchemaMigrationStatus::new);
   }
 }
