@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param deployment a Deployment's rollout settings, which the hold's cost is read from
  * @param holdCost what holding its pods costs, for the kinds whose cost their own settings decide
  *     (a StatefulSet's replica, a Job's deadline)
+ * @param finished a Job that has ended (Complete or Failed): it makes no pod any more, so its image
+ *     is not one to migrate for (an old seed Job left behind must not run an old image's migration)
  */
 public record TargetWorkload(
     WorkloadRef ref,
@@ -30,7 +32,8 @@ public record TargetWorkload(
     int replicas,
     int readyReplicas,
     Optional<TargetDeployment> deployment,
-    Optional<String> holdCost) {
+    Optional<String> holdCost,
+    boolean finished) {
 
   public WorkloadKind kind() {
     return ref.kind();
@@ -52,7 +55,8 @@ public record TargetWorkload(
         deployment.replicas(),
         deployment.readyReplicas(),
         Optional.of(deployment),
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   /**
@@ -93,7 +97,8 @@ public record TargetWorkload(
         replicas,
         status == null ? 0 : Objects.requireNonNullElse(status.getReadyReplicas(), 0),
         Optional.empty(),
-        replicas == 0 ? Optional.empty() : Optional.of(cost));
+        replicas == 0 ? Optional.empty() : Optional.of(cost),
+        false);
   }
 
   /**
@@ -118,7 +123,8 @@ public record TargetWorkload(
         active == null ? 0 : active.size(),
         0,
         Optional.empty(),
-        Optional.of(cost));
+        Optional.of(cost),
+        false);
   }
 
   /** A Job's held pod waits, and its activeDeadlineSeconds keeps counting. */
@@ -133,7 +139,18 @@ public record TargetWorkload(
         Objects.requireNonNullElse(spec.getParallelism(), 1),
         Objects.requireNonNullElse(ready, 0),
         Optional.empty(),
-        Optional.of("Job %s: its held pod waits".formatted(name) + deadline(spec)));
+        Optional.of("Job %s: its held pod waits".formatted(name) + deadline(spec)),
+        ended(job));
+  }
+
+  private static boolean ended(Job job) {
+    var conditions = job.getStatus() == null ? null : job.getStatus().getConditions();
+    return conditions != null
+        && conditions.stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
   }
 
   private static String deadline(JobSpec spec) {

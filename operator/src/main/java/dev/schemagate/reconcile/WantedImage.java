@@ -18,10 +18,14 @@ final class WantedImage {
   private WantedImage() {}
 
   /**
-   * @param workloads the target's workloads that exist, in order, each with an image
+   * @param workloads the target's workloads that exist, in order, each with an image; those that
+   *     still make pods count (a Job that ended does not), unless none does
    */
   static String of(List<TargetWorkload> workloads, SchemaMigrationStatus status) {
-    var images = workloads.stream().map(w -> w.image().orElseThrow()).distinct().toList();
+    var running = workloads.stream().filter(w -> !w.finished()).toList();
+    var images =
+        (running.isEmpty() ? workloads : running)
+            .stream().map(w -> w.image().orElseThrow()).distinct().toList();
     var migrated =
         Optional.ofNullable(status)
             .map(SchemaMigrationStatus::getMigrated)

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -279,6 +280,36 @@ class SeveralWorkloadsDecisionTest {
     world.assertState(STALLED, Reasons.TARGET_HELD_BY_OTHER);
     assertThat(world.condition(STALLED).getMessage())
         .startsWith("CronJob nightly is gated by SchemaMigration basketball-api-first already");
+  }
+
+  @Test
+  void aJobThatEndedOnAnOldImageIsNotMigratedFor() {
+    installed();
+    var seed =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName("seed")
+            .endMetadata()
+            .withNewSpec()
+            .withTemplate(template(DecisionTest.V17.replace("1.7", "1.6")))
+            .endSpec()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Complete")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
+    workloads(worker(V17, 2, 2), TargetWorkload.of(seed, null));
+
+    assertThat(world.decide().createJob()).isFalse();
+    world.assertState(READY, Reasons.MIGRATED);
+
+    // Running again (not ended), its image is one to migrate for.
+    seed.setStatus(null);
+    workloads(worker(V17, 2, 2), TargetWorkload.of(seed, null));
+    assertThat(world.decide().createJob()).isTrue();
+    assertThat(world.migration.getStatus().getImage()).endsWith(":1.6");
   }
 
   @Test
