@@ -96,7 +96,8 @@ the database URL through a secretKeyRef, the operator never reads it.
   verbs: ["update"]
 # The migration Jobs, named <name>-<revision> and owned by their SchemaMigration (the garbage
 # collector deletes them with it). get: the one Job whose create found its name taken, to tell a
-# Job the cache has not caught up with from one edited out of its label selector.
+# Job the cache has not caught up with from one edited out of its label selector; and a Job that
+# spec.target.workloads names (its image and pod template: such Jobs are read by name, not cached).
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["list", "watch", "create", "get"]
@@ -106,6 +107,14 @@ the database URL through a secretKeyRef, the operator never reads it.
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["list", "watch", "patch", "get"]
+# The other workloads spec.target.workloads names: their images (cached, trimmed to them); get: the
+# pod template a migration Job is derived from when its image runs in no Deployment of the target.
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["list", "watch", "get"]
+- apiGroups: ["batch"]
+  resources: ["cronjobs"]
+  verbs: ["list", "watch", "get"]
 # Releasing the target's ReplicaSets that the admission policy refused: an annotation patch.
 - apiGroups: ["apps"]
   resources: ["replicasets"]

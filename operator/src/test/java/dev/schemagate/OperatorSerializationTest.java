@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,8 @@ class OperatorSerializationTest {
   @CsvSource({
     "schemagate.dev/v1alpha1, SchemaMigration, dev.schemagate.api.SchemaMigration",
     "apps/v1, Deployment, io.fabric8.kubernetes.api.model.apps.Deployment",
+    "apps/v1, StatefulSet, io.fabric8.kubernetes.api.model.apps.StatefulSet",
+    "batch/v1, CronJob, io.fabric8.kubernetes.api.model.batch.v1.CronJob",
     "v1, ConfigMap, io.fabric8.kubernetes.api.model.ConfigMap",
     "batch/v1, Job, io.fabric8.kubernetes.api.model.batch.v1.Job",
     "v1, Pod, io.fabric8.kubernetes.api.model.Pod",
@@ -45,7 +49,13 @@ class OperatorSerializationTest {
   void theTableAboveHasEveryWatchedKind() {
     assertThat(EventSources.WATCHED_KINDS)
         .containsExactlyInAnyOrder(
-            SchemaMigration.class, Deployment.class, ConfigMap.class, Job.class, Pod.class);
+            SchemaMigration.class,
+            Deployment.class,
+            StatefulSet.class,
+            CronJob.class,
+            ConfigMap.class,
+            Job.class,
+            Pod.class);
   }
 
   @Test

@@ -16,6 +16,8 @@ public final class Reasons {
   public static final String HELD = "Held";
   public static final String RECONCILE_ERROR = "ReconcileError";
   public static final String TARGET_HELD_BY_OTHER = "TargetHeldByOther";
+  public static final String DATABASE_CLAIMED_BY_OTHER = "DatabaseClaimedByOther";
+  public static final String WORKLOAD_NOT_FOUND = "WorkloadNotFound";
   public static final String JOB_NOT_MANAGED = "JobNotManaged";
   public static final String POD_CANNOT_START = "PodCannotStart";
   public static final String MUTABLE_IMAGE_TAG = "MutableImageTag";

@@ -19,7 +19,9 @@ public class SchemaMigrationStatus {
   @JsonPropertyDescription("The Job of the wanted revision.")
   private String job;
 
-  @JsonPropertyDescription("The app image the wanted revision migrates (the Deployment's, now).")
+  @JsonPropertyDescription(
+      "The app image the wanted revision migrates: the one being migrated while a workload runs it,"
+          + " else the first unmigrated one in the target's order.")
   private String image;
 
   @JsonPropertyDescription(
@@ -32,8 +34,13 @@ public class SchemaMigrationStatus {
           + " other image of the target are held.")
   private List<MigratedImage> migrated = new ArrayList<>();
 
-  @JsonPropertyDescription("Pods of the target held (scheduling-gated) now.")
+  @JsonPropertyDescription("Pods of the target's workloads held (scheduling-gated) now.")
   private Integer heldPods;
+
+  @JsonPropertyDescription(
+      "The target's workloads that exist, in the target's order: each one's app image and its"
+          + " pods held now.")
+  private List<WorkloadStatus> workloads = new ArrayList<>();
 
   @JsonPropertyDescription(
       "How pods are held: SchedulingGate (a MutatingAdmissionPolicy gates them at creation) or"
@@ -117,6 +124,14 @@ public class SchemaMigrationStatus {
     this.heldPods = heldPods;
   }
 
+  public List<WorkloadStatus> getWorkloads() {
+    return workloads;
+  }
+
+  public void setWorkloads(List<WorkloadStatus> workloads) {
+    this.workloads = workloads == null ? new ArrayList<>() : workloads;
+  }
+
   public String getHoldMechanism() {
     return holdMechanism;
   }
@@ -160,6 +175,7 @@ public class SchemaMigrationStatus {
         && Objects.equals(settlingSince, s.settlingSince)
         && Objects.equals(migrated, s.migrated)
         && Objects.equals(heldPods, s.heldPods)
+        && Objects.equals(workloads, s.workloads)
         && Objects.equals(holdMechanism, s.holdMechanism)
         && Objects.equals(stoppedReplicas, s.stoppedReplicas)
         && Objects.equals(lastPodProblem, s.lastPodProblem)
@@ -177,6 +193,7 @@ public class SchemaMigrationStatus {
         settlingSince,
         migrated,
         heldPods,
+        workloads,
         holdMechanism,
         stoppedReplicas,
         lastPodProblem,

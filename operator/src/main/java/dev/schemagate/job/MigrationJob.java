@@ -108,6 +108,26 @@ public final class MigrationJob {
       String image,
       String runnerImage,
       Optional<PodTemplateSpec> app) {
+    return build(
+        migration,
+        revision,
+        image,
+        runnerImage,
+        app,
+        migration.getSpec().getTarget().getContainer());
+  }
+
+  /**
+   * @param appContainer the app container of the workload {@code app} is of, as configured (null:
+   *     the first)
+   */
+  public static Job build(
+      SchemaMigration migration,
+      String revision,
+      String image,
+      String runnerImage,
+      Optional<PodTemplateSpec> app,
+      String appContainer) {
     var meta = migration.getMetadata();
     var spec = migration.getSpec();
     var limits = Optional.ofNullable(spec.getJob()).orElseGet(JobSettings::new);
@@ -117,7 +137,7 @@ public final class MigrationJob {
     var override = Optional.ofNullable(limits.getPodTemplate());
     var pod =
         PodPatch.apply(
-            pod(spec, image, runnerImage, limits, inherited),
+            pod(spec, image, runnerImage, limits, inherited, appContainer),
             override.map(MigrationPodTemplate::getSpec).orElse(null));
     pod.setRestartPolicy("Never");
     return new JobBuilder()
@@ -186,7 +206,8 @@ public final class MigrationJob {
       String image,
       String runnerImage,
       JobSettings limits,
-      Optional<PodTemplateSpec> app) {
+      Optional<PodTemplateSpec> app,
+      String appContainer) {
     var volumes = new ArrayList<Volume>();
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     if (spec.getFlyway() != null) {
@@ -219,7 +240,7 @@ public final class MigrationJob {
     if (appSpec.isPresent()) {
       // The runner runs in the operator's image: the app container's environment is not its own.
       if (spec.getCommand() != null) {
-        AppPod.appContainer(appSpec.get(), spec.getTarget().getContainer())
+        AppPod.appContainer(appSpec.get(), appContainer)
             .ifPresent(c -> AppPod.inheritContainer(pod, container, appSpec.get(), c));
       }
       AppPod.inheritPod(pod, appSpec.get());

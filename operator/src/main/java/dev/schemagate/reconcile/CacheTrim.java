@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +37,11 @@ import java.util.Set;
  * the run's outcome is in its status and its pods), a pod's containers but for their names and
  * images (and, of a migration pod, the runner's lock timeout), its scheduling gates, its phase, its
  * containers' and init containers' states (why one waits) and its PodScheduled condition (the
- * scheduler's reason it has no node), and a Deployment's pod template but for its containers' names
- * and images. Volumes, the service account token's projection, security contexts, probes, resources
- * and tolerations were most of each one, and an app's pod template is often far larger than ours. A
- * reader of another field of these kinds reads it here first.
+ * scheduler's reason it has no node), and a workload's pod template (a Deployment's, a
+ * StatefulSet's, a CronJob's Job template's) but for its containers' names and images, and a
+ * StatefulSet's volume claim templates. Volumes, the service account token's projection, security
+ * contexts, probes, resources and tolerations were most of each one, and an app's pod template is
+ * often far larger than ours. A reader of another field of these kinds reads it here first.
  */
 public final class CacheTrim {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -67,8 +72,14 @@ public final class CacheTrim {
       job.setSpec(null);
     } else if (resource instanceof Pod pod) {
       trim(pod);
-    } else if (resource instanceof Deployment deployment) {
-      trim(deployment);
+    } else if (resource instanceof Deployment deployment && deployment.getSpec() != null) {
+      deployment.getSpec().setTemplate(trimmed(deployment.getSpec().getTemplate()));
+    } else if (resource instanceof StatefulSet set && set.getSpec() != null) {
+      set.getSpec().setTemplate(trimmed(set.getSpec().getTemplate()));
+      // A claim template per volume, each a PersistentVolumeClaim: read by no decision.
+      set.getSpec().setVolumeClaimTemplates(null);
+    } else if (resource instanceof CronJob cronJob) {
+      trim(cronJob);
     } else if (resource instanceof ConfigMap configMap) {
       configMap.setData(scripts(configMap.getData()));
       configMap.setBinaryData(scripts(configMap.getBinaryData()));
@@ -145,14 +156,27 @@ public final class CacheTrim {
             .toList();
   }
 
-  private static void trim(Deployment deployment) {
-    var spec = deployment.getSpec();
-    if (spec == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
-      return;
+  /** A workload's pod template: its containers' names and images. */
+  private static PodTemplateSpec trimmed(PodTemplateSpec template) {
+    if (template == null || template.getSpec() == null) {
+      return template;
     }
     var pod = new PodSpec();
-    pod.setContainers(containers(spec.getTemplate().getSpec().getContainers(), false));
-    spec.setTemplate(new PodTemplateSpec(null, pod));
+    pod.setContainers(containers(template.getSpec().getContainers(), false));
+    return new PodTemplateSpec(null, pod);
+  }
+
+  /** Its Job template's pod template as a workload's, and the Job spec's deadline. */
+  private static void trim(CronJob cronJob) {
+    var spec = cronJob.getSpec();
+    if (spec == null || spec.getJobTemplate() == null || spec.getJobTemplate().getSpec() == null) {
+      return;
+    }
+    var job = spec.getJobTemplate().getSpec();
+    var kept = new JobSpec();
+    kept.setActiveDeadlineSeconds(job.getActiveDeadlineSeconds());
+    kept.setTemplate(trimmed(job.getTemplate()));
+    spec.setJobTemplate(new JobTemplateSpec(null, kept));
   }
 
   /** The entries whose key names a script, as {@link MigrationSource} reads them; null if none. */

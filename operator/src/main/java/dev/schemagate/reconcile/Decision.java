@@ -4,8 +4,10 @@ import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.StatusConditions;
+import dev.schemagate.api.WorkloadStatus;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.MigrationRun;
 import dev.schemagate.reconcile.Conditions.Verdict;
 import dev.schemagate.reconcile.Plan.Event;
@@ -43,8 +45,8 @@ public final class Decision {
   static final Duration SETTLE = Duration.ofSeconds(2);
 
   /**
-   * How often a SchemaMigration refused for a Deployment another one gates looks again: nothing of
-   * the other's deletion reaches it otherwise.
+   * How often a SchemaMigration refused for a workload or database another one claims looks again:
+   * nothing of the other's deletion reaches it otherwise.
    */
   static final Duration RECHECK_HELD_BY_OTHER = Duration.ofSeconds(30);
 
@@ -75,12 +77,12 @@ public final class Decision {
   public static Plan decide(Observation observed, Instant now) {
     var migration = observed.migration();
     var previous = previous(migration);
-    if (observed.targetHeldBy().isPresent()) {
-      return heldByOther(observed, observed.targetHeldBy().get(), previous, now);
+    if (observed.claimedBy().isPresent()) {
+      return ClaimedByOther.plan(observed, observed.claimedBy().get(), previous, now);
     }
     var absorbed = Absorbed.of(observed.runs(), previous);
     var pods = Pods.hold(observed, absorbed.images());
-    var facts = Facts.of(observed, previous, absorbed.migrated(), pods.stillHeld(), now);
+    var facts = Facts.of(observed, previous, absorbed.migrated(), pods.kept(), now);
     var ruling =
         observed.source() instanceof MigrationSource.Invalid invalid
             ? Rules.stallOnInvalidSource(invalid, previous)
@@ -94,6 +96,7 @@ public final class Decision {
             .migrated(absorbed.migrated())
             .holdMechanism(observed.mechanism().name())
             .heldPods(pods.stillHeld() == 0 ? null : pods.stillHeld())
+            .workloads(workloads(observed.workloads(), pods.kept()))
             .stoppedReplicas(stop.stoppedReplicas());
     facts.ifPresent(
         f ->
@@ -141,12 +144,27 @@ public final class Decision {
   }
 
   /** A refused ReplicaSet of a migrated image is told to try again. */
-  private static Optional<Nudge> nudge(Observation observed, Set<String> migrated) {
-    return observed
-        .deployment()
-        .filter(d -> d.image().filter(migrated::contains).isPresent())
-        .flatMap(TargetDeployment::replicaFailure)
-        .map(failure -> new Nudge(migrated, failure));
+  private static List<Nudge> nudge(Observation observed, Set<String> migrated) {
+    return observed.workloads().stream()
+        .filter(w -> w.image().filter(migrated::contains).isPresent())
+        .flatMap(
+            w ->
+                w.deployment().flatMap(TargetDeployment::replicaFailure).stream()
+                    .map(failure -> new Nudge(w.name(), w.ref().container(), migrated, failure)))
+        .toList();
+  }
+
+  /** What is held where, for status: each workload's image and its pods still held. */
+  static List<WorkloadStatus> workloads(List<TargetWorkload> workloads, List<HeldPod> kept) {
+    return workloads.stream()
+        .map(
+            w -> {
+              var held =
+                  kept.stream().filter(p -> p.workload().equals(Optional.of(w.ref()))).count();
+              return new WorkloadStatus(
+                  w.kind(), w.name(), w.image().orElse(null), held == 0 ? null : (int) held);
+            })
+        .toList();
   }
 
   /**
@@ -163,37 +181,6 @@ public final class Decision {
             // spec's newest, which this reconcile never got to judge.
             Objects.requireNonNullElse(previous.getObservedGeneration(), 0L),
             now)
-        .build();
-  }
-
-  /**
-   * A second SchemaMigration for a Deployment another one gates does nothing but say so, and lets
-   * go of any pod admission labelled for it in the instant before it was refused: deleted, such a
-   * pod is re-created and held by the other.
-   */
-  private static Plan heldByOther(
-      Observation observed, String other, SchemaMigrationStatus previous, Instant now) {
-    var migration = observed.migration();
-    var message =
-        ("Deployment %s is gated by SchemaMigration %s already; a Deployment takes one"
-                + " SchemaMigration: delete this one or name another Deployment in"
-                + " spec.target.deployment")
-            .formatted(migration.getSpec().getTarget().getDeployment(), other);
-    var generation = Objects.requireNonNullElse(migration.getMetadata().getGeneration(), 0L);
-    var saidBefore =
-        StatusConditions.isTrueWithReason(
-            previous.getConditions(), StatusConditions.STALLED, Reasons.TARGET_HELD_BY_OTHER);
-    return Plan.builder()
-        .evict(observed.heldPods().stream().map(HeldPod::name).toList())
-        .status(
-            StatusBuilder.from(previous)
-                .verdict(Verdict.stalled(Reasons.TARGET_HELD_BY_OTHER, message), generation, now)
-                .observedGeneration(generation)
-                .heldPods(null)
-                .changed())
-        .events(
-            saidBefore ? List.of() : List.of(Event.warning(Reasons.TARGET_HELD_BY_OTHER, message)))
-        .requeue(Optional.of(RECHECK_HELD_BY_OTHER))
         .build();
   }
 

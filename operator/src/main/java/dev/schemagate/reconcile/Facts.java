@@ -4,7 +4,8 @@ import dev.schemagate.api.LastPodProblem;
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
-import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.HeldPod;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
@@ -22,7 +23,10 @@ final class Facts {
   final SchemaMigration migration;
   final SchemaMigrationStatus previous;
   final MigrationSource.Valid wanted;
-  final TargetDeployment target;
+
+  /** The target's workloads that exist, in order: a Valid source has at least one. */
+  final List<TargetWorkload> workloads;
+
   final String jobName;
 
   /** What became of the wanted revision's Job; Absent when there is none. */
@@ -56,7 +60,7 @@ final class Facts {
       Observation observed,
       SchemaMigrationStatus previous,
       List<MigratedImage> migrated,
-      int stillHeld,
+      List<HeldPod> stillHeld,
       Instant now) {
     return observed.source() instanceof MigrationSource.Valid
         ? Optional.of(new Facts(observed, previous, migrated, stillHeld, now))
@@ -67,12 +71,12 @@ final class Facts {
       Observation observed,
       SchemaMigrationStatus previous,
       List<MigratedImage> migrated,
-      int stillHeld,
+      List<HeldPod> stillHeld,
       Instant now) {
     this.migration = observed.migration();
     this.previous = previous;
     this.wanted = (MigrationSource.Valid) observed.source();
-    this.target = observed.deployment().orElseThrow(); // a Valid source has a target
+    this.workloads = observed.workloads();
     this.jobName = MigrationJob.name(migration.getMetadata().getName(), wanted.revision());
     this.outcome =
         observed.runs().stream()
@@ -92,7 +96,7 @@ final class Facts {
             : Optional.empty();
     this.unwatched = observed.unwatchedJob().filter(j -> j.name().equals(jobName));
     this.done = migrated.stream().anyMatch(m -> m.getRevision().equals(wanted.revision()));
-    this.hold = new Hold(observed.mechanism(), target, wanted.image(), migrated, stillHeld);
+    this.hold = new Hold(observed.mechanism(), workloads, wanted.image(), migrated, stillHeld);
     this.podProblem =
         done ? null : PodStart.track(previous.getLastPodProblem(), jobName, outcome, now);
     this.podStallsIn = PodStart.stallsIn(podProblem, outcome, now);

@@ -2,7 +2,9 @@ package dev.schemagate.reconcile;
 
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
-import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.api.WorkloadKind;
+import dev.schemagate.gate.TargetWorkload;
+import dev.schemagate.gate.WorkloadRef;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,30 +36,19 @@ public sealed interface MigrationSource {
 
   /**
    * @param configMap the ConfigMap named by spec.flyway, or null when absent or not applicable
-   * @param target the target Deployment, empty when it does not exist
+   * @param workloads the target's workloads that exist, in the target's order
    */
   static MigrationSource resolve(
-      SchemaMigration migration, ConfigMap configMap, Optional<TargetDeployment> target) {
+      SchemaMigration migration, ConfigMap configMap, List<TargetWorkload> workloads) {
     var spec = migration.getSpec();
     var namespace = migration.getMetadata().getNamespace();
-    if (target.isEmpty()) {
-      return new Invalid(
-          Reasons.DEPLOYMENT_NOT_FOUND,
-          "Deployment \"%s\" not found in namespace \"%s\": nothing to migrate for until it exists"
-              .formatted(spec.getTarget().getDeployment(), namespace));
+    var missing = missing(migration, workloads);
+    if (missing.isPresent()) {
+      return missing.get();
     }
-    var image = target.get().image();
-    if (image.isEmpty()) {
-      return new Invalid(
-          Reasons.CONTAINER_NOT_FOUND,
-          "Deployment \"%s\" has no container \"%s\" (it has %s): fix spec.target.container"
-              .formatted(
-                  spec.getTarget().getDeployment(),
-                  spec.getTarget().getContainer(),
-                  target.get().containers()));
-    }
+    var image = WantedImage.of(workloads, migration.getStatus());
     var digest = new Digest();
-    digest.add("target.image", image.get());
+    digest.add("target.image", image);
     digest.add("database.secret", spec.getDatabase().getUrlSecretRef().getName());
     digest.add("database.key", spec.getDatabase().getUrlSecretRef().getKey());
     digest.add(
@@ -88,7 +79,55 @@ public sealed interface MigrationSource {
       digest.add("command.command", command.getCommand());
       digest.add("command.args", command.getArgs());
     }
-    return new Valid(digest.revision(), image.get());
+    return new Valid(digest.revision(), image);
+  }
+
+  /**
+   * Why there is nothing to migrate for: the Deployment spec.target.deployment names is missing
+   * (the app's main workload), no workload of the target exists, or one has no container of the
+   * configured name. A missing Job or CronJob of spec.target.workloads is not a reason: a Job is
+   * made and deleted as it runs.
+   */
+  private static Optional<Invalid> missing(
+      SchemaMigration migration, List<TargetWorkload> workloads) {
+    var target = migration.getSpec().getTarget();
+    var namespace = migration.getMetadata().getNamespace();
+    if (target.getDeployment() != null
+        && workloads.stream()
+            .noneMatch(
+                w ->
+                    w.kind() == WorkloadKind.Deployment
+                        && w.name().equals(target.getDeployment()))) {
+      return Optional.of(
+          new Invalid(
+              Reasons.DEPLOYMENT_NOT_FOUND,
+              "Deployment \"%s\" not found in namespace \"%s\": nothing to migrate for until it exists"
+                  .formatted(target.getDeployment(), namespace)));
+    }
+    if (workloads.isEmpty()) {
+      return Optional.of(
+          new Invalid(
+              Reasons.WORKLOAD_NOT_FOUND,
+              "None of %s exists in namespace \"%s\": nothing to migrate for until one does"
+                  .formatted(WorkloadRef.all(target), namespace)));
+    }
+    return workloads.stream()
+        .filter(w -> w.image().isEmpty())
+        .findFirst()
+        .map(
+            w ->
+                new Invalid(
+                    Reasons.CONTAINER_NOT_FOUND,
+                    "%s \"%s\" has no container \"%s\" (it has %s): fix %s"
+                        .formatted(
+                            w.kind(),
+                            w.name(),
+                            w.ref().container(),
+                            w.containers(),
+                            w.ref().container() != null
+                                    && !w.ref().container().equals(target.getContainer())
+                                ? "spec.target.workloads[].container"
+                                : "spec.target.container")));
   }
 
   /**

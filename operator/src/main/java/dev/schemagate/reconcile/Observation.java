@@ -4,6 +4,7 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.MigrationRun;
 import java.util.List;
 import java.util.Objects;
@@ -11,15 +12,17 @@ import java.util.Optional;
 
 /**
  * Everything the decision needs, as plain data read from the caches. Built with {@link #builder}:
- * what is not set was not seen (no Jobs, no pods, no Deployment).
+ * what is not set was not seen (no Jobs, no pods, no workloads).
  *
  * @param runs the SchemaMigration's migration Jobs, in any order
- * @param deployment the target Deployment, empty when it does not exist
+ * @param workloads the target's workloads that exist, in the target's order
  * @param heldPods the target's pods that admission gated
- * @param strayPods the target's pods of the wanted image that run ungated and are not Ready yet:
- *     created before admission could hold them (a Deployment applied before its SchemaMigration)
+ * @param strayPods the target Deployments' pods of the wanted image that run ungated and are not
+ *     Ready yet: created before admission could hold them (a Deployment applied before its
+ *     SchemaMigration)
  * @param mechanism how this cluster holds pods
- * @param targetHeldBy the other SchemaMigration that gates the same Deployment, if one does
+ * @param claimedBy the older SchemaMigration that gates a workload of the target or migrates its
+ *     database, if one does
  * @param unwatchedJob a Job of the SchemaMigration's that exists outside the selector the Job cache
  *     is filled by (so not in {@code runs}), if one was read by name
  */
@@ -27,11 +30,11 @@ public record Observation(
     SchemaMigration migration,
     MigrationSource source,
     List<MigrationRun> runs,
-    Optional<TargetDeployment> deployment,
+    List<TargetWorkload> workloads,
     List<HeldPod> heldPods,
     List<HeldPod> strayPods,
     HoldMechanism mechanism,
-    Optional<String> targetHeldBy,
+    Optional<TargetClaim.Claim> claimedBy,
     Optional<UnwatchedJob> unwatchedJob) {
 
   /**
@@ -49,11 +52,11 @@ public record Observation(
   public Builder toBuilder() {
     return builder(migration, source)
         .runs(runs)
-        .deployment(deployment)
+        .workloads(workloads)
         .heldPods(heldPods)
         .strayPods(strayPods)
         .mechanism(mechanism)
-        .targetHeldBy(targetHeldBy)
+        .claimedBy(claimedBy)
         .unwatchedJob(unwatchedJob);
   }
 
@@ -61,11 +64,11 @@ public record Observation(
     private final SchemaMigration migration;
     private final MigrationSource source;
     private List<MigrationRun> runs = List.of();
-    private Optional<TargetDeployment> deployment = Optional.empty();
+    private List<TargetWorkload> workloads = List.of();
     private List<HeldPod> heldPods = List.of();
     private List<HeldPod> strayPods = List.of();
     private HoldMechanism mechanism = HoldMechanism.SchedulingGate;
-    private Optional<String> targetHeldBy = Optional.empty();
+    private Optional<TargetClaim.Claim> claimedBy = Optional.empty();
     private Optional<UnwatchedJob> unwatchedJob = Optional.empty();
 
     private Builder(SchemaMigration migration, MigrationSource source) {
@@ -78,9 +81,14 @@ public record Observation(
       return this;
     }
 
-    public Builder deployment(Optional<TargetDeployment> deployment) {
-      this.deployment = deployment;
+    public Builder workloads(List<TargetWorkload> workloads) {
+      this.workloads = List.copyOf(workloads);
       return this;
+    }
+
+    /** The one-Deployment target: spec.target.deployment alone. */
+    public Builder deployment(Optional<TargetDeployment> deployment) {
+      return workloads(deployment.map(TargetWorkload::of).stream().toList());
     }
 
     public Builder heldPods(List<HeldPod> heldPods) {
@@ -98,8 +106,8 @@ public record Observation(
       return this;
     }
 
-    public Builder targetHeldBy(Optional<String> targetHeldBy) {
-      this.targetHeldBy = targetHeldBy;
+    public Builder claimedBy(Optional<TargetClaim.Claim> claimedBy) {
+      this.claimedBy = claimedBy;
       return this;
     }
 
@@ -113,11 +121,11 @@ public record Observation(
           migration,
           source,
           runs,
-          deployment,
+          workloads,
           heldPods,
           strayPods,
           mechanism,
-          targetHeldBy,
+          claimedBy,
           unwatchedJob);
     }
   }

@@ -4,7 +4,10 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.gate.PodOwner;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
+import dev.schemagate.gate.WorkloadRef;
 import dev.schemagate.job.FailedCreate;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
@@ -17,9 +20,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one reconcile reads: the caches, and the few reads by name or label they cannot answer (pods
@@ -36,38 +42,44 @@ final class Observer {
   }
 
   Observation observe(SchemaMigration migration, Instant now) {
-    var deployment = context.getSecondaryResource(Deployment.class);
-    var container = migration.getSpec().getTarget().getContainer();
-    var target = deployment.map(d -> TargetDeployment.of(d, container));
+    var refs = WorkloadRef.all(migration.getSpec().getTarget());
+    var workloads = TargetWorkloads.read(migration, context);
     var configMap =
         migration.getSpec().getFlyway() == null
             ? null
             : context.getSecondaryResource(ConfigMap.class).orElse(null);
     var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
-    var source = MigrationSource.resolve(migration, configMap, target);
+    var source = MigrationSource.resolve(migration, configMap, workloads);
     var runs = runs(migration, source, pods, now);
-    var held = heldPods(pods, container);
+    var held = heldPods(pods, refs, migration.getSpec().getTarget().getContainer());
     var namespace = migration.getMetadata().getNamespace();
-    var heldBy =
-        TargetClaim.heldByOther(
-            migration,
-            context
-                .getPrimaryCache()
-                .byIndex(
-                    EventSources.BY_DEPLOYMENT,
-                    EventSources.key(namespace, migration.getSpec().getTarget().getDeployment())));
+    var claimedBy = TargetClaim.claimedBy(migration, claimants(migration, refs));
     return Observation.builder(migration, source)
         .runs(runs)
-        .deployment(target)
+        .workloads(workloads)
         .heldPods(held)
-        // Strays are the gate's business: not this one's while another SchemaMigration holds it.
-        .strayPods(heldBy.isPresent() ? List.of() : strayPods(migration, deployment, source, held))
+        // Strays are the gate's business: not this one's while another SchemaMigration comes first.
+        .strayPods(
+            claimedBy.isPresent() ? List.of() : strayPods(migration, workloads, source, held))
         .mechanism(mechanism)
-        .targetHeldBy(heldBy)
+        .claimedBy(claimedBy)
         .unwatchedJob(
             Decision.unwatchedJobToRecheck(migration.getStatus(), runs)
                 .flatMap(job -> unwatchedJob(namespace, job)))
         .build();
+  }
+
+  /** The SchemaMigrations that name one of its workloads or its database, from the indexes. */
+  private Set<SchemaMigration> claimants(SchemaMigration migration, List<WorkloadRef> refs) {
+    var cache = context.getPrimaryCache();
+    var namespace = migration.getMetadata().getNamespace();
+    var claimants = new LinkedHashSet<SchemaMigration>();
+    refs.forEach(
+        ref ->
+            claimants.addAll(
+                cache.byIndex(EventSources.BY_WORKLOAD, TargetClaim.workloadKey(namespace, ref))));
+    claimants.addAll(cache.byIndex(EventSources.BY_DATABASE, TargetClaim.databaseKey(migration)));
+    return claimants;
   }
 
   /**
@@ -136,51 +148,69 @@ final class Observer {
     return FailedCreate.read(run, job.getMetadata().getUid(), events);
   }
 
-  private static List<HeldPod> heldPods(List<Pod> pods, String container) {
+  /** Each held pod with its workload, its image read from that workload's app container. */
+  private static List<HeldPod> heldPods(List<Pod> pods, List<WorkloadRef> refs, String container) {
     return pods.stream()
         .filter(p -> labels(p).containsKey(PodGate.HELD_BY))
         .map(
-            p ->
-                new HeldPod(
-                    p.getMetadata().getName(),
-                    TargetDeployment.appImage(p.getSpec().getContainers(), container).orElse(""),
-                    Optional.ofNullable(p.getMetadata().getCreationTimestamp())
-                        .map(Instant::parse)))
+            p -> {
+              var owner = PodOwner.of(p, refs);
+              return new HeldPod(
+                  p.getMetadata().getName(),
+                  TargetDeployment.appImage(
+                          p.getSpec().getContainers(),
+                          owner.map(WorkloadRef::container).orElse(container))
+                      .orElse(""),
+                  Optional.ofNullable(p.getMetadata().getCreationTimestamp()).map(Instant::parse),
+                  owner);
+            })
         .toList();
   }
 
   /**
    * Pods of the wanted, unmigrated image that admission did not hold, because they were created
-   * before their SchemaMigration existed (kubectl and GitOps apply custom resources last). Read
-   * with one LIST, and only while that image waits for its migration and the Deployment counts more
+   * before their SchemaMigration existed (kubectl and GitOps apply custom resources last): of the
+   * target's Deployments, whose ReplicaSets re-create a deleted pod at once. Read with one LIST per
+   * Deployment, and only while that image waits for its migration and the Deployment counts more
    * pods of its template than are held: no cache of every pod.
    */
   private List<HeldPod> strayPods(
       SchemaMigration migration,
-      Optional<Deployment> deployment,
+      List<TargetWorkload> workloads,
       MigrationSource source,
       List<HeldPod> held) {
-    if (deployment.isEmpty()
-        || !(source instanceof MigrationSource.Valid valid)
-        || updatedReplicas(deployment.get())
-            <= held.stream().filter(p -> p.image().equals(valid.image())).count()
+    if (!(source instanceof MigrationSource.Valid valid)
         || (migration.getStatus() != null
             && migration.getStatus().getMigrated().stream()
                 .anyMatch(m -> m.getImage().equals(valid.image())))) {
       return List.of();
     }
-    var container = migration.getSpec().getTarget().getContainer();
-    return context
-        .getClient()
-        .pods()
-        .inNamespace(migration.getMetadata().getNamespace())
-        .withLabels(deployment.get().getSpec().getSelector().getMatchLabels())
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> PodGate.stray(p, container, valid.image()))
-        .map(p -> new HeldPod(p.getMetadata().getName(), valid.image()))
-        .toList();
+    var strays = new ArrayList<HeldPod>();
+    for (var w : workloads) {
+      var deployment = w.deployment().flatMap(d -> TargetWorkloads.deployment(context, d.name()));
+      var heldHere =
+          held.stream()
+              .filter(p -> p.image().equals(valid.image()))
+              .filter(p -> p.workload().equals(Optional.of(w.ref())))
+              .count();
+      if (deployment.isEmpty()
+          || !w.image().orElse("").equals(valid.image())
+          || updatedReplicas(deployment.get()) <= heldHere) {
+        continue;
+      }
+      context
+          .getClient()
+          .pods()
+          .inNamespace(migration.getMetadata().getNamespace())
+          .withLabels(deployment.get().getSpec().getSelector().getMatchLabels())
+          .list()
+          .getItems()
+          .stream()
+          .filter(p -> PodGate.stray(p, w.ref().container(), valid.image()))
+          .map(p -> new HeldPod(p.getMetadata().getName(), valid.image(), w.ref()))
+          .forEach(strays::add);
+    }
+    return strays;
   }
 
   /** One GET of pods/log; a log that cannot be read (the pod just ended) is no reason to fail. */

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param release held pods to release: their image has been migrated
  * @param evict ungated pods of an unmigrated image to delete, so that their ReplicaSet makes held
  *     ones
- * @param nudge make the target's refused ReplicaSets of these images try again
+ * @param nudge make the target Deployments' refused ReplicaSets of these images try again
  * @param scale strategy StopOldPods: set the Deployment's spec.replicas
  * @param status the new status, empty when it is unchanged
  * @param events what happened, beside the events of the actions themselves
@@ -24,16 +24,20 @@ public record Plan(
     boolean createJob,
     List<String> release,
     List<String> evict,
-    Optional<Nudge> nudge,
+    List<Nudge> nudge,
     Optional<Scale> scale,
     Optional<SchemaMigrationStatus> status,
     List<Event> events,
     Optional<Duration> requeue) {
 
-  /** {@code token} identifies the refusal, so that each is answered once. */
-  public record Nudge(Set<String> images, String token) {}
+  /**
+   * {@code token} identifies the refusal, so that each is answered once.
+   *
+   * @param container the Deployment's app container as configured (null: the first)
+   */
+  public record Nudge(String deployment, String container, Set<String> images, String token) {}
 
-  public record Scale(int replicas, Event event) {}
+  public record Scale(String deployment, int replicas, Event event) {}
 
   public record Event(boolean warning, String reason, String message) {
     static Event normal(String reason, String message) {
@@ -64,7 +68,7 @@ public record Plan(
     private boolean createJob;
     private List<String> release = List.of();
     private List<String> evict = List.of();
-    private Optional<Nudge> nudge = Optional.empty();
+    private List<Nudge> nudge = List.of();
     private Optional<Scale> scale = Optional.empty();
     private Optional<SchemaMigrationStatus> status = Optional.empty();
     private List<Event> events = List.of();
@@ -87,7 +91,7 @@ public record Plan(
       return this;
     }
 
-    Builder nudge(Optional<Nudge> nudge) {
+    Builder nudge(List<Nudge> nudge) {
       this.nudge = nudge;
       return this;
     }

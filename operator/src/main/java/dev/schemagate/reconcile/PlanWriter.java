@@ -7,8 +7,6 @@ import dev.schemagate.gate.PodGate;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.metrics.MigrationMetrics;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,6 +25,7 @@ final class PlanWriter implements DecisionWrites.Writer {
   private final Context<SchemaMigration> context;
   private final SchemaMigration migration;
   private final Observer observer;
+  private final Observation observed;
   private final String runnerImage;
   private final MigrationMetrics metrics;
   private final EventRecorder events;
@@ -38,6 +37,7 @@ final class PlanWriter implements DecisionWrites.Writer {
       Context<SchemaMigration> context,
       SchemaMigration migration,
       Observer observer,
+      Observation observed,
       String runnerImage,
       MigrationMetrics metrics,
       Clock clock) {
@@ -45,6 +45,7 @@ final class PlanWriter implements DecisionWrites.Writer {
     this.migration = migration;
     this.current = migration;
     this.observer = observer;
+    this.observed = observed;
     this.runnerImage = runnerImage;
     this.metrics = metrics;
     this.events = new EventRecorder(context.getClient(), clock);
@@ -69,33 +70,29 @@ final class PlanWriter implements DecisionWrites.Writer {
    */
   @Override
   public Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus status) {
-    var app = podTemplate();
+    // Derived from the first workload whose template runs the image: one Job per image.
+    var source = WantedImage.source(observed.workloads(), status.getImage());
+    var app =
+        source.flatMap(
+            w ->
+                TargetWorkloads.podTemplate(
+                    context.getClient(), migration.getMetadata().getNamespace(), w.ref()));
     if (app.isEmpty()) {
-      // The Deployment is gone since the cache saw it: its delete event reconciles again.
+      // The workload is gone since the cache saw it: its delete event reconciles again.
       return Optional.empty();
     }
     var job =
-        MigrationJob.build(migration, status.getRevision(), status.getImage(), runnerImage, app);
+        MigrationJob.build(
+            migration,
+            status.getRevision(),
+            status.getImage(),
+            runnerImage,
+            app,
+            source.get().ref().container());
     if (create(job)) {
       return Optional.empty();
     }
     return observer.unwatchedJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
-  }
-
-  /**
-   * The target's pod template as it is now, for the Job about to be derived from it: one GET, not a
-   * cache of every template (the informer keeps only its containers' names and images).
-   */
-  private Optional<PodTemplateSpec> podTemplate() {
-    return Optional.ofNullable(
-            context
-                .getClient()
-                .apps()
-                .deployments()
-                .inNamespace(migration.getMetadata().getNamespace())
-                .withName(migration.getSpec().getTarget().getDeployment())
-                .get())
-        .map(d -> d.getSpec().getTemplate());
   }
 
   /** The plan's actions after its status and Job: pods, the Deployment's replicas, Events. */
@@ -106,19 +103,14 @@ final class PlanWriter implements DecisionWrites.Writer {
     plan.release().forEach(pod -> gate.release(namespace, pod));
     plan.evict().forEach(pod -> gate.evict(namespace, pod));
     plan.nudge()
-        .ifPresent(
+        .forEach(
             n ->
-                gate.nudge(
-                    context.getSecondaryResource(Deployment.class).orElseThrow(),
-                    migration.getSpec().getTarget().getContainer(),
-                    n.images(),
-                    n.token()));
+                TargetWorkloads.deployment(context, n.deployment())
+                    .ifPresent(d -> gate.nudge(d, n.container(), n.images(), n.token())));
     plan.scale()
         .ifPresent(
             scale -> {
-              new DeploymentGate(client)
-                  .scale(
-                      namespace, migration.getSpec().getTarget().getDeployment(), scale.replicas());
+              new DeploymentGate(client).scale(namespace, scale.deployment(), scale.replicas());
               events.record(migration, scale.event());
             });
     plan.events().forEach(e -> events.record(migration, e));

@@ -16,14 +16,14 @@ import java.util.stream.Collectors;
  *
  * @param release held pods to release
  * @param evict stray pods to delete
- * @param stillHeld how many held pods stay held
+ * @param kept the held pods that stay held
  * @param evicted the Event that says which were deleted, if any were
  * @param released what was released, said as an Event continues, if any was
  */
 record Pods(
     List<String> release,
     List<String> evict,
-    int stillHeld,
+    List<HeldPod> kept,
     Optional<Event> evicted,
     Optional<String> released) {
 
@@ -53,7 +53,13 @@ record Pods(
             : Optional.of(
                 "%d held pod(s) of migrated image(s) %s"
                     .formatted(release.size(), images(observed.heldPods(), migrated::contains)));
-    return new Pods(release, evict, observed.heldPods().size() - release.size(), evicted, released);
+    var kept = observed.heldPods().stream().filter(p -> !migrated.contains(p.image())).toList();
+    return new Pods(release, evict, kept, evicted, released);
+  }
+
+  /** How many held pods stay held. */
+  int stillHeld() {
+    return kept.size();
   }
 
   private static Set<String> images(List<HeldPod> pods, Predicate<String> which) {

@@ -4,6 +4,8 @@ import dev.schemagate.api.SchemaMigration;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,27 @@ public final class RelevantUpdates {
    */
   static boolean deployment(Deployment now, Deployment before) {
     return !deploymentRead(now).equals(deploymentRead(before));
+  }
+
+  /**
+   * The spec (any change bumps the generation) and the Ready count the messages use: its rolling
+   * update's progress in status is not read.
+   */
+  static boolean statefulSet(StatefulSet now, StatefulSet before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !Objects.equals(readyReplicas(now), readyReplicas(before));
+  }
+
+  /**
+   * The spec only: its status changes with every run it schedules (active Jobs, last schedule
+   * time), and its held pods reach the operator by their own informer.
+   */
+  static boolean cronJob(CronJob now, CronJob before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration());
+  }
+
+  private static Optional<Integer> readyReplicas(StatefulSet set) {
+    return Optional.ofNullable(set.getStatus()).map(s -> s.getReadyReplicas());
   }
 
   /** Labels, annotations, and the times and conditions a run's outcome is read from. */

@@ -101,8 +101,9 @@ final class Rules {
         Ruling.of(
                 Verdict.reconciling(
                     Reasons.WAITING_FOR_JOB,
-                    "%s: waiting for Job \"%s\" (image %s) to end before migrating it"
-                        .formatted(f.hold.summary(), blocking.job(), blocking.image())))
+                    "%s: waiting for Job \"%s\" (image %s) to end before migrating image %s"
+                        .formatted(
+                            f.hold.summary(), blocking.job(), blocking.image(), f.wanted.image())))
             .job(blocking.job()));
   }
 
@@ -209,6 +210,7 @@ final class Rules {
         && requeue.filter(r -> r.compareTo(f.podStallsIn.get()) <= 0).isEmpty()) {
       requeue = f.podStallsIn;
     }
+    message += f.hold.waiting().map(waiting -> "; " + waiting).orElse("");
     if (!costs.isEmpty()) {
       message += ". " + String.join("; ", costs);
     }

@@ -55,7 +55,8 @@ public class SchemaMigrationReconciler
     var now = clock.instant();
     var observer = new Observer(context, mechanism);
     var observed = observer.observe(migration, now);
-    var writer = new PlanWriter(context, migration, observer, runnerImage, metrics, clock);
+    var writer =
+        new PlanWriter(context, migration, observer, observed, runnerImage, metrics, clock);
     var plan = DecisionWrites.decideAndWrite(observed, now, writer);
     writer.carryOut(plan);
     return plan.requeue()

@@ -3,6 +3,7 @@ package dev.schemagate.reconcile;
 import dev.schemagate.api.LastPodProblem;
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.WorkloadStatus;
 import dev.schemagate.reconcile.Conditions.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class StatusBuilder {
     next.setAppliedRevision(previous.getAppliedRevision());
     next.setMigrated(new ArrayList<>(previous.getMigrated()));
     next.setHeldPods(previous.getHeldPods());
+    next.setWorkloads(new ArrayList<>(previous.getWorkloads()));
     next.setHoldMechanism(previous.getHoldMechanism());
     next.setStoppedReplicas(previous.getStoppedReplicas());
     next.setLastPodProblem(previous.getLastPodProblem());
@@ -74,6 +76,11 @@ final class StatusBuilder {
 
   StatusBuilder heldPods(Integer heldPods) {
     next.setHeldPods(heldPods);
+    return this;
+  }
+
+  StatusBuilder workloads(List<WorkloadStatus> workloads) {
+    next.setWorkloads(new ArrayList<>(workloads));
     return this;
   }
 

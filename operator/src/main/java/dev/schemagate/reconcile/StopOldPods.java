@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * strategy StopOldPods: scale to 0 while the wanted image is not migrated, remembering the replicas
- * in status, and back once it is. (Either strategy holds the new image's pods.)
+ * in status, and back once it is. (Either strategy holds the new image's pods.) It scales the
+ * target's first Deployment (spec.target.deployment, else the first of spec.target.workloads):
+ * status keeps one replica count; the other workloads are held, not stopped.
  *
  * @param scale the Deployment's new spec.replicas, if it changes
  * @param stoppedReplicas the replicas to restore, for status
@@ -24,12 +26,18 @@ record StopOldPods(Optional<Scale> scale, Integer stoppedReplicas) {
   }
 
   static StopOldPods of(Facts facts) {
-    return of(
-        facts.migration,
-        facts.target,
-        facts.done,
-        facts.wanted.image(),
-        facts.previous.getStoppedReplicas());
+    return facts.workloads.stream()
+        .flatMap(w -> w.deployment().stream())
+        .findFirst()
+        .map(
+            target ->
+                of(
+                    facts.migration,
+                    target,
+                    facts.done,
+                    facts.wanted.image(),
+                    facts.previous.getStoppedReplicas()))
+        .orElseGet(() -> unchanged(facts.previous));
   }
 
   private static StopOldPods of(
@@ -45,6 +53,7 @@ record StopOldPods(Optional<Scale> scale, Integer stoppedReplicas) {
       return new StopOldPods(
           Optional.of(
               new Scale(
+                  target.name(),
                   0,
                   Event.normal(
                       Reasons.HELD,
@@ -59,6 +68,7 @@ record StopOldPods(Optional<Scale> scale, Integer stoppedReplicas) {
               ? Optional.empty()
               : Optional.of(
                   new Scale(
+                      target.name(),
                       stopped,
                       Event.normal(
                           Reasons.RELEASED,

@@ -6,6 +6,7 @@ import dev.schemagate.Fixtures;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationRun;
 import dev.schemagate.reconcile.Decision;
@@ -141,7 +142,11 @@ class MigrationMetricsTest {
   Observation observation(SchemaMigration migration) {
     var deployment = Optional.of(Fixtures.target(V17, 2, 0));
     return Observation.builder(
-            migration, MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment))
+            migration,
+            MigrationSource.resolve(
+                migration,
+                Fixtures.migrationsUpToV8(),
+                deployment.map(TargetWorkload::of).stream().toList()))
         .runs(List.copyOf(jobs.values()))
         .deployment(deployment)
         .heldPods(held)

@@ -6,6 +6,7 @@ import dev.schemagate.Fixtures;
 import dev.schemagate.api.Locks;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
@@ -424,7 +425,7 @@ class CacheTrimTest {
     assertThat(configMap.getData()).containsOnlyKeys("V1__a.sql");
     assertThat(configMap.getBinaryData()).containsOnlyKeys("V2__b.sql");
     var migration = Fixtures.flywayMigration();
-    var target = Optional.of(Fixtures.target("basketball-api:1.8", 3, 3));
+    var target = List.of(TargetWorkload.of(Fixtures.target("basketball-api:1.8", 3, 3)));
     assertThat(MigrationSource.resolve(migration, configMap, target))
         .isEqualTo(MigrationSource.resolve(migration, made.get(), target));
   }

@@ -12,9 +12,12 @@ import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.StatusConditions;
 import dev.schemagate.api.Strategy;
+import dev.schemagate.api.WorkloadKind;
 import dev.schemagate.gate.HeldPod;
 import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
+import dev.schemagate.gate.WorkloadRef;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
@@ -46,6 +49,10 @@ class DecisionTest {
           "BackoffLimitExceeded",
           "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
 
+  static final WorkloadRef WEB = new WorkloadRef(WorkloadKind.Deployment, "basketball-api", null);
+  static final TargetClaim.Claim WEB_HELD_BY_FIRST =
+      new TargetClaim.Claim("basketball-api-first", Optional.of(WEB));
+
   final SchemaMigration migration = Fixtures.flywayMigration();
   ConfigMap configMap = Fixtures.migrationsUpToV8();
   Optional<TargetDeployment> deployment = Optional.of(Fixtures.target(V17, 3, 3));
@@ -53,7 +60,10 @@ class DecisionTest {
   final List<HeldPod> held = new ArrayList<>();
   final List<HeldPod> stray = new ArrayList<>();
   HoldMechanism mechanism = HoldMechanism.SchedulingGate;
-  Optional<String> targetHeldBy = Optional.empty();
+  Optional<TargetClaim.Claim> claimedBy = Optional.empty();
+
+  /** The target's workloads after its Deployment: spec.target.workloads as they exist. */
+  final List<TargetWorkload> others = new ArrayList<>();
 
   /**
    * Jobs whose labels someone edited out of the selector: the API server has them, the cache not.
@@ -71,16 +81,21 @@ class DecisionTest {
    * decides again knowing it), then does what the plan says as the API server and admission would.
    */
   Plan decide(Instant now) {
-    var source = MigrationSource.resolve(migration, configMap, deployment);
+    var workloads = new ArrayList<TargetWorkload>();
+    deployment
+        .map(d -> TargetWorkload.of(d, migration.getSpec().getTarget().getContainer()))
+        .ifPresent(workloads::add);
+    workloads.addAll(others);
+    var source = MigrationSource.resolve(migration, configMap, workloads);
     var runs = List.copyOf(jobs.values());
     var observed =
         Observation.builder(migration, source)
             .runs(runs)
-            .deployment(deployment)
+            .workloads(workloads)
             .heldPods(held)
             .strayPods(stray)
             .mechanism(mechanism)
-            .targetHeldBy(targetHeldBy)
+            .claimedBy(claimedBy)
             .unwatchedJob(
                 Decision.unwatchedJobToRecheck(migration.getStatus(), runs).map(unwatched::get))
             .build();
@@ -145,7 +160,7 @@ class DecisionTest {
   void podsCreated(int count) {
     var image = deployment.orElseThrow().image().orElseThrow();
     for (var i = 0; i < count; i++) {
-      held.add(new HeldPod("basketball-api-" + held.size() + "-" + image.hashCode(), image));
+      held.add(new HeldPod("basketball-api-" + held.size() + "-" + image.hashCode(), image, WEB));
     }
   }
 
@@ -265,7 +280,7 @@ class DecisionTest {
 
   @Test
   void aSecondSchemaMigrationForAGatedDeploymentDoesNothingButSaySo() {
-    targetHeldBy = Optional.of("basketball-api-first");
+    claimedBy = Optional.of(WEB_HELD_BY_FIRST);
     podsCreated(1); // admitted for it in the instant before it was refused
 
     var plan = decide();
@@ -293,11 +308,11 @@ class DecisionTest {
 
   @Test
   void theSecondTakesOverOnceTheFirstIsGone() {
-    targetHeldBy = Optional.of("basketball-api-first");
+    claimedBy = Optional.of(WEB_HELD_BY_FIRST);
     decide();
     assertState(STALLED, Reasons.TARGET_HELD_BY_OTHER);
 
-    targetHeldBy = Optional.empty();
+    claimedBy = Optional.empty();
     var plan = decide();
 
     assertThat(plan.createJob()).isTrue();
@@ -788,7 +803,7 @@ class DecisionTest {
     var plan = decide();
 
     assertThat(plan.nudge())
-        .get()
+        .singleElement()
         .satisfies(
             n -> {
               assertThat(n.images()).contains(V18);

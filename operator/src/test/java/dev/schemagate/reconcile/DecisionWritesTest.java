@@ -7,6 +7,7 @@ import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.StatusConditions;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
@@ -54,7 +55,10 @@ class DecisionWritesTest {
     var observed =
         Observation.builder(
                 migration,
-                MigrationSource.resolve(migration, Fixtures.migrationsUpToV8(), deployment))
+                MigrationSource.resolve(
+                    migration,
+                    Fixtures.migrationsUpToV8(),
+                    deployment.map(TargetWorkload::of).stream().toList()))
             .deployment(deployment)
             .runs(List.of(runs))
             .build();

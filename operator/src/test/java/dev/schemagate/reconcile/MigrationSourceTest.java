@@ -9,6 +9,7 @@ import dev.schemagate.api.MigrationPodTemplate;
 import dev.schemagate.api.Reasons;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -31,7 +32,8 @@ class MigrationSourceTest {
   }
 
   static MigrationSource resolve(SchemaMigration migration, ConfigMap configMap, String image) {
-    return MigrationSource.resolve(migration, configMap, Optional.of(Fixtures.target(image, 3, 3)));
+    return MigrationSource.resolve(
+        migration, configMap, List.of(TargetWorkload.of(Fixtures.target(image, 3, 3))));
   }
 
   @Test
@@ -80,14 +82,20 @@ class MigrationSourceTest {
 
     var reference =
         MigrationSource.resolve(
-            Fixtures.commandMigration(), null, Optional.of(TargetDeployment.of(deployment, null)));
+            Fixtures.commandMigration(),
+            null,
+            List.of(TargetWorkload.of(TargetDeployment.of(deployment, null))));
     assertThat(
             MigrationSource.resolve(
-                Fixtures.commandMigration(), null, Optional.of(TargetDeployment.of(edited, null))))
+                Fixtures.commandMigration(),
+                null,
+                List.of(TargetWorkload.of(TargetDeployment.of(edited, null)))))
         .isEqualTo(reference);
     assertThat(
             MigrationSource.resolve(
-                overridden, null, Optional.of(TargetDeployment.of(deployment, null))))
+                overridden,
+                null,
+                List.of(TargetWorkload.of(TargetDeployment.of(deployment, null)))))
         .isEqualTo(reference);
   }
 
@@ -137,7 +145,7 @@ class MigrationSourceTest {
   void noDeploymentOrNoSuchContainerIsInvalid() {
     var migration = Fixtures.flywayMigration();
     var cm = Fixtures.migrationsUpToV8();
-    assertThat(MigrationSource.resolve(migration, cm, Optional.empty()))
+    assertThat(MigrationSource.resolve(migration, cm, List.of()))
         .isInstanceOfSatisfying(
             MigrationSource.Invalid.class,
             i -> assertThat(i.reason()).isEqualTo(Reasons.DEPLOYMENT_NOT_FOUND));
@@ -153,7 +161,7 @@ class MigrationSourceTest {
             0,
             600,
             Optional.empty());
-    assertThat(MigrationSource.resolve(migration, cm, Optional.of(noSuchContainer)))
+    assertThat(MigrationSource.resolve(migration, cm, List.of(TargetWorkload.of(noSuchContainer))))
         .isInstanceOfSatisfying(
             MigrationSource.Invalid.class,
             i -> {

@@ -6,6 +6,7 @@ import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
+import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.reconcile.MigrationSource;
 import dev.schemagate.testenv.AppDeployment;
@@ -350,7 +351,9 @@ final class Scenario implements AutoCloseable {
         MigrationSource.resolve(
             migration(),
             configMap,
-            Optional.ofNullable(deployment()).map(d -> TargetDeployment.of(d, null)));
+            Optional.ofNullable(deployment()).stream()
+                .map(d -> TargetWorkload.of(TargetDeployment.of(d, null)))
+                .toList());
     return ((MigrationSource.Valid) source).revision();
   }
 

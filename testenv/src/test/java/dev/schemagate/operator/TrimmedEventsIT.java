@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.Workload;
+import dev.schemagate.api.WorkloadKind;
 import dev.schemagate.gate.DeploymentGate;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.job.MigrationJob;
@@ -18,6 +20,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -47,6 +53,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(Scenario.PerTest.class)
 class TrimmedEventsIT {
   /** kubectl apply's annotation, alone: trimmed, no annotation is left. */
+  private static final String CACHE = "cache";
+
+  private static final String NIGHTLY = "nightly";
   private static final Map<String, String> KUBECTL_ONLY =
       Map.of("kubectl.kubernetes.io/last-applied-configuration", "{\"apiVersion\":\"v1\"}");
 
@@ -60,7 +69,15 @@ class TrimmedEventsIT {
   @SuppressWarnings("unchecked")
   void startTheOperator(Scenario scenario) {
     namespace = scenario.namespace;
-    migration = scenario.createMigration();
+    var gated = Scenario.migrationFor(scenario.namespace);
+    gated
+        .getSpec()
+        .getTarget()
+        .setWorkloads(
+            List.of(
+                new Workload(WorkloadKind.StatefulSet, CACHE),
+                new Workload(WorkloadKind.CronJob, NIGHTLY)));
+    migration = scenario.createMigration(gated);
     var operator = scenario.startOperator(registry).operator();
     controller =
         (Controller<SchemaMigration>)
@@ -79,6 +96,8 @@ class TrimmedEventsIT {
   static List<Arguments> watchedKinds() {
     return List.of(
         Arguments.of(Deployment.class, null),
+        Arguments.of(StatefulSet.class, null),
+        Arguments.of(CronJob.class, null),
         Arguments.of(ConfigMap.class, null),
         Arguments.of(Job.class, null),
         Arguments.of(Pod.class, "migration-pods"),
@@ -177,6 +196,12 @@ class TrimmedEventsIT {
               .endTemplate()
               .endSpec()
               .build();
+    } else if (object instanceof StatefulSet set) {
+      return (R)
+          new StatefulSetBuilder(set).withNewStatus().withReadyReplicas(1).endStatus().build();
+    } else if (object instanceof CronJob cronJob) {
+      return (R)
+          new CronJobBuilder(cronJob).editMetadata().withGeneration(2L).endMetadata().build();
     } else if (object instanceof ConfigMap c) {
       return (R) new ConfigMapBuilder(c).addToData("V9__more.sql", "select 1;").build();
     } else if (object instanceof Job j) {
@@ -191,6 +216,10 @@ class TrimmedEventsIT {
   private <R extends HasMetadata> R objectOf(Class<R> kind, String sourceName) {
     if (kind == Deployment.class) {
       return (R) deployment();
+    } else if (kind == StatefulSet.class) {
+      return (R) statefulSet();
+    } else if (kind == CronJob.class) {
+      return (R) cronJob();
     } else if (kind == ConfigMap.class) {
       return (R) configMap();
     } else if (kind == Job.class) {
@@ -206,6 +235,43 @@ class TrimmedEventsIT {
         .editMetadata()
         .withAnnotations(KUBECTL_ONLY)
         .endMetadata()
+        .build();
+  }
+
+  /** A workload of the target's list: its pod template is the app's Deployment's. */
+  private StatefulSet statefulSet() {
+    var app = deployment();
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(CACHE)
+        .withNamespace(namespace)
+        .withAnnotations(KUBECTL_ONLY)
+        .withGeneration(1L)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(0)
+        .withSelector(app.getSpec().getSelector())
+        .withTemplate(app.getSpec().getTemplate())
+        .endSpec()
+        .build();
+  }
+
+  private CronJob cronJob() {
+    return new CronJobBuilder()
+        .withNewMetadata()
+        .withName(NIGHTLY)
+        .withNamespace(namespace)
+        .withAnnotations(KUBECTL_ONLY)
+        .withGeneration(1L)
+        .endMetadata()
+        .withNewSpec()
+        .withSchedule("0 3 * * *")
+        .withNewJobTemplate()
+        .withNewSpec()
+        .withTemplate(deployment().getSpec().getTemplate())
+        .endSpec()
+        .endJobTemplate()
+        .endSpec()
         .build();
   }
 

@@ -4,6 +4,8 @@ import static dev.schemagate.testenv.bench.BenchCluster.await;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.Strategy;
+import dev.schemagate.api.Workload;
+import dev.schemagate.api.WorkloadKind;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
@@ -20,8 +22,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -40,12 +45,12 @@ import java.util.stream.Stream;
  * The chart's RBAC against what the operator uses, on one control plane: installs the chart's
  * ServiceAccount and Roles (watchNamespaces: one app namespace), runs the operator jar as that
  * ServiceAccount with its request log on, drives it through every path this plane has that calls
- * the API server (Job create, stray eviction, release, StopOldPods scale, Events written, a Job's
- * FailedCreate Events read, finalizer removal on delete, leader election where
- * MutatingAdmissionPolicy is served; the nudge where it is not), and reads the verbs it used, those
- * `kubectl auth can-i --list` says it is granted, and those a ServiceAccount without bindings is
- * granted (the baseline, left out of both). RbacIT runs it in the test suite, the chaos part `rbac`
- * ({@link RbacRun}) in `testenv/chaos`.
+ * the API server (Job create, from a Deployment's, a StatefulSet's and a CronJob's pod template,
+ * stray eviction, release, StopOldPods scale, Events written, a Job's FailedCreate Events read,
+ * finalizer removal on delete, leader election where MutatingAdmissionPolicy is served; the nudge
+ * where it is not), and reads the verbs it used, those `kubectl auth can-i --list` says it is
+ * granted, and those a ServiceAccount without bindings is granted (the baseline, left out of both).
+ * RbacIT runs it in the test suite, the chaos part `rbac` ({@link RbacRun}) in `testenv/chaos`.
  */
 public final class RbacAudit {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -156,6 +161,7 @@ public final class RbacAudit {
         if (mutating) {
           holdReleaseEvictDelete(client, app);
           stopOldPods(client, app);
+          otherWorkloads(client, app);
           cannotCreateItsPod(client, app);
         } else {
           nudge(client, app);
@@ -240,6 +246,70 @@ public final class RbacAudit {
                 .map(st -> st.getLastPodProblem())
                 .filter(p -> "FailedCreate".equals(p.getReason()))
                 .isPresent());
+  }
+
+  /**
+   * SchemaMigrations whose only workload is a StatefulSet, a CronJob, a Job: each one's migration
+   * Job is derived from that workload's pod template, read by name.
+   */
+  private static void otherWorkloads(KubernetesClient client, String ns)
+      throws InterruptedException {
+    var pod = AppDeployment.of(ns, "x", 1, container("cache:1")).getSpec().getTemplate();
+    client
+        .resource(
+            new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName("cache")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(0)
+                .withSelector(new LabelSelector(null, pod.getMetadata().getLabels()))
+                .withTemplate(pod)
+                .endSpec()
+                .build())
+        .create();
+    var job = pod.getSpec().toBuilder().withRestartPolicy("Never").build();
+    client
+        .resource(
+            new CronJobBuilder()
+                .withNewMetadata()
+                .withName("nightly")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .withSchedule("0 3 * * *")
+                .withSuspend(true)
+                .withNewJobTemplate()
+                .withNewSpec()
+                .withNewTemplate()
+                .withSpec(job)
+                .endTemplate()
+                .endSpec()
+                .endJobTemplate()
+                .endSpec()
+                .build())
+        .create();
+    for (var kind : List.of(WorkloadKind.StatefulSet, WorkloadKind.CronJob)) {
+      var name = kind == WorkloadKind.StatefulSet ? "cache" : "nightly";
+      var migration = migration(ns, name, Strategy.HoldNewPods);
+      migration.getSpec().getTarget().setDeployment(null);
+      migration.getSpec().getTarget().setWorkloads(List.of(new Workload(kind, name)));
+      client.resource(configMap(ns, name)).create();
+      client.resource(migration).create();
+      until(
+          name + "'s migration Job",
+          () ->
+              !client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace(ns)
+                  .withLabel("app.kubernetes.io/instance", name)
+                  .list()
+                  .getItems()
+                  .isEmpty());
+    }
   }
 
   /** Scaled to 0 while its Job runs, and back afterwards. */
