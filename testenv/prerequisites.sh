@@ -3,9 +3,9 @@
 #   source testenv/prerequisites.sh && prerequisites      # everything, in this order:
 #   prerequisites_packages   Java 17 (a JDK), PostgreSQL's server binaries, runuser and setsid,
 #                            python3-venv, curl, unzip, time, openssl, and for the real node containerd,
-#                            runc, the CNI plugins, gcc with libc6-dev (the pause binary) and
-#                            busybox-static (an image's contents), debootstrap and the JDK's jmods
-#                            (the operator's and the apps' images): apt-get install as root;
+#                            runc, the CNI plugins, ip and iptables, gcc with libc6-dev (the pause
+#                            binary) and busybox-static (an image's contents), debootstrap and the
+#                            JDK's jmods (the operator's and the apps' images): apt-get install as root;
 #                            otherwise it stops at once (exit 1) with the one command that would
 #                            install them
 #   prerequisites_go         Go >= 1.26 on PATH: the go on PATH if new enough, else the toolchain
@@ -81,6 +81,11 @@ prerequisites_packages() {
   command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || { missing+=(runc); why+=(runc); }
   [[ -x /usr/lib/cni/loopback && -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] \
     || { missing+=(containernetworking-plugins); why+=("CNI plugins"); }
+  # The node's own network namespace: its loopback up (ip) and the kubernetes Service's address
+  # redirected to the API server's relay (iptables), in there only. runc and the CNI plugins
+  # call iptables through the PATH too.
+  [[ -x /usr/sbin/ip || -x /sbin/ip ]] || { missing+=(iproute2); why+=("ip (iproute2)"); }
+  [[ -x /usr/sbin/iptables ]] || { missing+=(iptables); why+=(iptables); }
   command -v gcc >/dev/null || { missing+=(gcc); why+=(gcc); }
   # The test environment's certificate authority (testenv's CertificateAuthority).
   command -v openssl >/dev/null || { missing+=(openssl); why+=(openssl); }

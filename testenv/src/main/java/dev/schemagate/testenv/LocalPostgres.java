@@ -1,6 +1,7 @@
 package dev.schemagate.testenv;
 
 import dev.schemagate.runner.DatabaseUrl;
+import dev.schemagate.testenv.kubelet.RealNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -67,6 +69,15 @@ public final class LocalPostgres {
       throw new IllegalStateException("the server of SCHEMAGATE_PG_URL is not ours to stop");
     }
     return server;
+  }
+
+  /**
+   * The private server's UNIX socket and TCP port, for a real node to relay to its pods; empty for
+   * the server of SCHEMAGATE_PG_URL, which pods cannot reach from the node's network.
+   */
+  public Optional<RealNode.Exposed> exposed() {
+    return Optional.ofNullable(server)
+        .map(s -> new RealNode.Exposed(s.port(), s.dir().resolve(".s.PGSQL." + s.port())));
   }
 
   /** Creates a fresh database named {@code prefix_<random>}; returns its postgresql:// URL. */

@@ -315,6 +315,17 @@ public final class Images {
         cache());
   }
 
+  /**
+   * {@link #busybox()} with the tests' kubectl in /bin: an in-cluster client that checks the API
+   * server's certificate against its service account's ca.crt, which busybox's wget cannot.
+   */
+  public static OciImage kubectl() {
+    var files = new ArrayList<>(busyboxFiles());
+    files.add(Tar.Entry.file("bin/kubectl", 0755, Binaries.of("kubectl")));
+    return OciImage.build(
+        new OciImage.Recipe("schemagate.local/kubectl", files, List.of(), List.of("sh")), cache());
+  }
+
   private static List<Tar.Entry> busyboxFiles() {
     var files = new ArrayList<Tar.Entry>();
     files.add(Tar.Entry.directory("bin", 0755));

@@ -47,13 +47,32 @@ final class NodeConfig {
   }
 
   /**
-   * The node's only network: loopback. Pods run with hostNetwork; containerd reports the network
-   * ready, and so the kubelet the node, only once a CNI configuration is loaded.
+   * The pods' network: a bridge in the node's network namespace, an address for each pod from
+   * {@code subnet} (host-local, its leases in {@code dataDir}), the bridge as their gateway. No
+   * masquerade and no route out: pods reach only the node and each other. containerd adds loopback
+   * itself.
    */
-  static String loopbackNetwork() {
+  static String podNetwork(String subnet, Path dataDir) {
     return """
-    {"cniVersion": "1.0.0", "name": "loopback", "plugins": [{"type": "loopback"}]}
-    """;
+    {
+      "cniVersion": "1.0.0",
+      "name": "pods",
+      "plugins": [{
+        "type": "bridge",
+        "bridge": "cni0",
+        "isGateway": true,
+        "ipMasq": false,
+        "hairpinMode": true,
+        "ipam": {
+          "type": "host-local",
+          "ranges": [[{"subnet": "%s"}]],
+          "routes": [{"dst": "0.0.0.0/0"}],
+          "dataDir": "%s"
+        }
+      }]
+    }
+    """
+        .formatted(subnet, dataDir.resolve("ipam"));
   }
 
   /**

@@ -11,8 +11,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +22,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -32,14 +37,20 @@ import java.util.stream.Stream;
  * and exec to the API server under a certificate of the same authority. Images are imported, never
  * pulled ({@link OciImage}).
  *
- * <p>Both run in a mount namespace of their own ({@code unshare -m --propagation private}) so that
- * they change nothing on the machine: the kubelet writes sysctls and creates directories under
- * /var, /run and /opt whatever its flags say, so in there the sysctl files are plain files,
- * /var/log, /var/lib and /opt are directories of this node's, and /run is a tmpfs. Pods use the
- * host's network (a loopback-only CNI configuration makes the node Ready). Its cgroups ({@code
- * /kubepods}) are the machine's: one real node runs on a machine at a time (a lock in the tools'
- * cache), and {@link #close()} kills what runs in them and removes them, as {@link #start} does
- * with what a killed run left.
+ * <p>Both run in mount and network namespaces of their own ({@code unshare -m -n}) so that they
+ * change nothing on the machine: the kubelet writes sysctls and creates directories under /var,
+ * /run and /opt whatever its flags say, so in there the sysctl files are plain files, /var/log,
+ * /var/lib and /opt are directories of this node's, and /run is a tmpfs. The node's network is its
+ * loopback and a bridge that Debian's CNI plugins ({@code bridge}, {@code host-local}) give each
+ * pod a veth and an address on ({@link #POD_SUBNET}, the node at {@link #GATEWAY}); it has no route
+ * out, so pod traffic stays in there. What pods and the kubelet talk to on the machine's loopback
+ * arrives through {@link Relay}s that meet at UNIX sockets: the API server at the node's 127.0.0.1
+ * and at the gateway on its own port, and at the in-cluster {@code kubernetes} Service's address,
+ * which an iptables rule of the node's redirects there as kube-proxy would; {@link Exposed} sockets
+ * (PostgreSQL's) at the gateway; and the kubelet's port at the machine's 127.0.0.1 for the API
+ * server (logs, exec). Its cgroups ({@code /kubepods}) are the machine's: one real node runs on a
+ * machine at a time (a lock in the tools' cache), and {@link #close()} kills what runs in them and
+ * removes them, as {@link #start} does with what a killed run left.
  */
 public final class RealNode implements AutoCloseable {
   /** containerd's socket, on the namespace's own /run. */
@@ -48,6 +59,15 @@ public final class RealNode implements AutoCloseable {
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final Duration CONTAINERD_START = Duration.ofSeconds(30);
   private static final Duration READY = Duration.ofSeconds(90);
+
+  /** The pods' addresses: the CNI bridge's range, inside the node's network namespace only. */
+  public static final String POD_SUBNET = "10.88.0.0/16";
+
+  /** The node's own address on the pods' bridge: where pods reach what the node relays. */
+  public static final String GATEWAY = "10.88.0.1";
+
+  /** A UNIX socket of the machine that pods reach at {@code GATEWAY:port}. */
+  public record Exposed(int port, Path socket) {}
 
   /** The sysctls a kubelet sets at start (pkg/kubelet/cm: setupKernelTunables). */
   private static final List<String> SYSCTLS =
@@ -63,13 +83,19 @@ public final class RealNode implements AutoCloseable {
   private static final List<String> CGROUPS = List.of("kubepods", "k8s.io");
 
   /**
-   * Run by unshare in the new mount namespace, then execs containerd. $1: the node's directory; the
-   * rest: the command.
+   * Run by unshare in the new mount and network namespaces, then execs containerd. $1: the node's
+   * directory; $2, $3: the kubernetes Service's address and port; $4: the API server's port at the
+   * gateway; the rest: the command.
    */
   private static final String NAMESPACE =
       """
       set -eu
-      dir=$1; shift
+      dir=$1; service_ip=$2; service_port=$3; api_port=$4; shift 4
+      ip link set lo up
+      # What kube-proxy would program for the kubernetes Service, whose one endpoint is the API
+      # server's relay at the gateway.
+      iptables -t nat -A PREROUTING -d "$service_ip" -p tcp --dport "$service_port" \\
+        -j REDIRECT --to-ports "$api_port"
       for f in %s; do
         copy="$dir/sysctl/$(echo "$f" | tr / .)"
         cat "/proc/sys/$f" > "$copy"
@@ -91,16 +117,20 @@ public final class RealNode implements AutoCloseable {
   private final KubernetesClient client;
   private final FileChannel lockFile;
   private final List<LocalProcess> processes = new ArrayList<>();
+  private final Path sockets;
+  private Relay machineRelay;
   private LocalProcess containerd;
   private LocalProcess kubelet;
   private Path kubeletBinary;
   private Duration startToReady;
 
-  private RealNode(String name, Path dir, KubernetesClient client, FileChannel lockFile) {
+  private RealNode(
+      String name, Path dir, KubernetesClient client, FileChannel lockFile, Path sockets) {
     this.name = name;
     this.dir = dir;
     this.client = client;
     this.lockFile = lockFile;
+    this.sockets = sockets;
   }
 
   /**
@@ -109,6 +139,13 @@ public final class RealNode implements AutoCloseable {
    * plane} must run {@link ControlPlane.Options#withKubelets()}.
    */
   public static RealNode start(ControlPlane plane, String name, Path dir, List<OciImage> images)
+      throws IOException, InterruptedException {
+    return start(plane, name, dir, images, List.of());
+  }
+
+  /** As {@link #start(ControlPlane, String, Path, List)}, pods reaching {@code exposed} too. */
+  public static RealNode start(
+      ControlPlane plane, String name, Path dir, List<OciImage> images, List<Exposed> exposed)
       throws IOException, InterruptedException {
     var binaries = Binaries.kubeletDir();
     var pause = Images.pause();
@@ -125,12 +162,17 @@ public final class RealNode implements AutoCloseable {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE);
     lockFile.lock();
-    var node = new RealNode(name, dir.toAbsolutePath(), plane.client(), lockFile);
+    // UNIX socket paths must be short (108 bytes): not under the node's directory.
+    var sockets = Files.createTempDirectory("schemagate-node-");
+    var node = new RealNode(name, dir.toAbsolutePath(), plane.client(), lockFile, sockets);
     try {
       removeCgroups();
-      node.configure(plane, pause);
+      var kubeletPort = Ports.freeLoopbackPort();
+      node.configure(plane, pause, kubeletPort);
+      var apiPort = URI.create(plane.server()).getPort();
       var started = Instant.now();
-      node.startContainerd();
+      node.startContainerd(apiPort);
+      node.link(apiPort, kubeletPort, exposed);
       var all = new ArrayList<OciImage>(List.of(pause));
       all.addAll(images);
       for (var image : all) {
@@ -159,7 +201,7 @@ public final class RealNode implements AutoCloseable {
     return startToReady;
   }
 
-  private void configure(ControlPlane plane, OciImage pause) throws IOException {
+  private void configure(ControlPlane plane, OciImage pause, int kubeletPort) throws IOException {
     for (var d : List.of("sysctl", "var-log", "var-lib", "opt", "cni")) {
       Files.createDirectories(dir.resolve(d));
     }
@@ -178,22 +220,28 @@ public final class RealNode implements AutoCloseable {
             List.of("127.0.0.1", "localhost", name));
     Files.writeString(
         dir.resolve("containerd.toml"), NodeConfig.containerd(dir, SOCKET, pause.name()));
-    Files.writeString(dir.resolve("cni/loopback.conflist"), NodeConfig.loopbackNetwork());
+    Files.writeString(
+        dir.resolve("cni/pods.conflist"), NodeConfig.podNetwork(POD_SUBNET, dir.resolve("cni")));
     Files.writeString(
         dir.resolve("kubelet.yaml"),
-        NodeConfig.kubelet(SOCKET, Ports.freeLoopbackPort(), serving, authority.certificate()));
+        NodeConfig.kubelet(SOCKET, kubeletPort, serving, authority.certificate()));
     Files.writeString(
         dir.resolve("kubelet.kubeconfig"),
         NodeConfig.kubeconfig(plane.server(), authority.certificate(), client));
   }
 
-  private void startContainerd() throws IOException, InterruptedException {
+  private void startContainerd(int apiPort) throws IOException, InterruptedException {
+    var service =
+        await(
+            "the kubernetes Service",
+            () -> client.services().inNamespace("default").withName("kubernetes").get());
     containerd =
         start(
             "containerd",
             List.of(
                 "unshare",
                 "-m",
+                "-n",
                 "--propagation",
                 "private",
                 "bash",
@@ -201,6 +249,9 @@ public final class RealNode implements AutoCloseable {
                 NAMESPACE,
                 "real-node",
                 dir.toString(),
+                service.getSpec().getClusterIP(),
+                Integer.toString(service.getSpec().getPorts().get(0).getPort()),
+                Integer.toString(apiPort),
                 "containerd",
                 "--config",
                 dir.resolve("containerd.toml").toString()));
@@ -233,6 +284,89 @@ public final class RealNode implements AutoCloseable {
             "containerd not serving after " + CONTAINERD_START + ": " + version);
       }
       Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The relays between the machine's loopback and the node's network: the API server at the same
+   * port on the node's loopback and gateway (one URL for the kubelet, on the machine and in there),
+   * each exposed socket at the gateway, and the kubelet's port on the machine's loopback.
+   */
+  private void link(int apiPort, int kubeletPort, List<Exposed> exposed)
+      throws IOException, InterruptedException {
+    var api = Relay.unix(sockets.resolve("apiserver"));
+    var kubeletSocket = Relay.unix(sockets.resolve("kubelet"));
+    machineRelay =
+        Relay.start(
+            List.of(
+                Relay.rule(api, Relay.tcp("127.0.0.1", apiPort)),
+                Relay.rule(Relay.tcp("127.0.0.1", kubeletPort), kubeletSocket)));
+    var rules = new ArrayList<String>();
+    rules.add(Relay.rule(Relay.tcp("0.0.0.0", apiPort), api));
+    rules.add(Relay.rule(kubeletSocket, Relay.tcp("127.0.0.1", kubeletPort)));
+    for (var e : exposed) {
+      // Any address: the gateway's exists only once the first pod made the bridge.
+      rules.add(Relay.rule(Relay.tcp("0.0.0.0", e.port()), Relay.unix(e.socket())));
+    }
+    var java = ProcessHandle.current().info().command().orElse("java");
+    var command =
+        new ArrayList<>(
+            List.of(
+                "nsenter",
+                "-t",
+                Long.toString(containerd.pid()),
+                "-n",
+                "--",
+                java,
+                // A few threads copying bytes: the smallest JVM will do.
+                "-Xmx32m",
+                "-Xss256k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                absoluteClasspath(),
+                Relay.class.getName()));
+    command.addAll(rules);
+    var builder = new ProcessBuilder(command);
+    builder.environment().put("PATH", PATH);
+    var relay = LocalProcess.start("relay", dir.resolve("relay.log"), builder);
+    processes.add(relay);
+    await(
+        "the node's relay",
+        () -> {
+          if (!relay.isAlive()) {
+            throw new IllegalStateException("the node's relay exited; see " + relay.log());
+          }
+          return Files.readString(relay.log()).contains("ready") ? true : null;
+        });
+  }
+
+  private static String absoluteClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /** Polls {@code value} until it is not null, for up to {@link #CONTAINERD_START}. */
+  private static <T> T await(String what, Callable<T> value) throws InterruptedException {
+    var deadline = Instant.now().plus(CONTAINERD_START);
+    while (true) {
+      try {
+        var v = value.call();
+        if (v != null) {
+          return v;
+        }
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (IllegalStateException e) {
+        throw e;
+      } catch (Exception e) {
+        // Not yet.
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(what + " not there after " + CONTAINERD_START);
+      }
+      Thread.sleep(50);
     }
   }
 
@@ -296,7 +430,9 @@ public final class RealNode implements AutoCloseable {
   private LocalProcess start(String process, List<String> command) throws IOException {
     List<String> full = command;
     if (containerd != null) {
-      full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(containerd.pid()), "-m", "--"));
+      full =
+          new ArrayList<>(
+              List.of("nsenter", "-t", Long.toString(containerd.pid()), "-m", "-n", "--"));
       full.addAll(command);
     }
     var builder = new ProcessBuilder(full);
@@ -391,6 +527,17 @@ public final class RealNode implements AutoCloseable {
       processes.get(i).close();
     }
     processes.clear();
+    if (machineRelay != null) {
+      machineRelay.close();
+    }
+    try (var files = Files.list(sockets)) {
+      for (var file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(sockets);
+    } catch (IOException e) {
+      // Temporary files: left for the machine's clean-up.
+    }
     client.close();
     try {
       lockFile.close();

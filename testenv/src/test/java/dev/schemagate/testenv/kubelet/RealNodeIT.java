@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.DumpOnFailure;
+import dev.schemagate.testenv.LocalPostgres;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -41,6 +42,8 @@ class RealNodeIT {
   private static KubernetesClient client;
   private static RealNode node;
   private static OciImage busybox;
+  private static OciImage kubectl;
+  private static LocalPostgres postgres;
 
   private String ns;
 
@@ -55,7 +58,15 @@ class RealNodeIT {
             Path.of("target/testenv-real-node"), ControlPlane.Options.defaults().withKubelets());
     client = plane.client();
     busybox = Images.busybox();
-    node = RealNode.start(plane, "real-node", plane.dir().resolve("real-node"), List.of(busybox));
+    kubectl = Images.kubectl();
+    postgres = LocalPostgres.shared();
+    node =
+        RealNode.start(
+            plane,
+            "real-node",
+            plane.dir().resolve("real-node"),
+            List.of(busybox, kubectl),
+            postgres.exposed().stream().toList());
     System.out.printf(
         "real node: containerd start to Node Ready %d ms%n", node.startToReady().toMillis());
   }
@@ -135,6 +146,49 @@ class RealNodeIT {
             () ->
                 assertThat(client.pods().inNamespace(ns).withName("hello").getLog())
                     .contains("hello from a container", "on stderr"));
+  }
+
+  @Test
+  void aPodOnThePodNetworkReachesTheApiServerWithItsTokenAndPostgres() {
+    var port = postgres.exposed().orElseThrow().port();
+    var pod =
+        pod(
+            "networked",
+            "Never",
+            // Through the kubernetes Service, as in-cluster clients find the API server, its
+            // certificate checked: who the pod's token says it is. Then PostgreSQL's answer to an
+            // SSLRequest: "N".
+            """
+            kubectl auth whoami -o jsonpath='{.status.userInfo.username}'
+            echo
+            printf '\\000\\000\\000\\010\\004\\322\\026\\057' | nc -w 5 %s %d
+            echo
+            """
+                .formatted(RealNode.GATEWAY, port));
+    pod.getSpec().setHostNetwork(false);
+    pod.getSpec().getContainers().get(0).setImage(kubectl.name());
+    var applied = Instant.now();
+    create(pod);
+    var running = awaitPod("networked", p -> p.getStatus().getPodIP() != null && started(p));
+    System.out.printf(
+        "real node: pod on the pod network applied to started %d ms%n",
+        Duration.between(applied, Instant.now()).toMillis());
+    assertThat(running.getStatus().getPodIP()).startsWith("10.88.");
+    var done =
+        awaitPod(
+            "networked", p -> List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()));
+
+    var log = client.pods().inNamespace(ns).withName("networked").getLog();
+    assertThat(done.getStatus().getPhase()).as(log).isEqualTo("Succeeded");
+    assertThat(log).startsWith("system:serviceaccount:" + ns + ":default\n");
+    assertThat(log.lines().filter(l -> !l.isBlank()).toList()).last().isEqualTo("N");
+    // The pods' bridge is the node's, not the machine's.
+    assertThat(Path.of("/sys/class/net/cni0")).doesNotExist();
+  }
+
+  private static boolean started(Pod pod) {
+    var c = container(pod);
+    return c != null && (c.getState().getRunning() != null || c.getState().getTerminated() != null);
   }
 
   @Test
