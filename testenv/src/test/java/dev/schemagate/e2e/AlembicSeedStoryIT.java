@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.BasketballExample.Release;
-import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.Command;
 import dev.schemagate.testenv.Kubectl;
 import dev.schemagate.testenv.PythonVenv;
@@ -68,12 +67,7 @@ class AlembicSeedStoryIT {
       alembic(story.url, "alembic.ini", "upgrade", "007");
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
 
-      BasketballExample.apply(
-          story.client,
-          story.namespace,
-          story.url,
-          Release.V1_8,
-          AlembicSeedStoryIT::alembicSource);
+      story.apply(Release.V1_8, AlembicSeedStoryIT::alembicSource);
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       // FallbackToLogsOnError leaves the traceback's last 2 KiB; the message has its cause only.
@@ -104,20 +98,14 @@ class AlembicSeedStoryIT {
       assertThat(story.migration().getSpec().getJob().getPodTemplate()).isNull();
       System.out.println(
           "[alembic-seed] kubectl get smig:\n"
-              + Kubectl.run(
-                  Cluster.plane().kubeconfig(), null, "get", "smig", "-n", story.namespace));
+              + Kubectl.run(story.plane.kubeconfig(), null, "get", "smig", "-n", story.namespace));
       assertThat(story.readyReplicas()).isZero();
       assertThat(story.appStarts()).as("app processes started while 008 was broken").isZero();
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
       assertThat(story.tableExists("teams")).isFalse();
 
       // 1.8.1: a new image is a new revision.
-      BasketballExample.apply(
-          story.client,
-          story.namespace,
-          story.url,
-          Release.V1_8_1,
-          AlembicSeedStoryIT::alembicSource);
+      story.apply(Release.V1_8_1, AlembicSeedStoryIT::alembicSource);
       story.awaitTrue("Ready", "Migrated");
       await().atMost(Story.TIMEOUT).until(() -> story.readyReplicas() == 3);
 
@@ -132,10 +120,7 @@ class AlembicSeedStoryIT {
   @Test
   void withoutTheAppsTemplateTheMigrationFailsOnTheAppsSettings() throws Exception {
     try (var story = new Story("alembic-no-inherit", images()).withOperator()) {
-      BasketballExample.apply(
-          story.client,
-          story.namespace,
-          story.url,
+      story.apply(
           Release.V1_7,
           item -> {
             alembicSource(item);

@@ -41,8 +41,7 @@ class FlywaySeedStoryIT {
           .containsExactly("7");
 
       // Release 1.8: the broken 008. No retries, to keep the test short.
-      BasketballExample.apply(
-          story.client, story.namespace, story.url, Release.V1_8, FlywaySeedStoryIT::noRetries);
+      story.apply(Release.V1_8, FlywaySeedStoryIT::noRetries);
 
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       assertThat(stalled.getMessage())
@@ -61,8 +60,7 @@ class FlywaySeedStoryIT {
       // app starts.
       var applied = System.nanoTime();
       var ready = new ReadyPods(story.client, story.namespace, Story.APP, Duration.ZERO, c -> {});
-      BasketballExample.apply(
-          story.client, story.namespace, story.url, Release.V1_8_1, FlywaySeedStoryIT::noRetries);
+      story.apply(Release.V1_8_1, FlywaySeedStoryIT::noRetries);
       var jobDone = new long[1];
       var released = new long[1];
       await()
@@ -104,8 +102,7 @@ class FlywaySeedStoryIT {
 
       // Applying the same release again starts nothing.
       var jobs = story.jobs().size();
-      BasketballExample.apply(
-          story.client, story.namespace, story.url, Release.V1_8_1, FlywaySeedStoryIT::noRetries);
+      story.apply(Release.V1_8_1, FlywaySeedStoryIT::noRetries);
       // Looked at for a while, since nothing is what is expected: no Job appears.
       await()
           .during(Duration.ofSeconds(3))

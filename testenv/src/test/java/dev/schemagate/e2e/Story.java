@@ -5,14 +5,18 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.BasketballExample;
+import dev.schemagate.testenv.BasketballExample.Release;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
+import dev.schemagate.testenv.ControlPlane;
 import dev.schemagate.testenv.DumpOnFailure;
 import dev.schemagate.testenv.LocalPostgres;
+import dev.schemagate.testenv.kubelet.RealNode;
 import dev.schemagate.testenv.node.ImageMap;
 import dev.schemagate.testenv.node.LocalNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,44 +30,76 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * One namespace of the shared control plane with its own database, local node and, optionally, the
- * operator: the stage the basketball-api story plays on.
+ * One namespace of the shared control plane with its own database, a node and, optionally, the
+ * operator: the stage the basketball-api story plays on. Two stages tell the same story: the local
+ * node (images are {@code images}, played by host processes; the operator a JVM of the test's) or,
+ * with {@code -Dschemagate.node=real}, the real node ({@link Cluster#realNode()}: the images built
+ * here, the operator the chart's pod, installed once for every story).
  */
 final class Story implements AutoCloseable {
   static final String APP = "basketball-api";
   static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  final KubernetesClient client = Cluster.client();
+  final ControlPlane plane;
+  final KubernetesClient client;
   final String namespace;
+
+  /** The database, as the test reaches it. */
   final String url;
+
+  /** The database, as pods reach it: in the example's Secret. */
+  final String podUrl;
+
+  /** The local node; null on the real node. */
   final LocalNode node;
+
   private Operator operator;
 
   Story(String name, Map<String, ImageMap.Image> images) throws Exception {
-    namespace = Cluster.newNamespace(name);
+    var real = Cluster.onRealNode();
+    if (real) {
+      Cluster.realNode();
+    }
+    plane = real ? Cluster.realNodePlane() : Cluster.plane();
+    client = real ? plane.client() : Cluster.client();
+    namespace = Cluster.newNamespace(plane, name);
     url = LocalPostgres.shared().createDatabase(name.replace('-', '_'));
-    var builder =
-        LocalNode.builder(client)
-            .name("node-" + namespace)
-            .namespaces(namespace)
-            .dir(Binaries.testenvDir().resolve("target/e2e/" + namespace))
-            .backOff(Duration.ofSeconds(1));
-    images.forEach(builder::image);
-    node = builder.start();
+    podUrl = real ? url.replace("@127.0.0.1:", "@" + RealNode.GATEWAY + ":") : url;
+    if (real) {
+      node = null;
+    } else {
+      var builder =
+          LocalNode.builder(client)
+              .name("node-" + namespace)
+              .namespaces(namespace)
+              .dir(Binaries.testenvDir().resolve("target/e2e/" + namespace))
+              .backOff(Duration.ofSeconds(1));
+      images.forEach(builder::image);
+      node = builder.start();
+    }
     DumpOnFailure.watch(
         client, namespace, Binaries.testenvDir().resolve("target/e2e/" + namespace));
   }
 
+  /** The operator: in this JVM for this namespace, or the chart's pod on the real node. */
   Story withOperator() {
-    // A client of its own: the operator closes it when it stops.
-    operator =
-        SchemaGateOperator.start(
-            Cluster.plane().client(),
-            new SimpleMeterRegistry(),
-            new SchemaGateOperator.Settings(Set.of(namespace), "schemagate:e2e", null));
+    if (node != null) {
+      // A client of its own: the operator closes it when it stops.
+      operator =
+          SchemaGateOperator.start(
+              plane.client(),
+              new SimpleMeterRegistry(),
+              new SchemaGateOperator.Settings(Set.of(namespace), "schemagate:e2e", null));
+    }
     return this;
+  }
+
+  /** The example at {@code release}, its Secret pointing at this story's database. */
+  List<HasMetadata> apply(Release release, Consumer<HasMetadata> edit) {
+    return BasketballExample.apply(client, namespace, podUrl, release, edit);
   }
 
   @Override
@@ -71,7 +107,11 @@ final class Story implements AutoCloseable {
     if (operator != null) {
       operator.stop();
     }
-    node.close();
+    if (node != null) {
+      node.close();
+    } else {
+      client.close();
+    }
   }
 
   SchemaMigration migration() {
@@ -116,8 +156,20 @@ final class Story implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * How many times the app's container was started: the local node counts them; the real node's
+   * kubelet records each in a Started event, which outlives the pod.
+   */
   long appStarts() {
-    return node.starts(namespace, BasketballExample.APP_CONTAINER);
+    if (node != null) {
+      return node.starts(namespace, BasketballExample.APP_CONTAINER);
+    }
+    var field = "spec.containers{" + BasketballExample.APP_CONTAINER + "}";
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "Started".equals(e.getReason()))
+        .filter(e -> field.equals(e.getInvolvedObject().getFieldPath()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
   }
 
   /** One column of a query, as strings. */

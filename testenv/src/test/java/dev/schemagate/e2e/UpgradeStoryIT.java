@@ -3,7 +3,6 @@ package dev.schemagate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.BasketballExample.Release;
 import dev.schemagate.testenv.ReadyPods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -40,7 +39,7 @@ class UpgradeStoryIT {
   }
 
   static void upgrade(Story story, Consumer<HasMetadata> source) throws Exception {
-    BasketballExample.apply(story.client, story.namespace, story.url, Release.V1_7, source);
+    story.apply(Release.V1_7, source);
     story.awaitTrue("Ready", "Migrated");
     await().atMost(Story.TIMEOUT).until(() -> story.readyReplicas() == 3);
     var starts = story.appStarts();
@@ -54,7 +53,7 @@ class UpgradeStoryIT {
                 SAMPLE,
                 counts -> System.out.println("[upgrade] Ready pods by image: " + counts))
             .start()) {
-      BasketballExample.apply(story.client, story.namespace, story.url, Release.V1_8, source);
+      story.apply(Release.V1_8, source);
       var stalled = story.awaitTrue("Stalled", "MigrationFailed");
       assertThat(stalled.getMessage())
           .startsWith(
@@ -68,7 +67,7 @@ class UpgradeStoryIT {
       assertThat(story.appStarts()).as("pods of 1.8 never started").isEqualTo(starts);
       assertThat(story.tableExists("teams")).isFalse();
 
-      BasketballExample.apply(story.client, story.namespace, story.url, Release.V1_8_1, source);
+      story.apply(Release.V1_8_1, source);
       await()
           .atMost(Story.TIMEOUT)
           .until(() -> Map.of(Release.V1_8_1.image, 3).equals(ready.now()));

@@ -1,10 +1,17 @@
 package dev.schemagate.testenv;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.schemagate.testenv.kubelet.Images;
+import dev.schemagate.testenv.kubelet.RealNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,6 +23,8 @@ public final class Cluster {
   private static ControlPlane plane;
   private static KubernetesClient client;
   private static ControlPlane withoutMutatingAdmissionPolicy;
+  private static ControlPlane withRealNode;
+  private static RealNode realNode;
 
   private Cluster() {}
 
@@ -45,6 +54,58 @@ public final class Cluster {
     return withoutMutatingAdmissionPolicy;
   }
 
+  /**
+   * Whether the end-to-end tier runs its pods on the real node ({@link #realNode()}) rather than on
+   * the local node: {@code -Dschemagate.node=real}.
+   */
+  public static boolean onRealNode() {
+    return "real".equals(System.getProperty("schemagate.node"));
+  }
+
+  /**
+   * A third control plane, with kubelets, and its real node, started on first use and shared: the
+   * node runs the operator's and basketball-api's images built here, reaches the shared {@link
+   * LocalPostgres}, and runs the operator as the pod of the chart, installed with helm.
+   */
+  public static synchronized ControlPlane realNodePlane() {
+    realNode();
+    return withRealNode;
+  }
+
+  public static synchronized RealNode realNode() {
+    if (realNode == null) {
+      var plane = start("target/testenv-real-node", ControlPlane.Options.defaults().withKubelets());
+      try {
+        var operator = Images.operator();
+        var images = new ArrayList<>(List.of(operator));
+        for (var release : BasketballExample.Release.values()) {
+          images.add(Images.basketballApi(release.image.substring(release.image.indexOf(':') + 1)));
+        }
+        var node =
+            RealNode.start(
+                plane,
+                "real-node",
+                plane.dir().resolve("real-node"),
+                images,
+                LocalPostgres.shared().exposed().stream().toList());
+        // Before the plane's hook: the node's pods and cgroups go first.
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+        System.out.printf(
+            "real node: containerd start to Node Ready %d ms; helm install to operator Ready %d"
+                + " ms%n",
+            node.startToReady().toMillis(), OperatorChart.install(plane, operator).toMillis());
+        withRealNode = plane;
+        realNode = node;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return realNode;
+  }
+
   private static ControlPlane start(String parent, ControlPlane.Options options) {
     try {
       var started = ControlPlane.start(Path.of(parent), options);
@@ -69,15 +130,27 @@ public final class Cluster {
     return newNamespace(plane(), prefix);
   }
 
-  /** A fresh namespace named after the test, on this control plane. */
+  /**
+   * A fresh namespace named after the test, on this control plane; with its {@code default}
+   * ServiceAccount, without which a plane with kubelets admits no pod.
+   */
   public static String newNamespace(ControlPlane on, String prefix) {
     var name =
         prefix.toLowerCase().replaceAll("[^a-z0-9-]", "-") + "-" + namespaces.incrementAndGet();
     name = name.length() > 63 ? name.substring(name.length() - 63) : name;
-    on.client()
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+    try (var client = on.client()) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+      if (on == withRealNode) {
+        var ns = name;
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+      }
+    }
     return name;
   }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * The images built here run on the real node as the chart and the example run them: the operator's
  * image runs the runner (Flyway against PostgreSQL, with its class-data archive mapped) and has
  * pg_dump; the basketball-api image runs {@code alembic upgrade head} and then its app. Pods use
- * the host's network until the node has pod networking.
+ * the node's network (hostNetwork), where PostgreSQL is relayed at its own port on loopback.
  */
 class ImagesIT {
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -76,7 +76,8 @@ class ImagesIT {
             plane,
             "images-node",
             plane.dir().resolve("node"),
-            List.of(operator, basketball, shellApp));
+            List.of(operator, basketball, shellApp),
+            LocalPostgres.shared().exposed().stream().toList());
     System.out.printf(
         "images: containerd start to Node Ready, the images imported: %d ms%n",
         node.startToReady().toMillis());
