@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,6 +172,21 @@ final class Story implements AutoCloseable {
         .filter(e -> field.equals(e.getInvolvedObject().getFieldPath()))
         .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
         .sum();
+  }
+
+  /** The app container's output in {@code pod}: its previous run's if it has restarted. */
+  String appLog(String pod) throws IOException {
+    if (node != null) {
+      return Files.readString(node.log(namespace, pod, BasketballExample.APP_CONTAINER));
+    }
+    var container =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod)
+            .inContainer(BasketballExample.APP_CONTAINER);
+    var current = container.getLog();
+    return current.isBlank() ? container.getLog(true) : current;
   }
 
   /** One column of a query, as strings. */

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ class WithoutSchemaGateIT {
                               .toList())
                       .addNewEnv()
                       .withName("DATABASE_URL")
-                      .withValue(story.url)
+                      .withValue(story.podUrl)
                       .endEnv()
                       // As in examples/basketball-api: without a readiness probe a pod would
                       // count Ready for the moment alembic runs before each crash.
@@ -86,8 +85,7 @@ class WithoutSchemaGateIT {
               });
       assertThat(story.readyReplicas()).isZero();
       var pod = pods(story).get(0);
-      assertThat(
-              Files.readString(story.node.log(story.namespace, pod.getMetadata().getName(), "api")))
+      assertThat(story.appLog(pod.getMetadata().getName()))
           .contains("type \"division\" already exists");
       assertThat(story.query("SELECT version_num FROM alembic_version")).containsExactly("007");
       var restarts = pods(story).stream().mapToInt(p -> status(p).getRestartCount()).sum();
