@@ -66,7 +66,7 @@ final class Story implements AutoCloseable {
       Cluster.realNode();
     }
     plane = real ? Cluster.realNodePlane() : Cluster.plane();
-    client = real ? plane.client() : Cluster.client();
+    client = real ? Cluster.realNodeClient() : Cluster.client();
     namespace = Cluster.newNamespace(plane, name);
     url = LocalPostgres.shared().createDatabase(name.replace('-', '_'));
     podUrl = real ? url.replace("@127.0.0.1:", "@" + RealNode.GATEWAY + ":") : url;
@@ -111,8 +111,6 @@ final class Story implements AutoCloseable {
     }
     if (node != null) {
       node.close();
-    } else {
-      client.close();
     }
   }
 

@@ -25,6 +25,7 @@ public final class Cluster {
   private static ControlPlane withoutMutatingAdmissionPolicy;
   private static ControlPlane withRealNode;
   private static RealNode realNode;
+  private static KubernetesClient realNodeClient;
 
   private Cluster() {}
 
@@ -70,6 +71,15 @@ public final class Cluster {
   public static synchronized ControlPlane realNodePlane() {
     realNode();
     return withRealNode;
+  }
+
+  /** An admin client of {@link #realNodePlane()}, shared as {@link #client()} is. */
+  public static synchronized KubernetesClient realNodeClient() {
+    realNode();
+    if (realNodeClient == null) {
+      realNodeClient = withRealNode.client();
+    }
+    return realNodeClient;
   }
 
   public static synchronized RealNode realNode() {
