@@ -1,6 +1,7 @@
 package dev.schemagate.e2e;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.schemagate.SchemaGateOperator;
 import dev.schemagate.api.SchemaMigration;
@@ -24,6 +25,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +65,10 @@ final class Story implements AutoCloseable {
   Story(String name, Map<String, ImageMap.Image> images) throws Exception {
     var real = Cluster.onRealNode();
     if (real) {
+      // Mount and network namespaces, cgroups and containerd: root, as CI has.
+      assumeTrue(
+          (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+          "a real node needs root");
       Cluster.realNode();
     }
     plane = real ? Cluster.realNodePlane() : Cluster.plane();
