@@ -75,7 +75,7 @@ final class Story implements AutoCloseable {
     client = real ? Cluster.realNodeClient() : Cluster.client();
     namespace = Cluster.newNamespace(plane, name);
     url = LocalPostgres.shared().createDatabase(name.replace('-', '_'));
-    podUrl = real ? url.replace("@127.0.0.1:", "@" + RealNode.GATEWAY + ":") : url;
+    podUrl = real ? RealNode.inPods(url) : url;
     if (real) {
       node = null;
     } else {
@@ -170,12 +170,7 @@ final class Story implements AutoCloseable {
     if (node != null) {
       return node.starts(namespace, BasketballExample.APP_CONTAINER);
     }
-    var field = "spec.containers{" + BasketballExample.APP_CONTAINER + "}";
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> "Started".equals(e.getReason()))
-        .filter(e -> field.equals(e.getInvolvedObject().getFieldPath()))
-        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
-        .sum();
+    return RealNode.starts(client, namespace, BasketballExample.APP_CONTAINER);
   }
 
   /** The app container's output in {@code pod}: its previous run's if it has restarted. */

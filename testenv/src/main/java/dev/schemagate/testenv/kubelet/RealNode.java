@@ -502,6 +502,24 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
+  /**
+   * How many times containers named {@code container} were started in {@code namespace}: the
+   * kubelet records each start in a Started event, which outlives the pod.
+   */
+  public static long starts(KubernetesClient client, String namespace, String container) {
+    var field = "spec.containers{" + container + "}";
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "Started".equals(e.getReason()))
+        .filter(e -> field.equals(e.getInvolvedObject().getFieldPath()))
+        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount())
+        .sum();
+  }
+
+  /** {@code url} (a database on the machine's loopback) as the node's pods reach it. */
+  public static String inPods(String url) {
+    return url.replace("@127.0.0.1:", "@" + GATEWAY + ":");
+  }
+
   static boolean ready(Node node) {
     return node.getStatus() != null
         && node.getStatus().getConditions() != null
