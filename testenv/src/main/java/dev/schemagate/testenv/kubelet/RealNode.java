@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -203,6 +204,9 @@ public final class RealNode implements AutoCloseable {
 
   private void configure(ControlPlane plane, OciImage pause, int kubeletPort) throws IOException {
     for (var d : List.of("sysctl", "var-log", "var-lib", "opt", "cni")) {
+      // Afresh: a previous run's containers, pods and leases belong to a control plane that is
+      // gone (./demo starts its node in the same directory each time).
+      deleteRecursively(dir.resolve(d));
       Files.createDirectories(dir.resolve(d));
     }
     var authority = plane.authority();
@@ -561,6 +565,17 @@ public final class RealNode implements AutoCloseable {
       lockFile.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path top) throws IOException {
+    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(top)) {
+      for (var path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 
