@@ -80,7 +80,7 @@ class AlembicSeedStoryIT {
                       + " 'girls')] (kubectl logs -n %s job/%s for the rest)")
                   .formatted(job, story.namespace, job))
           .doesNotContain("Traceback", "File \"");
-      assertThat(story.warnings("MigrationFailed"))
+      assertThat(story.awaitWarnings("MigrationFailed"))
           .singleElement()
           .satisfies(e -> assertThat(e.getMessage()).contains("The end of its output:", "File \""));
       // The app's settings reach the migration only through the app's template: env.py imports

@@ -47,7 +47,7 @@ class FlywaySeedStoryIT {
       assertThat(stalled.getMessage())
           .contains(
               "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
-      assertThat(story.warnings("MigrationFailed"))
+      assertThat(story.awaitWarnings("MigrationFailed"))
           .singleElement()
           .satisfies(e -> assertThat(e.getMessage()).contains("type \"division\" already exists"));
       assertThat(story.readyReplicas()).isZero();

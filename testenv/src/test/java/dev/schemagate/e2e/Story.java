@@ -156,6 +156,14 @@ final class Story implements AutoCloseable {
     return client.batch().v1().jobs().inNamespace(namespace).list().getItems();
   }
 
+  /**
+   * The Warning events of {@code reason}, once there is one: an event is written apart from the
+   * status, and a pod's operator may write it a moment after the condition shows.
+   */
+  List<Event> awaitWarnings(String reason) {
+    return await().atMost(TIMEOUT).until(() -> warnings(reason), w -> !w.isEmpty());
+  }
+
   List<Event> warnings(String reason) {
     return client.v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason()))
