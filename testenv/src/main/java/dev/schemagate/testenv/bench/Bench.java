@@ -64,6 +64,16 @@ public final class Bench {
       return;
     }
     var chart = ChartRun.render();
+    if (options.admissionOnly()) {
+      try (var cluster =
+          BenchCluster.start(
+              options.work(), chart, options.operatorArgs(), ControlPlane.Options.defaults())) {
+        put("kubernetes_version", cluster.client.getKubernetesVersion().getGitVersion());
+        AdmissionRun.population(cluster, options);
+        AdmissionRun.run(cluster, options);
+      }
+      return;
+    }
     var jvm = chart.jvmWith(options.jvm());
     Machine.print(chart, options.operatorArgs(), jvm);
     try (var cluster =

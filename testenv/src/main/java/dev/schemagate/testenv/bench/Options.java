@@ -21,7 +21,9 @@ record Options(
     int rehearsalRounds,
     boolean rehearsalOnly,
     int slopeNamespaces,
-    List<Integer> curve) {
+    List<Integer> curve,
+    int admissionRounds,
+    boolean admissionOnly) {
   static final String USAGE =
       """
       usage: testenv/bench [--quick] [--migrations=1000] [--namespaces=10] [--latency-samples=100]
@@ -29,6 +31,7 @@ record Options(
                            [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
                            [--runner-rounds=5] [--runner-only] [--rehearsal-rounds=3]
                            [--rehearsal-only] [--slope-namespaces=3] [--curve=100,1000]
+                           [--admission-rounds=1] [--admission-only]
       --quick is a short run for CI: --migrations=%d --latency-samples=%d --runner-rounds=%d
       --rehearsal-rounds=%d --curve=%s unless given;
       --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
@@ -43,7 +46,9 @@ record Options(
       on a control plane of its own, from none through these sizes, and measures the operator
       at each (curve_<size>_*, then curve_marginal_* and curve_bend): by default a tenth of
       --migrations and --migrations, so 100,1000; --curve=100,1000,5000 adds 5,000 (creating
-      5,000 apps: the longest phase by far), --curve=0 skips.
+      5,000 apps: the longest phase by far), --curve=0 skips; --admission-rounds=R measures the
+      API server's cost per pod create R times, --admission-only runs only that (the N
+      SchemaMigrations created, no operator started).
       Prints name=value lines on stdout; progress on stderr.\
       """
           .formatted(
@@ -100,7 +105,9 @@ record Options(
         Integer.parseInt(options.getOrDefault("slope-namespaces", "3")),
         curve(
             options.getOrDefault(
-                "curve", quick ? Quick.CURVE : migrations / 10 + "," + migrations)));
+                "curve", quick ? Quick.CURVE : migrations / 10 + "," + migrations)),
+        Integer.parseInt(options.getOrDefault("admission-rounds", "1")),
+        Boolean.parseBoolean(options.getOrDefault("admission-only", "false")));
   }
 
   /**
