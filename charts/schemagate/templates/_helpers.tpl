@@ -150,37 +150,137 @@ checks the two agree).
 schemamigrations.schemagate.dev/finalizer
 {{- end }}
 
-{{/*
-True for a pod of the target Deployment (params) whose app container's image has not been
-migrated: the pod admission policies hold it. Expects the pod-template-hash label (checked first).
-A pod without the named container is held too (exists, not all: an empty list is not migrated).
-The API server evaluates it once per SchemaMigration of the pod's namespace (each is a param), so
-the owner test, false for all but the target's, comes first: it cut the API server's CPU per pod
-create by a fifth with 100 to 400 SchemaMigrations in the namespace.
-*/}}
 {{- /*
 True when the SchemaMigration (a CEL expression: "params") was refused because another one gates
-its Deployment: such a one holds nothing and claims nothing.
+its workloads: such a one holds nothing and claims nothing.
 */}}
 {{- define "schemagate.heldByOther" -}}
-(has({{ . }}.status) && has({{ . }}.status.conditions) && {{ . }}.status.conditions.exists(c, c.type == 'Stalled' && c.status == 'True' && c.reason == 'TargetHeldByOther'))
+{{- include "schemagate.stalledFor" (list . "TargetHeldByOther") }}
 {{- end }}
 
-{{- define "schemagate.heldImage" -}}
-has(object.metadata.ownerReferences)
-&& object.metadata.ownerReferences.exists(o, o.kind == 'ReplicaSet'
-  && o.name == params.spec.target.deployment + '-' + object.metadata.labels['pod-template-hash'])
-&& !{{ include "schemagate.heldByOther" "params" }}
-&& !(has(params.status) && has(params.status.migrated)
-  && (has(params.spec.target.container)
-      ? object.spec.containers.filter(c, c.name == params.spec.target.container)
+{{- /*
+"<Kind> <name>" of every workload a SchemaMigration (a CEL expression) gates: a CEL list.
+*/}}
+{{- define "schemagate.claimedWorkloads" -}}
+(has({{ . }}.spec.target.deployment) ? ['Deployment ' + {{ . }}.spec.target.deployment] : []) + (has({{ . }}.spec.target.workloads) ? {{ . }}.spec.target.workloads.map(w, w.kind + ' ' + w.name) : [])
+{{- end }}
+
+{{- /*
+True when the SchemaMigration (list 0: a CEL expression) is Stalled for one of the reasons (the
+rest of the list).
+*/}}
+{{- define "schemagate.stalledFor" -}}
+{{- $m := first . -}}
+(has({{ $m }}.status) && has({{ $m }}.status.conditions) && {{ $m }}.status.conditions.exists(c, c.type == 'Stalled' && c.status == 'True' && {{ if eq (len .) 2 }}c.reason == '{{ last . }}'{{ else }}c.reason in [{{ range $i, $r := rest . }}{{ if $i }}, {{ end }}'{{ $r }}'{{ end }}]{{ end }}))
+{{- end }}
+
+{{- /*
+The pod families of the pod admission policies: each one MutatingAdmissionPolicy and one
+ValidatingAdmissionPolicy, named <fullname>-gate-<name>-pods and <fullname>-hold-<name>-pods.
+  kinds: the kinds of spec.target.workloads (and spec.target.deployment) whose pods these are;
+  selector: the objectSelector that finds them, from labels their controllers set at creation;
+    read before any SchemaMigration is, it bounds what a policy that cannot run refuses.
+*/}}
+{{- define "schemagate.podFamilies" -}}
+# The ReplicaSet controller copies pod-template-hash, which the Deployment controller alone sets.
+- name: deployment
+  kinds: [Deployment]
+  selector:
+    - {key: pod-template-hash, operator: Exists}
+# controller-revision-hash alone would take in DaemonSet pods too; pod-name is the StatefulSet's.
+- name: statefulset
+  kinds: [StatefulSet]
+  selector:
+    - {key: controller-revision-hash, operator: Exists}
+    - {key: statefulset.kubernetes.io/pod-name, operator: Exists}
+# The API server puts batch.kubernetes.io/job-name (since 1.27, beside the legacy job-name) on the
+# template of every Job without spec.manualSelector, a CronJob's too. The migration Jobs'
+# own pods (schemagate.dev/revision) are never held, nor refused while the policies cannot run.
+- name: job
+  kinds: [Job, CronJob]
+  selector:
+    - {key: batch.kubernetes.io/job-name, operator: Exists}
+    - {key: schemagate.dev/revision, operator: DoesNotExist}
+{{- end }}
+
+{{- /*
+True when the pod (object) belongs to the workload of kind .kind whose name is the CEL string
+expression .name. The same reading of owner references as the operator's (PodOwner): a
+Deployment's pod is owned by the ReplicaSet <deployment>-<pod-template-hash>, a StatefulSet's and a
+Job's by them, a CronJob's by a Job <cronjob>-<digits> (the CronJob controller names its Jobs after
+the scheduled minute).
+*/}}
+{{- define "schemagate.owns" -}}
+{{- if eq .kind "Deployment" -}}
+object.metadata.ownerReferences.exists(o, o.kind == 'ReplicaSet' && o.name == {{ .name }} + '-' + object.metadata.labels['pod-template-hash'])
+{{- else if eq .kind "CronJob" -}}
+object.metadata.ownerReferences.exists(o, o.kind == 'Job' && o.name.startsWith({{ .name }} + '-') && o.name.substring(size({{ .name }}) + 1).matches('^[0-9]+$'))
+{{- else -}}
+object.metadata.ownerReferences.exists(o, o.kind == '{{ .kind }}' && o.name == {{ .name }})
+{{- end }}
+{{- end }}
+
+{{- /*
+True when an entry w of params.spec.target.workloads is the pod's workload, for a family (.kinds).
+*/}}
+{{- define "schemagate.ownsAny" -}}
+{{- range $i, $kind := .kinds }}{{ if $i }} || {{ end }}(w.kind == '{{ $kind }}' && {{ include "schemagate.owns" (dict "kind" $kind "name" "w.name") }}){{ end }}
+{{- end }}
+
+{{- /*
+True when the pod's app container (the CEL optional .container names it; none: the first) runs
+an image not in params.status.migrated. A pod without the named container is not migrated either
+(exists, not all: an empty list is not migrated).
+*/}}
+{{- define "schemagate.unmigrated" -}}
+!(has(params.status) && has(params.status.migrated)
+  && ({{ .container }}.hasValue()
+      ? object.spec.containers.filter(c, c.name == {{ .container }}.value())
       : [object.spec.containers[0]]
     ).exists(c, params.status.migrated.exists(m, m.image == c.image)))
 {{- end }}
+
 {{- /*
-What the pod policies look at, all of it decided before the API server reads any SchemaMigration,
-so it bounds what failurePolicy Fail can refuse: pod creates of a ReplicaSet made by a Deployment
-(only those carry pod-template-hash), outside the system namespaces, in watchNamespaces if set.
+True for a pod of a family (.kinds) that belongs to one of the workloads the SchemaMigration
+(params) gates, and whose app container (the workload's container, else spec.target.container,
+else the first) runs an image not yet migrated: the pod admission policies hold it. The API server
+evaluates it once per SchemaMigration of the pod's namespace (each is a param), so the owner test,
+false for all but the one gating the pod's workload, comes first: it cut the API server's CPU per
+pod create by a fifth with 100 to 400 SchemaMigrations in the namespace.
+*/}}
+{{- define "schemagate.heldImage" -}}
+has(object.metadata.ownerReferences)
+&& (
+{{- if has "Deployment" .kinds }}
+  (has(params.spec.target.deployment)
+    && {{ include "schemagate.owns" (dict "kind" "Deployment" "name" "params.spec.target.deployment") }}
+    && {{ include "schemagate.unmigrated" (dict "container" "params.spec.target.?container") | nindent 4 | trim }})
+  ||
+{{- end }}
+  (has(params.spec.target.workloads) && params.spec.target.workloads.exists(w,
+    ({{ include "schemagate.ownsAny" . }})
+    && {{ include "schemagate.unmigrated" (dict "container" "w.?container.or(params.spec.target.?container)") | nindent 4 | trim }})))
+&& !{{ include "schemagate.heldByOther" "params" }}
+{{- end }}
+
+{{- /*
+"<Kind> <name>" of the workload a held pod (of a family, .kinds) belongs to, for the refusal.
+*/}}
+{{- define "schemagate.heldWorkload" -}}
+{{- $workloads := printf "params.spec.target.workloads.filter(w, %s).map(w, w.kind + ' ' + w.name)[0]" (include "schemagate.ownsAny" .) -}}
+{{- if has "Deployment" .kinds -}}
+(has(params.spec.target.deployment) && {{ include "schemagate.owns" (dict "kind" "Deployment" "name" "params.spec.target.deployment") }}
+  ? 'Deployment ' + params.spec.target.deployment
+  : {{ $workloads }})
+{{- else -}}
+{{ $workloads }}
+{{- end }}
+{{- end }}
+
+{{- /*
+What a pod policy of a family (.family) looks at, all of it decided before the API server reads any
+SchemaMigration, so it bounds what failurePolicy Fail can refuse: pod creates with the family's
+labels, outside the system namespaces, in watchNamespaces if set.
 */}}
 {{- define "schemagate.podMatchConstraints" -}}
 matchConstraints:
@@ -191,14 +291,13 @@ matchConstraints:
       resources: ["pods"]
   objectSelector:
     matchExpressions:
-      - key: pod-template-hash
-        operator: Exists
+      {{- toYaml .family.selector | nindent 6 }}
   namespaceSelector:
     matchExpressions:
       - key: kubernetes.io/metadata.name
         operator: NotIn
         values: [kube-system, kube-public, kube-node-lease]
-      {{- with .Values.watchNamespaces }}
+      {{- with .root.Values.watchNamespaces }}
       # The bindings' scope, here too: an unresolvable paramKind fails the policy itself, before
       # any binding's scope is looked at.
       - key: kubernetes.io/metadata.name

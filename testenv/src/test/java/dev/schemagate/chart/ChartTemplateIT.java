@@ -60,6 +60,22 @@ class ChartTemplateIT {
    * The operator's rights, resource to verbs, the same in both modes: what reconciling, holding and
    * releasing need, nothing more (RbacIT measures it).
    */
+  /**
+   * The pod policies' families and their objectSelectors, in order: all a policy reads before it
+   * reads a SchemaMigration, so all that bounds what failurePolicy Fail refuses.
+   */
+  static final Map<String, List<String>> FAMILIES =
+      new java.util.LinkedHashMap<>(
+          Map.of(
+              "deployment",
+              List.of("pod-template-hash Exists"),
+              "statefulset",
+              List.of(
+                  "controller-revision-hash Exists", "statefulset.kubernetes.io/pod-name Exists"),
+              "job",
+              List.of(
+                  "batch.kubernetes.io/job-name Exists", "schemagate.dev/revision DoesNotExist")));
+
   static final Map<String, List<String>> RULES =
       Map.ofEntries(
           Map.entry("schemagate.dev/schemamigrations", List.of("list", "watch", "patch")),
@@ -127,10 +143,16 @@ class ChartTemplateIT {
             "RoleBinding/sg-schemagate-leader-election",
             "ClusterRole/sg-schemagate",
             "ClusterRoleBinding/sg-schemagate",
-            "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
-            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
-            "ValidatingAdmissionPolicy/sg-schemagate-one-per-deployment",
-            "ValidatingAdmissionPolicyBinding/sg-schemagate-one-per-deployment",
+            "ValidatingAdmissionPolicy/sg-schemagate-hold-deployment-pods",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-deployment-pods",
+            "ValidatingAdmissionPolicy/sg-schemagate-hold-statefulset-pods",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-statefulset-pods",
+            "ValidatingAdmissionPolicy/sg-schemagate-hold-job-pods",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-job-pods",
+            "ValidatingAdmissionPolicy/sg-schemagate-one-per-workload",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-one-per-workload",
+            "ValidatingAdmissionPolicy/sg-schemagate-one-per-database",
+            "ValidatingAdmissionPolicyBinding/sg-schemagate-one-per-database",
             "ValidatingAdmissionPolicy/sg-schemagate-author-may-create-jobs",
             "ValidatingAdmissionPolicyBinding/sg-schemagate-author-may-create-jobs",
             "Deployment/sg-schemagate");
@@ -194,15 +216,17 @@ class ChartTemplateIT {
         .contains("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
 
     var objects = render(List.of(WITH_MAP));
-    assertThat(objects)
-        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
-        .contains(
-            "MutatingAdmissionPolicy/sg-schemagate-gate-pods",
-            "MutatingAdmissionPolicyBinding/sg-schemagate-gate-pods",
-            "ValidatingAdmissionPolicy/sg-schemagate-hold-pods",
-            "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-pods",
-            "MutatingAdmissionPolicy/sg-schemagate-finalizer",
-            "MutatingAdmissionPolicyBinding/sg-schemagate-finalizer");
+    for (var family : FAMILIES.keySet()) {
+      assertThat(objects)
+          .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+          .contains(
+              "MutatingAdmissionPolicy/sg-schemagate-gate-" + family + "-pods",
+              "MutatingAdmissionPolicyBinding/sg-schemagate-gate-" + family + "-pods",
+              "ValidatingAdmissionPolicy/sg-schemagate-hold-" + family + "-pods",
+              "ValidatingAdmissionPolicyBinding/sg-schemagate-hold-" + family + "-pods",
+              "MutatingAdmissionPolicy/sg-schemagate-finalizer",
+              "MutatingAdmissionPolicyBinding/sg-schemagate-finalizer");
+    }
     for (var o : objects) {
       if (o.getKind().startsWith("MutatingAdmissionPolicy")) {
         assertThat(o.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
@@ -211,47 +235,64 @@ class ChartTemplateIT {
         assertThat(o.getMetadata().getNamespace()).isNull();
       }
     }
-    var policy = spec(objects, "MutatingAdmissionPolicy", "sg-schemagate-gate-pods");
-    assertThat(policy.path("paramKind").path("kind").asText()).isEqualTo("SchemaMigration");
-    var validating = spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-hold-pods");
-    for (var pods : List.of(policy, validating)) {
-      // Closed where they cannot be evaluated, so bounded before any param is read: pods of
-      // Deployments, outside the system namespaces.
-      assertThat(pods.path("failurePolicy").asText()).isEqualTo("Fail");
-      var constraints = pods.path("matchConstraints");
-      assertThat(constraints.toString()).contains("\"CREATE\"", "\"pods\"");
-      assertThat(constraints.path("objectSelector").toString())
-          .contains("pod-template-hash", "Exists");
-      assertThat(constraints.path("namespaceSelector").toString())
-          .contains("NotIn", "kube-system", "kube-public", "kube-node-lease");
+    for (var family : FAMILIES.entrySet()) {
+      var gate = "sg-schemagate-gate-" + family.getKey() + "-pods";
+      var policy = spec(objects, "MutatingAdmissionPolicy", gate);
+      assertThat(policy.path("paramKind").path("kind").asText()).isEqualTo("SchemaMigration");
+      var validating =
+          spec(
+              objects,
+              "ValidatingAdmissionPolicy",
+              "sg-schemagate-hold-" + family.getKey() + "-pods");
+      for (var pods : List.of(policy, validating)) {
+        // Closed where they cannot be evaluated, so bounded before any param is read: pods of the
+        // family's controllers, outside the system namespaces.
+        assertThat(pods.path("failurePolicy").asText()).isEqualTo("Fail");
+        var constraints = pods.path("matchConstraints");
+        assertThat(constraints.toString()).contains("\"CREATE\"", "\"pods\"");
+        assertThat(constraints.path("objectSelector").path("matchExpressions"))
+            .extracting(e -> e.path("key").asText() + " " + e.path("operator").asText())
+            .containsExactlyElementsOf(family.getValue());
+        assertThat(constraints.path("namespaceSelector").toString())
+            .contains("NotIn", "kube-system", "kube-public", "kube-node-lease");
+      }
+      // The gate and label the operator's PodGate removes on release.
+      assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
+      var binding = spec(objects, "MutatingAdmissionPolicyBinding", gate);
+      assertThat(binding.path("policyName").asText()).isEqualTo(gate);
+      assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
+          .isEqualTo("Allow");
+      assertThat(binding.has("matchResources")).isFalse();
+      assertThat(validating.path("matchConditions").toString()).contains(PodGate.GATE);
+      assertThat(validating.path("validations").toString())
+          .contains("SchemaGate holds this image of ");
     }
     assertThat(
             spec(
                     render(List.of(WITH_MAP), "podAdmissionPolicy.failurePolicy=Ignore"),
                     "MutatingAdmissionPolicy",
-                    "sg-schemagate-gate-pods")
+                    "sg-schemagate-gate-job-pods")
                 .path("failurePolicy")
                 .asText())
         .isEqualTo("Ignore");
     assertRefused("failurePolicy", "podAdmissionPolicy.failurePolicy=Warn");
-    // The gate and label the operator's PodGate removes on release.
-    assertThat(policy.path("mutations").toString()).contains(PodGate.GATE, PodGate.HELD_BY);
-    var binding = spec(objects, "MutatingAdmissionPolicyBinding", "sg-schemagate-gate-pods");
-    assertThat(binding.path("policyName").asText()).isEqualTo("sg-schemagate-gate-pods");
-    assertThat(binding.path("paramRef").path("parameterNotFoundAction").asText())
-        .isEqualTo("Allow");
-    assertThat(binding.has("matchResources")).isFalse();
-    assertThat(validating.path("matchConditions").toString()).contains(PodGate.GATE);
-    assertThat(validating.path("validations").toString())
-        .contains("SchemaGate holds this image of Deployment");
-    // One SchemaMigration per Deployment: checked on create and on a change of target only.
-    var onePerDeployment =
-        spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-one-per-deployment");
-    assertThat(onePerDeployment.path("matchConstraints").toString())
+    // One SchemaMigration per workload and per database: checked on create and on a change of
+    // target, or of database, only.
+    var onePerWorkload =
+        spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-one-per-workload");
+    assertThat(onePerWorkload.path("matchConstraints").toString())
         .contains("\"schemamigrations\"", "\"CREATE\"", "\"UPDATE\"");
-    assertThat(onePerDeployment.path("matchConditions").toString())
-        .contains("oldObject.spec.target.deployment != object.spec.target.deployment");
-    assertThat(onePerDeployment.path("validations").toString()).contains("TargetHeldByOther");
+    assertThat(onePerWorkload.path("matchConditions").toString())
+        .contains("oldObject.spec.target != object.spec.target");
+    assertThat(onePerWorkload.path("variables").toString()).contains("TargetHeldByOther");
+    var onePerDatabase =
+        spec(objects, "ValidatingAdmissionPolicy", "sg-schemagate-one-per-database");
+    assertThat(onePerDatabase.path("matchConditions").toString())
+        .contains("oldObject.spec.database.urlSecretRef != object.spec.database.urlSecretRef");
+    assertThat(onePerDatabase.path("validations").toString())
+        .contains("TargetHeldByOther", "DatabaseClaimedByOther");
+    assertThat(List.of(onePerWorkload, onePerDatabase))
+        .allSatisfy(p -> assertThat(p.path("failurePolicy").asText()).isEqualTo("Ignore"));
     // The operator's own finalizer, in the create: never refusing one (Ignore), never an update.
     var finalizer = spec(objects, "MutatingAdmissionPolicy", "sg-schemagate-finalizer");
     assertThat(finalizer.path("failurePolicy").asText()).isEqualTo("Ignore");
@@ -271,21 +312,18 @@ class ChartTemplateIT {
     // remove it), and the pod policies themselves.
     var scoped = render(List.of(WITH_MAP), "watchNamespaces={a,b}");
     for (var kind : List.of("MutatingAdmissionPolicy", "ValidatingAdmissionPolicy")) {
-      var selector =
-          spec(
-                  scoped,
-                  kind,
-                  kind.startsWith("Mutating")
-                      ? "sg-schemagate-gate-pods"
-                      : "sg-schemagate-hold-pods")
-              .path("matchConstraints")
-              .path("namespaceSelector")
-              .toString();
-      assertThat(selector).as(kind).contains("NotIn", "kube-system", "\"In\"", "\"a\"", "\"b\"");
+      for (var family : FAMILIES.keySet()) {
+        var name =
+            "sg-schemagate-" + (kind.startsWith("Mutating") ? "gate-" : "hold-") + family + "-pods";
+        var selector =
+            spec(scoped, kind, name).path("matchConstraints").path("namespaceSelector").toString();
+        assertThat(selector).as(name).contains("NotIn", "kube-system", "\"In\"", "\"a\"", "\"b\"");
+      }
     }
     var bindings =
         scoped.stream().filter(o -> o.getKind().endsWith("AdmissionPolicyBinding")).toList();
-    assertThat(bindings).hasSize(5);
+    // A pair per pod family, one per workload, one per database, the author's, the finalizer's.
+    assertThat(bindings).hasSize(2 * FAMILIES.size() + 4);
     for (var each : bindings) {
       assertThat(
               SERIALIZATION

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.MigratedImage;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.SchemaMigrationStatus;
+import dev.schemagate.api.Workload;
+import dev.schemagate.api.WorkloadKind;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.reconcile.SchemaMigrationReconciler;
+import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Binaries;
 import dev.schemagate.testenv.Cluster;
 import dev.schemagate.testenv.ControlPlane;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,9 +50,7 @@ class PodAdmissionPolicyIT {
   static final String NEW = "basketball-api:1.8";
   static final String HASH = "7d9f8c6b5d";
   static final Duration POLICY_SEES_IT = Duration.ofSeconds(20);
-  static final String REFUSAL =
-      "SchemaGate holds this image of Deployment basketball-api until its migration has succeeded"
-          + " (kubectl get schemamigration basketball-api)";
+  static final String REFUSAL = holdMessage("Deployment " + APP, APP);
 
   // --- where MutatingAdmissionPolicy is served: scheduling gates ----------------------------
 
@@ -116,6 +118,74 @@ class PodAdmissionPolicyIT {
     var unmigrated =
         create(client, pod(ns, "unmigrated", container("proxy", MIGRATED), container("api", NEW)));
     assertThat(held(unmigrated)).isTrue();
+  }
+
+  /**
+   * Every kind of workload in spec.target: a pod of each (as its controller makes it) is held while
+   * its image is not migrated, and admitted once it is. A worker Deployment's own container
+   * overrides spec.target.container.
+   */
+  @Test
+  void podsOfEveryKindOfGatedWorkloadAreHeldUntilTheirImageIsMigrated() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-workloads");
+    client.resource(appWithWorkloads(ns)).create();
+    awaitAdmitted(client, pod(ns, "probe", NEW), PodAdmissionPolicyIT::held);
+
+    for (var pod : workloadPods(ns, "a", NEW)) {
+      assertThat(create(client, pod))
+          .as(pod.getMetadata().getName())
+          .matches(PodAdmissionPolicyIT::held, "held");
+    }
+
+    writeMigrated(client, ns, NEW);
+    awaitAdmitted(client, pod(ns, "probe-migrated", NEW), p -> !held(p));
+    for (var pod : workloadPods(ns, "b", NEW)) {
+      var created = create(client, pod);
+      assertThat(created.getSpec().getSchedulingGates()).as(pod.getMetadata().getName()).isEmpty();
+      assertThat(created.getMetadata().getLabels()).doesNotContainKey(PodGate.HELD_BY);
+    }
+    // The worker's app container is "api": a new image in its first container is not its release.
+    assertThat(
+            held(
+                create(
+                    client,
+                    pod(
+                        ns,
+                        "worker-" + HASH + "-sidecar",
+                        "worker-" + HASH,
+                        HASH,
+                        List.of(container("proxy", "proxy:unmigrated"), container("api", NEW))))))
+        .isFalse();
+  }
+
+  /**
+   * Pods of workloads the SchemaMigration does not name, of a DaemonSet, bare pods, a Job whose
+   * name only looks like a CronJob's, and SchemaGate's own migration pod are admitted as they are.
+   */
+  @Test
+  void podsOfWorkloadsNotInTheTargetAreNotHeld() {
+    var client = Cluster.client();
+    var ns = Cluster.newNamespace("admission-not-target");
+    client.resource(appWithWorkloads(ns)).create();
+    awaitAdmitted(client, pod(ns, "probe", NEW), PodAdmissionPolicyIT::held);
+
+    var pods =
+        List.of(
+            statefulSetPod(ns, "ledger-archive", 0, NEW),
+            daemonSetPod(ns, "ledger", NEW),
+            jobPod(ns, "nightly-manual-x7k2p", NEW),
+            jobPod(ns, "nightly-report-29411520", NEW),
+            jobPod(ns, "backfill-2", NEW),
+            migrationPod(ns, "nightly-1234567890", NEW),
+            barePod(ns, "bare", NEW));
+    for (var pod : pods) {
+      var created = create(client, pod);
+      assertThat(created.getSpec().getSchedulingGates()).as(pod.getMetadata().getName()).isEmpty();
+      assertThat(created.getMetadata().getLabels())
+          .as(pod.getMetadata().getName())
+          .doesNotContainKey(PodGate.HELD_BY);
+    }
   }
 
   /** Real pods of a real ReplicaSet: their names are generated, so only owner and label match. */
@@ -195,11 +265,13 @@ class PodAdmissionPolicyIT {
     assertThat(client.resource(Scenario.migrationFor(ns)).create().getMetadata().getFinalizers())
         .containsExactly(SchemaMigrationReconciler.FINALIZER);
     // A finalizer of the user's own is kept beside it; the operator's is not doubled.
-    var withOwn = Scenario.migrationFor(ns, "worker", Scenario.MIGRATIONS);
+    // Each on a database of its own: one per database.
+    var withOwn = BasketballExample.flywayMigration(ns, "worker", Scenario.MIGRATIONS, "worker-db");
     withOwn.getMetadata().setFinalizers(List.of("example.com/keep"));
     assertThat(client.resource(withOwn).create().getMetadata().getFinalizers())
         .containsExactly("example.com/keep", SchemaMigrationReconciler.FINALIZER);
-    var withOurs = Scenario.migrationFor(ns, "scheduler", Scenario.MIGRATIONS);
+    var withOurs =
+        BasketballExample.flywayMigration(ns, "scheduler", Scenario.MIGRATIONS, "scheduler-db");
     withOurs.getMetadata().setFinalizers(List.of(SchemaMigrationReconciler.FINALIZER));
     assertThat(client.resource(withOurs).create().getMetadata().getFinalizers())
         .containsExactly(SchemaMigrationReconciler.FINALIZER);
@@ -222,13 +294,15 @@ class PodAdmissionPolicyIT {
   /**
    * The chart's pod policies with their paramKind pointed at a kind the API server does not serve:
    * what a restarted API server meets in its first seconds, before it has discovered and listed
-   * SchemaMigrations. A Deployment's pod is refused (its ReplicaSet creates it again later), not
-   * admitted ungated to run before its migration; pods the policies never concern (not a
-   * Deployment's, or in kube-system) are admitted. The copies are confined to this test's namespace
-   * and kube-system, so nothing else on the shared plane is refused meanwhile.
+   * SchemaMigrations. A pod of a Deployment, a StatefulSet or a Job (a CronJob's too) is refused
+   * (its controller creates it again later), not admitted ungated to run before its migration; pods
+   * the policies never match (a DaemonSet's, a bare one, SchemaGate's migration pod, any in
+   * kube-system) are admitted: the objectSelectors keep them from ever being evaluated. The copies
+   * are confined to this test's namespace and kube-system, so nothing else on the shared plane is
+   * refused meanwhile.
    */
   @Test
-  void podsOfDeploymentsAreRefusedWhileThePoliciesCannotReadSchemaMigrations() throws Exception {
+  void podsOfWorkloadsAreRefusedWhileThePoliciesCannotReadSchemaMigrations() throws Exception {
     var client = Cluster.client();
     var ns = Cluster.newNamespace("admission-unreadable");
     var unreadable =
@@ -243,11 +317,23 @@ class PodAdmissionPolicyIT {
       // server has answered both for the same pod, as either policy's failure came first.
       assertThat(awaitRefused(client, pod(ns, "held", NEW), Set.of(403, 422)))
           .contains("paramKind");
-      // A Job's pod (e.g. a migration's) carries no pod-template-hash.
-      var jobPod = pod(ns, "migrate", NEW);
-      jobPod.getMetadata().getLabels().remove("pod-template-hash");
-      assertThat(refusal(client, jobPod, true)).isNull();
-      assertThat(refusal(client, pod("kube-system", "held", NEW), true)).isNull();
+      for (var pod :
+          List.of(
+              statefulSetPod(ns, "ledger", 1, NEW),
+              jobPod(ns, "nightly-29411520", NEW),
+              jobPod(ns, "backfill", NEW))) {
+        assertThat(awaitRefused(client, pod, Set.of(403, 422)))
+            .as(pod.getMetadata().getName())
+            .contains("paramKind");
+      }
+      for (var pod :
+          List.of(
+              daemonSetPod(ns, "ledger", NEW),
+              barePod(ns, "bare", NEW),
+              migrationPod(ns, "basketball-api-5c1f0a9e2b", NEW),
+              pod("kube-system", "held", NEW))) {
+        assertThat(refusal(client, pod, true)).as(pod.getMetadata().getName()).isNull();
+      }
     } finally {
       client.load(new ByteArrayInputStream(unreadable.getBytes(StandardCharsets.UTF_8))).delete();
     }
@@ -257,8 +343,7 @@ class PodAdmissionPolicyIT {
   static String unreadableCopies(String rendered, String ns) {
     var copies =
         rendered
-            .replace("-gate-pods\n", "-gate-pods-unreadable\n")
-            .replace("-hold-pods\n", "-hold-pods-unreadable\n")
+            .replaceAll("-(gate|hold)-([a-z]+)-pods\n", "-$1-$2-pods-unreadable\n")
             .replace("    kind: SchemaMigration\n", "    kind: SchemaMigrationUnserved\n")
             .replace(
                 "values: [kube-system, kube-public, kube-node-lease]\n",
@@ -308,6 +393,26 @@ class PodAdmissionPolicyIT {
                   .build());
       assertThat(gated.getMetadata().getUid()).isNotBlank();
 
+      // Every kind of workload the SchemaMigration names, each named in its refusal.
+      var withWorkloads = appWithWorkloads(ns);
+      withWorkloads.getMetadata().setName("workloads");
+      withWorkloads.getSpec().getTarget().setDeployment(null);
+      withWorkloads.getSpec().getDatabase().getUrlSecretRef().setName("workloads-db");
+      client.resource(withWorkloads).create();
+      assertThat(awaitRefused(client, statefulSetPod(ns, "ledger", 0, NEW)))
+          .contains(holdMessage("StatefulSet ledger", "workloads"));
+      assertThat(refused(client, jobPod(ns, "nightly-29411520", NEW)))
+          .contains(holdMessage("CronJob nightly", "workloads"));
+      assertThat(refused(client, jobPod(ns, "backfill", NEW)))
+          .contains(holdMessage("Job backfill", "workloads"));
+      assertThat(refused(client, workerPod(ns, "w", NEW)))
+          .contains(holdMessage("Deployment worker", "workloads"));
+      writeMigrated(client, ns, "workloads", NEW);
+      awaitAdmitted(client, statefulSetPod(ns, "ledger", 1, NEW), p -> true);
+      for (var pod : List.of(jobPod(ns, "nightly-29411521", NEW), jobPod(ns, "backfill", NEW))) {
+        assertThat(create(client, pod).getMetadata().getUid()).isNotBlank();
+      }
+
       // Through a real Deployment: its ReplicaSet records the refusal, no pod exists.
       client.resource(Scenario.appDeployment(ns, APP, NEW, 2)).create();
       await()
@@ -334,6 +439,10 @@ class PodAdmissionPolicyIT {
 
   /** What the operator writes once the Job for {@code image} has succeeded. */
   static void writeMigrated(KubernetesClient client, String ns, String image) {
+    writeMigrated(client, ns, APP, image);
+  }
+
+  static void writeMigrated(KubernetesClient client, String ns, String name, String image) {
     var status = new SchemaMigrationStatus();
     status.setObservedGeneration(1L);
     status.setRevision("5c1f0a9e2b");
@@ -343,7 +452,7 @@ class PodAdmissionPolicyIT {
     client
         .resources(SchemaMigration.class)
         .inNamespace(ns)
-        .withName(APP)
+        .withName(name)
         .editStatus(
             m -> {
               m.setStatus(status);
@@ -438,6 +547,148 @@ class PodAdmissionPolicyIT {
         .endMetadata()
         .withNewSpec()
         .withContainers(containers)
+        .endSpec()
+        .build();
+  }
+
+  static String holdMessage(String workload, String migration) {
+    return "SchemaGate holds this image of %s until its migration has succeeded (kubectl get schemamigration %s)"
+        .formatted(workload, migration);
+  }
+
+  /**
+   * The app's SchemaMigration, gating besides its Deployment a worker Deployment (app container
+   * "api"), the StatefulSet ledger, the CronJob nightly and the Job backfill.
+   */
+  static SchemaMigration appWithWorkloads(String ns) {
+    var migration = Scenario.migrationFor(ns);
+    var worker = new Workload(WorkloadKind.Deployment, "worker");
+    worker.setContainer("api");
+    migration
+        .getSpec()
+        .getTarget()
+        .setWorkloads(
+            List.of(
+                worker,
+                new Workload(WorkloadKind.StatefulSet, "ledger"),
+                new Workload(WorkloadKind.CronJob, "nightly"),
+                new Workload(WorkloadKind.Job, "backfill")));
+    return migration;
+  }
+
+  /** A pod of each workload of {@link #appWithWorkloads} but the app's own. */
+  static List<Pod> workloadPods(String ns, String suffix, String image) {
+    return List.of(
+        workerPod(ns, suffix, image),
+        statefulSetPod(ns, "ledger", suffix.hashCode() & 0xff, image),
+        jobPod(ns, "nightly-" + (29411520 + (suffix.hashCode() & 0xff)), image),
+        withName(jobPod(ns, "backfill", image), "backfill-" + suffix));
+  }
+
+  static Pod workerPod(String ns, String suffix, String image) {
+    return pod(
+        ns,
+        "worker-" + HASH + "-" + suffix,
+        "worker-" + HASH,
+        HASH,
+        List.of(container("proxy", "proxy:1"), container("api", image)));
+  }
+
+  /** As the StatefulSet controller makes it: named by ordinal, with both of its labels. */
+  static Pod statefulSetPod(String ns, String set, int ordinal, String image) {
+    var name = set + "-" + ordinal;
+    return owned(
+        ns,
+        name,
+        Map.of(
+            "controller-revision-hash",
+            set + "-6d4b9c7f8",
+            "statefulset.kubernetes.io/pod-name",
+            name,
+            "apps.kubernetes.io/pod-index",
+            Integer.toString(ordinal)),
+        "apps/v1",
+        "StatefulSet",
+        set,
+        image);
+  }
+
+  /** As a DaemonSet's: controller-revision-hash as a StatefulSet's pods have it, no pod-name. */
+  static Pod daemonSetPod(String ns, String set, String image) {
+    return owned(
+        ns,
+        set + "-x9v4q",
+        Map.of("controller-revision-hash", "7f6b5c9d8", "pod-template-generation", "1"),
+        "apps/v1",
+        "DaemonSet",
+        set,
+        image);
+  }
+
+  /** As the Job controller makes it: the labels the API server put in its Job's template. */
+  static Pod jobPod(String ns, String job, String image) {
+    return owned(
+        ns,
+        job + "-" + Math.abs(job.hashCode() % 100000),
+        Map.of(
+            "batch.kubernetes.io/job-name",
+            job,
+            "job-name",
+            job,
+            "batch.kubernetes.io/controller-uid",
+            "00000000-0000-0000-0000-000000000002"),
+        "batch/v1",
+        "Job",
+        job,
+        image);
+  }
+
+  /** SchemaGate's migration pod: a Job's, with the revision label of the operator's Jobs. */
+  static Pod migrationPod(String ns, String job, String image) {
+    var pod = jobPod(ns, job, image);
+    pod.getMetadata().getLabels().put("schemagate.dev/revision", "1234567890");
+    return pod;
+  }
+
+  static Pod barePod(String ns, String name, String image) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .addToContainers(app(image))
+        .endSpec()
+        .build();
+  }
+
+  static Pod withName(Pod pod, String name) {
+    return new PodBuilder(pod).editMetadata().withName(name).endMetadata().build();
+  }
+
+  private static Pod owned(
+      String ns,
+      String name,
+      Map<String, String> labels,
+      String apiVersion,
+      String kind,
+      String owner,
+      String image) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .addToLabels(new HashMap<>(labels))
+        .addNewOwnerReference()
+        .withApiVersion(apiVersion)
+        .withKind(kind)
+        .withName(owner)
+        .withUid("00000000-0000-0000-0000-000000000003")
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .addToContainers(app(image))
         .endSpec()
         .build();
   }

@@ -123,7 +123,7 @@ class MutatingAdmissionPolicyModesIT {
                 .admissionRegistration()
                 .v1()
                 .validatingAdmissionPolicies()
-                .withName("schemagate-hold-pods")
+                .withName("schemagate-hold-deployment-pods")
                 .get())
         .isNotNull();
   }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.SchemaMigration;
+import dev.schemagate.api.Workload;
+import dev.schemagate.api.WorkloadKind;
+import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -16,17 +19,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * One SchemaMigration per Deployment: the chart's policy refuses a second at apply; where two got
- * in anyway, the oldest keeps the gate, the other says so and holds nothing, and takes over once
- * the first is gone.
+ * One SchemaMigration per workload and one per database: the chart's policies refuse a second at
+ * apply, naming the first; where two got in anyway, the oldest keeps the gate, the other says so
+ * and holds nothing, and takes over once the first is gone.
  */
 @ExtendWith(Scenario.PerTest.class)
-class OnePerDeploymentIT {
+class OnePerWorkloadAndDatabaseIT {
   static final String SECOND = "basketball-api-second";
 
+  /** A second SchemaMigration, on a database of its own unless told otherwise. */
   static SchemaMigration second(Scenario s, String deployment) {
-    var m = Scenario.migrationFor(s.namespace, deployment, Scenario.MIGRATIONS);
-    m.getMetadata().setName(SECOND);
+    return second(s, SECOND, deployment, SECOND + "-db");
+  }
+
+  static SchemaMigration second(Scenario s, String name, String deployment, String secret) {
+    var m = BasketballExample.flywayMigration(s.namespace, deployment, Scenario.MIGRATIONS, secret);
+    m.getMetadata().setName(name);
     return m;
   }
 
@@ -37,8 +45,9 @@ class OnePerDeploymentIT {
     assertThatThrownBy(() -> s.createMigration(second(s, APP)))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(
-            "spec.target.deployment: Deployment %s is gated by SchemaMigration %s already"
-                .formatted(APP, APP));
+            "spec.target: Deployment %s is gated by SchemaMigration %s already; a workload takes"
+                    .formatted(APP, APP)
+                + " one SchemaMigration");
 
     // Pointed at another Deployment it is welcome; pointed back, refused again.
     s.createMigration(second(s, "worker"));
@@ -67,11 +76,96 @@ class OnePerDeploymentIT {
         .containsEntry(SchemaMigration.RETRY_ANNOTATION, "1");
   }
 
+  /** The same rule for workloads named in spec.target.workloads, whatever their kind. */
+  @Test
+  void aWorkloadInTwoTargetsIsRefusedNamingTheWorkloadAndTheFirst(Scenario s) {
+    GateIT.install(s);
+    var first = second(s, "jobs", "worker", "jobs-db");
+    first.getSpec().getTarget().setDeployment(null);
+    first
+        .getSpec()
+        .getTarget()
+        .setWorkloads(
+            List.of(
+                new Workload(WorkloadKind.CronJob, "nightly"),
+                new Workload(WorkloadKind.StatefulSet, "ledger")));
+    s.createMigration(first);
+
+    var overlapping = second(s, "reports", "reports", "reports-db");
+    overlapping
+        .getSpec()
+        .getTarget()
+        .setWorkloads(
+            List.of(
+                new Workload(WorkloadKind.Job, "nightly"),
+                new Workload(WorkloadKind.StatefulSet, "ledger")));
+    assertThatThrownBy(() -> s.createMigration(overlapping))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(
+            "spec.target: StatefulSet ledger is gated by SchemaMigration jobs already");
+    // A Job named as the CronJob is another workload; and the app's Deployment is the first's.
+    overlapping
+        .getSpec()
+        .getTarget()
+        .setWorkloads(List.of(new Workload(WorkloadKind.Job, "nightly")));
+    s.createMigration(overlapping);
+    var app = second(s, "app-too", "reports-2", "app-too-db");
+    app.getSpec().getTarget().setWorkloads(List.of(new Workload(WorkloadKind.Deployment, APP)));
+    assertThatThrownBy(() -> s.createMigration(app))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(
+            "spec.target: Deployment %s is gated by SchemaMigration %s already"
+                .formatted(APP, APP));
+  }
+
+  /**
+   * Never two migrations of one database at once: a second SchemaMigration on the same Secret and
+   * key is refused naming the first, on create and when an update points it there; another key of
+   * the same Secret is another database.
+   */
+  @Test
+  void aSecondOnTheSameDatabaseIsRefusedNamingTheFirst(Scenario s) {
+    GateIT.install(s);
+    var sameDatabase = second(s, SECOND, "worker", Scenario.DB_SECRET);
+    var refusal =
+        "spec.database.urlSecretRef: key %s of Secret %s is the database of SchemaMigration %s"
+                .formatted(Scenario.DB_KEY, Scenario.DB_SECRET, APP)
+            + " already; never two migrations of one database at once";
+    assertThatThrownBy(() -> s.createMigration(sameDatabase))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(refusal);
+
+    sameDatabase.getSpec().getDatabase().getUrlSecretRef().setKey("reporting-url");
+    s.createMigration(sameDatabase);
+    assertThatThrownBy(
+            () ->
+                s.client
+                    .resources(SchemaMigration.class)
+                    .inNamespace(s.namespace)
+                    .withName(SECOND)
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"database\":{\"urlSecretRef\":{\"key\":\"%s\"}}}}"
+                            .formatted(Scenario.DB_KEY)))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(refusal);
+    // An update that leaves the database alone passes.
+    var labelled =
+        s.client
+            .resources(SchemaMigration.class)
+            .inNamespace(s.namespace)
+            .withName(SECOND)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"labels\":{\"team\":\"reports\"}}}");
+    assertThat(labelled.getMetadata().getLabels()).containsEntry("team", "reports");
+  }
+
   @Test
   void whereTwoGotInTheOldestKeepsTheGateAndTheOtherTakesOverWhenItGoes(Scenario s) {
     GateIT.install(s);
     // As if both were created in the same instant, or the policy were switched off: it warns only.
-    var binding = onePerDeploymentBinding(s);
+    var binding = onePerWorkloadBinding(s);
     setActions(s, binding, List.of("Warn"));
     try {
       // The API server's policy cache follows the binding within about a second.
@@ -111,7 +205,7 @@ class OnePerDeploymentIT {
     assertThat(running.getMessage()).contains(GateIT.V18);
   }
 
-  private static String onePerDeploymentBinding(Scenario s) {
+  private static String onePerWorkloadBinding(Scenario s) {
     return s
         .client
         .admissionRegistration()
@@ -121,7 +215,7 @@ class OnePerDeploymentIT {
         .getItems()
         .stream()
         .map(b -> b.getMetadata().getName())
-        .filter(n -> n.endsWith("-one-per-deployment"))
+        .filter(n -> n.endsWith("-one-per-workload"))
         .findFirst()
         .orElseThrow();
   }
