@@ -81,7 +81,6 @@ class OnePerWorkloadAndDatabaseIT {
   void aWorkloadInTwoTargetsIsRefusedNamingTheWorkloadAndTheFirst(Scenario s) {
     GateIT.install(s);
     var first = second(s, "jobs", "worker", "jobs-db");
-    first.getSpec().getTarget().setDeployment(null);
     first
         .getSpec()
         .getTarget()
@@ -103,6 +102,12 @@ class OnePerWorkloadAndDatabaseIT {
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(
             "spec.target: StatefulSet ledger is gated by SchemaMigration jobs already");
+    overlapping.getSpec().getTarget().setDeployment("worker");
+    overlapping.getSpec().getTarget().setWorkloads(null);
+    assertThatThrownBy(() -> s.createMigration(overlapping))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.target: Deployment worker is gated by SchemaMigration jobs");
+    overlapping.getSpec().getTarget().setDeployment("reports");
     // A Job named as the CronJob is another workload; and the app's Deployment is the first's.
     overlapping
         .getSpec()

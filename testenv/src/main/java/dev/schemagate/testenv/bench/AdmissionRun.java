@@ -3,12 +3,17 @@ package dev.schemagate.testenv.bench;
 import static dev.schemagate.testenv.bench.Output.progress;
 import static dev.schemagate.testenv.bench.Output.put;
 
+import dev.schemagate.testenv.Binaries;
+import dev.schemagate.testenv.ControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +56,10 @@ final class AdmissionRun {
   }
 
   static void run(BenchCluster cluster, Options options) throws Exception {
+    if (options.admissionBaseline() != null) {
+      compare(cluster, options, options.admissionBaseline());
+      return;
+    }
     var empty = "bench-admission";
     cluster.createNamespace(empty);
     var without = new ArrayList<Cost>();
@@ -79,6 +88,68 @@ final class AdmissionRun {
           "admission_apiserver_cpu_ms_per_pod_without_rounds",
           rounds(without, Cost::apiserverCpuMs, "%.1f"));
     }
+  }
+
+  /**
+   * --admission-baseline: the same load under another chart's pod policies and under this
+   * checkout's, on one control plane, the two alternating round by round (ABBA) so that what else
+   * runs on the machine, and any drift, falls on both alike.
+   */
+  private static void compare(BenchCluster cluster, Options options, Path baselineChart)
+      throws Exception {
+    var current =
+        ControlPlane.renderPodAdmissionPolicy(
+            Binaries.repoRoot().resolve("charts/schemagate"), true);
+    var baseline = ControlPlane.renderPodAdmissionPolicy(baselineChart, true);
+    var ofBaseline = new ArrayList<Cost>();
+    var ofCurrent = new ArrayList<Cost>();
+    var installed = current;
+    for (int round = 0; round < options.admissionRounds(); round++) {
+      for (var policies :
+          round % 2 == 0 ? List.of(baseline, current) : List.of(current, baseline)) {
+        if (!policies.equals(installed)) {
+          replace(cluster, installed, policies);
+          installed = policies;
+        }
+        var cost = measure(cluster, App.namespace(0));
+        (policies.equals(baseline) ? ofBaseline : ofCurrent).add(cost);
+      }
+    }
+    replace(cluster, installed, current);
+    put("admission_baseline_chart", baselineChart.toString());
+    put(
+        "admission_schemamigrations_per_namespace",
+        Integer.toString(options.migrations() / options.namespaces()));
+    put("admission_rounds", Integer.toString(options.admissionRounds()));
+    var before = median(ofBaseline, Cost::apiserverCpuMs);
+    var after = median(ofCurrent, Cost::apiserverCpuMs);
+    put(
+        "admission_apiserver_cpu_ms_per_pod",
+        "%.1f (baseline %.1f, %+.1f %%)".formatted(after, before, (after - before) * 100 / before));
+    put(
+        "admission_apiserver_cpu_ms_per_pod_rounds",
+        rounds(ofCurrent, Cost::apiserverCpuMs, "%.1f"));
+    put(
+        "admission_baseline_apiserver_cpu_ms_per_pod_rounds",
+        rounds(ofBaseline, Cost::apiserverCpuMs, "%.1f"));
+    put(
+        "admission_policy_ms_per_pod",
+        "%.2f (baseline %.2f)"
+            .formatted(
+                median(ofCurrent, Cost::admissionMs), median(ofBaseline, Cost::admissionMs)));
+  }
+
+  /** Deletes one rendering of the pod policies and applies another, then lets the API see it. */
+  private static void replace(BenchCluster cluster, String installed, String policies)
+      throws InterruptedException {
+    cluster.client.load(stream(installed)).delete();
+    cluster.client.load(stream(policies)).serverSideApply();
+    // The API server's policy informers follow within about a second.
+    Thread.sleep(3000);
+  }
+
+  private static ByteArrayInputStream stream(String yaml) {
+    return new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8));
   }
 
   private static double median(List<Cost> costs, ToDoubleFunction<Cost> figure) {

@@ -23,7 +23,8 @@ record Options(
     int slopeNamespaces,
     List<Integer> curve,
     int admissionRounds,
-    boolean admissionOnly) {
+    boolean admissionOnly,
+    Path admissionBaseline) {
   static final String USAGE =
       """
       usage: testenv/bench [--quick] [--migrations=1000] [--namespaces=10] [--latency-samples=100]
@@ -31,7 +32,7 @@ record Options(
                            [--log-requests=true] [--variants='JVM options;ENV=x JVM options;...']
                            [--runner-rounds=5] [--runner-only] [--rehearsal-rounds=3]
                            [--rehearsal-only] [--slope-namespaces=3] [--curve=100,1000]
-                           [--admission-rounds=1] [--admission-only]
+                           [--admission-rounds=1] [--admission-only] [--admission-baseline=DIR]
       --quick is a short run for CI: --migrations=%d --latency-samples=%d --runner-rounds=%d
       --rehearsal-rounds=%d --curve=%s unless given;
       --jvm adds operator JVM options after the chart's; --log-requests=false leaves out the
@@ -48,7 +49,9 @@ record Options(
       --migrations and --migrations, so 100,1000; --curve=100,1000,5000 adds 5,000 (creating
       5,000 apps: the longest phase by far), --curve=0 skips; --admission-rounds=R measures the
       API server's cost per pod create R times, --admission-only runs only that (the N
-      SchemaMigrations created, no operator started).
+      SchemaMigrations created, no operator started); --admission-baseline=DIR alternates its
+      rounds between the pod policies of the chart in DIR (e.g. another branch's, from
+      `git archive main charts/schemagate | tar -x -C /tmp/main`) and this checkout's.
       Prints name=value lines on stdout; progress on stderr.\
       """
           .formatted(
@@ -107,7 +110,10 @@ record Options(
             options.getOrDefault(
                 "curve", quick ? Quick.CURVE : migrations / 10 + "," + migrations)),
         Integer.parseInt(options.getOrDefault("admission-rounds", "1")),
-        Boolean.parseBoolean(options.getOrDefault("admission-only", "false")));
+        Boolean.parseBoolean(options.getOrDefault("admission-only", "false")),
+        options.containsKey("admission-baseline")
+            ? Path.of(options.get("admission-baseline")).toAbsolutePath()
+            : null);
   }
 
   /**
