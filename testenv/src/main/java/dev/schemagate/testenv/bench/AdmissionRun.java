@@ -144,8 +144,34 @@ final class AdmissionRun {
       throws InterruptedException {
     cluster.client.load(stream(installed)).delete();
     cluster.client.load(stream(policies)).serverSideApply();
-    // The API server's policy informers follow within about a second.
+    // The API server's policy informers follow within about a second; then the policies must
+    // hold a pod of a target (no operator runs: nothing is migrated), or the figures measure none.
     Thread.sleep(3000);
+    var target = App.population(0, 1, 1).get(0).name();
+    var probe =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("bench-admission-probe")
+            .withNamespace(App.namespace(0))
+            .addToLabels("pod-template-hash", "0")
+            .addNewOwnerReference()
+            .withApiVersion("apps/v1")
+            .withKind("ReplicaSet")
+            .withName(target + "-0")
+            .withUid("00000000-0000-0000-0000-000000000001")
+            .endOwnerReference()
+            .endMetadata()
+            .withSpec(APP_POD)
+            .build();
+    BenchCluster.await(
+        "the policies to hold a pod of " + target,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(200),
+        () -> {
+          var gates =
+              cluster.client.resource(probe).dryRun().create().getSpec().getSchedulingGates();
+          return gates != null && !gates.isEmpty();
+        });
   }
 
   private static ByteArrayInputStream stream(String yaml) {
