@@ -83,6 +83,9 @@ class ChartTemplateIT {
           Map.entry("schemagate.dev/schemamigrations/finalizers", List.of("update")),
           Map.entry("batch/jobs", List.of("list", "watch", "create", "get")),
           Map.entry("apps/deployments", List.of("list", "watch", "patch", "get")),
+          // The other workloads spec.target.workloads names: their images, read-only.
+          Map.entry("apps/statefulsets", List.of("list", "watch", "get")),
+          Map.entry("batch/cronjobs", List.of("list", "watch", "get")),
           // The nudge of a ReplicaSet whose pods the admission policy refused.
           Map.entry("apps/replicasets", List.of("list", "patch")),
           // Releasing a held pod removes its scheduling gate: a patch. Never create.
