@@ -147,14 +147,21 @@ class FlywaySeedStoryIT {
           .untilAsserted(() -> assertThat(story.jobs()).hasSize(jobs));
       assertThat(story.appStarts()).isEqualTo(starts);
 
+      // What the rehearsal adds before the production Job: between the two Jobs' creation (the
+      // API server's times have whole seconds).
+      var revision = story.migration().getStatus().getAppliedRevision();
+      var rehearsalJob = created(story, Story.APP + "-rehearse-" + revision);
+      var productionJob = created(story, Story.APP + "-" + revision);
       System.out.printf(
           "e2e_flyway apply_to_available_ms=%d job_ms=%d job_complete_to_first_ready_ms=%d"
-              + " broken_apply_to_rehearsal_failed_ms=%d rehearsal_s=%s%n",
+              + " broken_apply_to_rehearsal_failed_ms=%d rehearsal_s=%s"
+              + " rehearsal_job_to_production_job_s=%d%n",
           (available - applied) / 1_000_000,
           (jobDone[0] - applied) / 1_000_000,
           (released[0] - jobDone[0]) / 1_000_000,
           brokenMs,
-          passed.getDurationSeconds());
+          passed.getDurationSeconds(),
+          java.time.Duration.between(rehearsalJob, productionJob).toSeconds());
     }
   }
 
@@ -163,6 +170,16 @@ class FlywaySeedStoryIT {
     return story.query(
         "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable"
             + " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1");
+  }
+
+  static java.time.Instant created(Story story, String job) {
+    return java.time.Instant.parse(
+        story.jobs().stream()
+            .filter(j -> j.getMetadata().getName().equals(job))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Job " + job))
+            .getMetadata()
+            .getCreationTimestamp());
   }
 
   static boolean complete(Job job) {
