@@ -77,7 +77,18 @@ record Rehearsing(RehearsalMode mode, RehearsalStatus status, boolean active, bo
         needed && !approved ? RehearsalStatus.WAITING_FOR_APPROVAL : RehearsalStatus.PASSED);
   }
 
-  String result() {
-    return status == null ? null : status.getResult();
+  /**
+   * Whether production must not be touched yet: the rehearsal runs, failed, waits for approval, or
+   * could not run where one is required.
+   */
+  boolean holdsProduction() {
+    if (!active) {
+      return false;
+    }
+    return switch (status.getResult()) {
+      case RehearsalStatus.PASSED -> false;
+      case RehearsalStatus.SKIPPED -> mode == RehearsalMode.Required;
+      default -> true;
+    };
   }
 }

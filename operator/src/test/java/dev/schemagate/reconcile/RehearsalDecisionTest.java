@@ -336,6 +336,28 @@ class RehearsalDecisionTest {
   }
 
   @Test
+  void stopOldPodsStopsNothingForARehearsalThatFails() {
+    migration.getSpec().setStrategy(dev.schemagate.api.Strategy.StopOldPods);
+
+    assertThat(decide().scale()).isEmpty();
+    rehearsalEnds(FAILED_008);
+    assertThat(decide().scale()).isEmpty();
+    assertState(STALLED, Reasons.REHEARSAL_FAILED);
+  }
+
+  @Test
+  void stopOldPodsStopsTheOldVersionOnceTheRehearsalPassed() {
+    migration.getSpec().setStrategy(dev.schemagate.api.Strategy.StopOldPods);
+    decide();
+    rehearsalEnds(passed());
+
+    var plan = decide();
+
+    assertThat(plan.createJob()).isTrue();
+    assertThat(plan.scale()).hasValueSatisfying(s -> assertThat(s.replicas()).isZero());
+  }
+
+  @Test
   void offGoesStraightToProduction() {
     mode(RehearsalMode.Off);
 
