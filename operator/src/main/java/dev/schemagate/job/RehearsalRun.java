@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param revision the revision it rehearses
  * @param ended whether it is over
  * @param report its findings, when its container left them
- * @param message otherwise what the Job or its container said
+ * @param message otherwise what the Job or its container said; while it runs, why its pod has not
+ *     started, if so (a missing Secret, an image pull)
  */
 public record RehearsalRun(
     String job,
@@ -32,8 +33,9 @@ public record RehearsalRun(
   public static RehearsalRun of(Job job, List<Pod> pods) {
     var labels = Objects.requireNonNullElse(job.getMetadata().getLabels(), java.util.Map.of());
     var revision = (String) labels.get(MigrationJob.REVISION_LABEL);
+    var own = MigrationRun.podsOf(revision, pods);
     var terminated =
-        MigrationRun.podsOf(revision, pods).stream()
+        own.stream()
             .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
             .flatMap(p -> p.getStatus().getContainerStatuses().stream())
             .filter(c -> RehearsalJob.CONTAINER.equals(c.getName()))
@@ -59,6 +61,7 @@ public record RehearsalRun(
       return new RehearsalRun(
           name, revision, true, Optional.empty(), Optional.of("the rehearsal left no findings"));
     }
-    return running(name, revision);
+    return new RehearsalRun(
+        name, revision, false, Optional.empty(), PodProblem.of(own).map(PodProblem::describe));
   }
 }

@@ -35,7 +35,8 @@ final class RehearsalRules {
                           Reasons.REHEARSING,
                           "%s: Job \"%s\" is rehearsing revision %s on a copy of production's schema"
                                   .formatted(f.hold.summary(), job, f.wanted.revision())
-                              + " before production is migrated"))
+                              + " before production is migrated"
+                              + r.podProblem().map(p -> "; " + p).orElse("")))
                   .createRehearsal(r.create()));
       case RehearsalStatus.FAILED ->
           Optional.of(Ruling.of(Verdict.stalled(Reasons.REHEARSAL_FAILED, failed(f, status))));

@@ -20,8 +20,18 @@ import java.util.Optional;
  * @param active whether the rehearsal decides now: the production Job of the wanted revision does
  *     not exist yet, and the mode rehearses
  * @param create create the rehearsal's Job
+ * @param podProblem while it runs, why its pod has not started, if so
  */
-record Rehearsing(RehearsalMode mode, RehearsalStatus status, boolean active, boolean create) {
+record Rehearsing(
+    RehearsalMode mode,
+    RehearsalStatus status,
+    boolean active,
+    boolean create,
+    Optional<String> podProblem) {
+
+  Rehearsing(RehearsalMode mode, RehearsalStatus status, boolean active, boolean create) {
+    this(mode, status, active, create, Optional.empty());
+  }
 
   static Rehearsing of(
       SchemaMigration migration,
@@ -55,7 +65,12 @@ record Rehearsing(RehearsalMode mode, RehearsalStatus status, boolean active, bo
     if (found.isPresent()) {
       return new Rehearsing(mode, approval(migration, revision, found.get()), true, false);
     }
-    return new Rehearsing(mode, RehearsalFindings.running(revision, job), true, run.isEmpty());
+    return new Rehearsing(
+        mode,
+        RehearsalFindings.running(revision, job),
+        true,
+        run.isEmpty(),
+        run.flatMap(RehearsalRun::message));
   }
 
   /** A passed rehearsal waits for the approval annotation when spec.approval says so. */

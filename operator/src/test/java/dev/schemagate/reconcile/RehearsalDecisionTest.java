@@ -166,6 +166,26 @@ class RehearsalDecisionTest {
   }
 
   @Test
+  void aRehearsalPodThatCannotStartIsNamed() {
+    decide();
+    var run = rehearsal.orElseThrow();
+    rehearsal =
+        Optional.of(
+            new RehearsalRun(
+                run.job(),
+                run.revision(),
+                false,
+                Optional.empty(),
+                Optional.of("pod x: CreateContainerConfigError: secret \"nosuch\" not found")));
+
+    decide();
+
+    assertState(RECONCILING, Reasons.REHEARSING);
+    assertThat(message(RECONCILING))
+        .endsWith("; pod x: CreateContainerConfigError: secret \"nosuch\" not found");
+  }
+
+  @Test
   void aFailedRehearsalStallsWithTheCauseFirstAndNoProductionJob() {
     decide();
     rehearsalEnds(FAILED_008);
