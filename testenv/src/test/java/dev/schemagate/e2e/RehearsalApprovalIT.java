@@ -24,22 +24,12 @@ class RehearsalApprovalIT {
   @Test
   void aDroppedColumnWaitsForTheApprovalOfItsRevision() throws Exception {
     try (var story = new Story("rehearsal-approval", Map.of()).withOperator()) {
-      BasketballExample.apply(
-          story.client,
-          story.namespace,
-          story.url,
-          Release.V1_8_1,
-          item -> destructive(item, false));
+      story.apply(Release.V1_8_1, item -> destructive(item, false));
       story.awaitTrue("Ready", "Migrated");
       assertThat(story.migration().getStatus().getRehearsal().getResult()).isEqualTo("Passed");
 
       // The next release drops a column: rehearsed, then held for approval.
-      BasketballExample.apply(
-          story.client,
-          story.namespace,
-          story.url,
-          Release.V1_8_1,
-          item -> destructive(item, true));
+      story.apply(Release.V1_8_1, item -> destructive(item, true));
       var waiting = story.awaitTrue("Reconciling", "AwaitingApproval");
       var revision = story.migration().getStatus().getRevision();
       assertThat(waiting.getMessage())
