@@ -47,6 +47,17 @@ public final class Fixtures {
   }
 
   /** Alembic in the app's own image: the command has no image, so it follows the Deployment. */
+  /**
+   * The same SchemaMigration with spec.rehearsal.mode Off: for what happens after the rehearsal
+   * (RehearsalDecisionTest has the rehearsal's own table).
+   */
+  public static SchemaMigration unrehearsed(SchemaMigration migration) {
+    var rehearsal = new dev.schemagate.api.RehearsalSettings();
+    rehearsal.setMode(dev.schemagate.api.RehearsalMode.Off);
+    migration.getSpec().setRehearsal(rehearsal);
+    return migration;
+  }
+
   public static SchemaMigration commandMigration() {
     var migration = flywayMigration();
     var command = new CommandSource();

@@ -22,5 +22,13 @@ public final class Reasons {
   public static final String POD_CANNOT_START = "PodCannotStart";
   public static final String MUTABLE_IMAGE_TAG = "MutableImageTag";
 
+  public static final String REHEARSING = "Rehearsing";
+  public static final String REHEARSAL_PASSED = "RehearsalPassed";
+  public static final String REHEARSAL_FAILED = "RehearsalFailed";
+  public static final String REHEARSAL_SKIPPED = "RehearsalSkipped";
+  public static final String REHEARSAL_CANNOT_RUN = "RehearsalCannotRun";
+  public static final String NOT_IDEMPOTENT = "NotIdempotent";
+  public static final String AWAITING_APPROVAL = "AwaitingApproval";
+
   private Reasons() {}
 }

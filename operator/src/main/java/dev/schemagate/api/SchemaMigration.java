@@ -59,6 +59,12 @@ public class SchemaMigration extends CustomResource<SchemaMigrationSpec, SchemaM
   /** Any new value re-runs the current revision (for example after fixing the database by hand). */
   public static final String RETRY_ANNOTATION = GROUP + "/retry";
 
+  /**
+   * The revision a person approved for production (spec.approval): its value must be the revision
+   * waiting.
+   */
+  public static final String APPROVE_ANNOTATION = GROUP + "/approve";
+
   private static final long serialVersionUID = 1L;
 
   @Override

@@ -44,6 +44,34 @@ public class SchemaMigrationSpec {
           + " migrating, for migrations the old version cannot survive.")
   private Strategy strategy = Strategy.HoldNewPods;
 
+  @JsonPropertyDescription(
+      "The rehearsal of each new revision on a scratch copy of production's schema, before its"
+          + " production Job (default: mode Auto, idempotency Warn).")
+  private RehearsalSettings rehearsal;
+
+  @Default("Never")
+  @JsonPropertyDescription(
+      "Never (default), Destructive: a revision whose rehearsal drops or narrows something waits"
+          + " for kubectl annotate smig NAME schemagate.dev/approve=<revision>; Always: every"
+          + " revision waits for it.")
+  private Approval approval = Approval.Never;
+
+  public RehearsalSettings getRehearsal() {
+    return rehearsal;
+  }
+
+  public void setRehearsal(RehearsalSettings rehearsal) {
+    this.rehearsal = rehearsal;
+  }
+
+  public Approval getApproval() {
+    return approval;
+  }
+
+  public void setApproval(Approval approval) {
+    this.approval = approval;
+  }
+
   public Target getTarget() {
     return target;
   }

@@ -57,6 +57,10 @@ public class SchemaMigrationStatus {
           + " pull, no node), kept after the pod is gone.")
   private LastPodProblem lastPodProblem;
 
+  @JsonPropertyDescription(
+      "What the wanted revision's rehearsal on a copy of production's schema found.")
+  private RehearsalStatus rehearsal;
+
   @JsonPropertyDescription("Ready, Reconciling and Stalled, as kstatus reads them.")
   private List<Condition> conditions = new ArrayList<>();
 
@@ -164,6 +168,14 @@ public class SchemaMigrationStatus {
     this.conditions = conditions == null ? new ArrayList<>() : conditions;
   }
 
+  public RehearsalStatus getRehearsal() {
+    return rehearsal;
+  }
+
+  public void setRehearsal(RehearsalStatus rehearsal) {
+    this.rehearsal = rehearsal;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SchemaMigrationStatus s
@@ -179,6 +191,7 @@ public class SchemaMigrationStatus {
         && Objects.equals(holdMechanism, s.holdMechanism)
         && Objects.equals(stoppedReplicas, s.stoppedReplicas)
         && Objects.equals(lastPodProblem, s.lastPodProblem)
+        && Objects.equals(rehearsal, s.rehearsal)
         && Objects.equals(conditions, s.conditions);
   }
 
@@ -197,6 +210,7 @@ public class SchemaMigrationStatus {
         holdMechanism,
         stoppedReplicas,
         lastPodProblem,
+        rehearsal,
         conditions);
   }
 }

@@ -104,7 +104,8 @@ public final class Decision {
                 .revision(f.wanted.revision())
                 .image(f.wanted.image())
                 .settlingSince(f.settlingSince)
-                .lastPodProblem(f.podProblem));
+                .lastPodProblem(f.podProblem)
+                .rehearsal(f.rehearsing.status()));
     ruling.job().ifPresent(status::job);
     status.verdict(ruling.verdict(), Objects.requireNonNullElse(generation, 0L), now);
     return Plan.builder()
@@ -114,8 +115,9 @@ public final class Decision {
         .nudge(nudge(observed, absorbed.images()))
         .scale(stop.scale())
         .status(status.changed())
-        .events(events(absorbed, pods, ruling))
+        .events(events(absorbed, pods, ruling, facts))
         .requeue(ruling.requeue())
+        .createRehearsal(ruling.createRehearsal())
         .build();
   }
 
@@ -124,9 +126,12 @@ public final class Decision {
    * is part of that one transition: one Event says both (an Event is an API write; a user looks for
    * the migration).
    */
-  private static List<Event> events(Absorbed absorbed, Pods pods, Ruling ruling) {
+  private static List<Event> events(
+      Absorbed absorbed, Pods pods, Ruling ruling, Optional<Facts> facts) {
     var events = new ArrayList<>(absorbed.events());
     pods.evicted().ifPresent(events::add);
+    facts.ifPresent(
+        f -> events.addAll(RehearsalRules.events(f.previous.getRehearsal(), f.rehearsing)));
     events.addAll(ruling.events());
     pods.released()
         .ifPresent(

@@ -22,6 +22,9 @@ public final class DecisionWrites {
      */
     Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus status);
 
+    /** Creates the rehearsal Job this status's rehearsal names. */
+    void createRehearsal(SchemaMigrationStatus status);
+
     /** What was decided from what was observed, once its status is written. */
     void decided(Observation observed, Plan plan);
   }
@@ -38,6 +41,9 @@ public final class DecisionWrites {
     var plan = Decision.decide(observed, now);
     plan.status().ifPresent(writer::status);
     writer.decided(observed, plan);
+    if (plan.createRehearsal()) {
+      writer.createRehearsal(plan.status().orElse(before));
+    }
     if (!plan.createJob()) {
       return plan;
     }

@@ -52,6 +52,9 @@ final class Facts {
   /** Why the wanted revision's pod has not started, as status keeps it (see {@link PodStart}). */
   final LastPodProblem podProblem;
 
+  /** Where the wanted revision's rehearsal stands. */
+  final Rehearsing rehearsing;
+
   /** When a pod problem only a change fixes stalls the migration (zero: now), if it does. */
   final Optional<Duration> podStallsIn;
 
@@ -100,6 +103,13 @@ final class Facts {
     this.podProblem =
         done ? null : PodStart.track(previous.getLastPodProblem(), jobName, outcome, now);
     this.podStallsIn = PodStart.stallsIn(podProblem, outcome, now);
+    this.rehearsing =
+        Rehearsing.of(
+            migration,
+            previous,
+            wanted.revision(),
+            observed.rehearsal().filter(r -> r.revision().equals(wanted.revision())),
+            absent() && !done);
   }
 
   /** No Job of the wanted revision is known. */

@@ -6,6 +6,7 @@ import dev.schemagate.gate.HoldMechanism;
 import dev.schemagate.gate.TargetDeployment;
 import dev.schemagate.gate.TargetWorkload;
 import dev.schemagate.job.MigrationRun;
+import dev.schemagate.job.RehearsalRun;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import java.util.Optional;
  *     database, if one does
  * @param unwatchedJob a Job of the SchemaMigration's that exists outside the selector the Job cache
  *     is filled by (so not in {@code runs}), if one was read by name
+ * @param rehearsal the wanted revision's rehearsal Job, if it exists
  */
 public record Observation(
     SchemaMigration migration,
@@ -35,7 +37,8 @@ public record Observation(
     List<HeldPod> strayPods,
     HoldMechanism mechanism,
     Optional<TargetClaim.Claim> claimedBy,
-    Optional<UnwatchedJob> unwatchedJob) {
+    Optional<UnwatchedJob> unwatchedJob,
+    Optional<RehearsalRun> rehearsal) {
 
   /**
    * A Job whose labels were edited out of the selector: the API server has it, the cache does not.
@@ -57,7 +60,8 @@ public record Observation(
         .strayPods(strayPods)
         .mechanism(mechanism)
         .claimedBy(claimedBy)
-        .unwatchedJob(unwatchedJob);
+        .unwatchedJob(unwatchedJob)
+        .rehearsal(rehearsal);
   }
 
   public static final class Builder {
@@ -70,6 +74,7 @@ public record Observation(
     private HoldMechanism mechanism = HoldMechanism.SchedulingGate;
     private Optional<TargetClaim.Claim> claimedBy = Optional.empty();
     private Optional<UnwatchedJob> unwatchedJob = Optional.empty();
+    private Optional<RehearsalRun> rehearsal = Optional.empty();
 
     private Builder(SchemaMigration migration, MigrationSource source) {
       this.migration = Objects.requireNonNull(migration);
@@ -116,6 +121,11 @@ public record Observation(
       return this;
     }
 
+    public Builder rehearsal(Optional<RehearsalRun> rehearsal) {
+      this.rehearsal = rehearsal;
+      return this;
+    }
+
     public Observation build() {
       return new Observation(
           migration,
@@ -126,7 +136,8 @@ public record Observation(
           strayPods,
           mechanism,
           claimedBy,
-          unwatchedJob);
+          unwatchedJob,
+          rehearsal);
     }
   }
 }

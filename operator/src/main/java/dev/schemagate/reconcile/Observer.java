@@ -13,6 +13,8 @@ import dev.schemagate.job.JobOutcome;
 import dev.schemagate.job.LockWatch;
 import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.MigrationRun;
+import dev.schemagate.job.RehearsalJob;
+import dev.schemagate.job.RehearsalRun;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -51,6 +53,7 @@ final class Observer {
     var pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     var source = MigrationSource.resolve(migration, configMap, workloads);
     var runs = runs(migration, source, pods, now);
+    var rehearsal = rehearsal(migration, source, pods);
     var held = heldPods(pods, refs, migration.getSpec().getTarget().getContainer());
     var namespace = migration.getMetadata().getNamespace();
     var claimedBy = TargetClaim.claimedBy(migration, claimants(migration, refs));
@@ -66,6 +69,7 @@ final class Observer {
         .unwatchedJob(
             Decision.unwatchedJobToRecheck(migration.getStatus(), runs)
                 .flatMap(job -> unwatchedJob(namespace, job)))
+        .rehearsal(rehearsal)
         .build();
   }
 
@@ -97,7 +101,10 @@ final class Observer {
   private List<MigrationRun> runs(
       SchemaMigration migration, MigrationSource source, List<Pod> pods, Instant now) {
     var migrationPods =
-        pods.stream().filter(p -> labels(p).containsKey(MigrationJob.REVISION_LABEL)).toList();
+        pods.stream()
+            .filter(p -> labels(p).containsKey(MigrationJob.REVISION_LABEL))
+            .filter(p -> !RehearsalJob.isRehearsal(labels(p)))
+            .toList();
     var namespace = migration.getMetadata().getNamespace();
     var wanted =
         source instanceof MigrationSource.Valid valid
@@ -105,6 +112,7 @@ final class Observer {
             : null;
     return context
         .getSecondaryResourcesAsStream(Job.class)
+        .filter(job -> !RehearsalJob.isRehearsal(job.getMetadata().getLabels()))
         .map(
             job -> {
               var run =
@@ -118,6 +126,22 @@ final class Observer {
                   : run;
             })
         .toList();
+  }
+
+  /** The wanted revision's rehearsal Job, read with its pod from the caches. */
+  private Optional<RehearsalRun> rehearsal(
+      SchemaMigration migration, MigrationSource source, List<Pod> pods) {
+    if (!(source instanceof MigrationSource.Valid valid)) {
+      return Optional.empty();
+    }
+    var name = RehearsalJob.name(migration.getMetadata().getName(), valid.revision());
+    var rehearsalPods = pods.stream().filter(p -> RehearsalJob.isRehearsal(labels(p))).toList();
+    return context
+        .getSecondaryResourcesAsStream(Job.class)
+        .filter(job -> job.getMetadata().getName().equals(name))
+        .filter(job -> RehearsalJob.isRehearsal(job.getMetadata().getLabels()))
+        .findFirst()
+        .map(job -> RehearsalRun.of(job, rehearsalPods));
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param status the new status, empty when it is unchanged
  * @param events what happened, beside the events of the actions themselves
  * @param requeue decide again after this long, though nothing changed
+ * @param createRehearsal create the rehearsal Job of status.rehearsal
  */
 public record Plan(
     boolean createJob,
@@ -28,7 +29,8 @@ public record Plan(
     Optional<Scale> scale,
     Optional<SchemaMigrationStatus> status,
     List<Event> events,
-    Optional<Duration> requeue) {
+    Optional<Duration> requeue,
+    boolean createRehearsal) {
 
   /**
    * {@code token} identifies the refusal, so that each is answered once.
@@ -73,8 +75,14 @@ public record Plan(
     private Optional<SchemaMigrationStatus> status = Optional.empty();
     private List<Event> events = List.of();
     private Optional<Duration> requeue = Optional.empty();
+    private boolean createRehearsal;
 
     private Builder() {}
+
+    Builder createRehearsal(boolean createRehearsal) {
+      this.createRehearsal = createRehearsal;
+      return this;
+    }
 
     Builder createJob(boolean createJob) {
       this.createJob = createJob;
@@ -117,7 +125,8 @@ public record Plan(
     }
 
     Plan build() {
-      return new Plan(createJob, release, evict, nudge, scale, status, events, requeue);
+      return new Plan(
+          createJob, release, evict, nudge, scale, status, events, requeue, createRehearsal);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.gate.DeploymentGate;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.RehearsalJob;
 import dev.schemagate.metrics.MigrationMetrics;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -93,6 +94,29 @@ final class PlanWriter implements DecisionWrites.Writer {
       return Optional.empty();
     }
     return observer.unwatchedJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
+  }
+
+  /** Creates the rehearsal Job; one that exists already (the cache lagging) is left as it is. */
+  @Override
+  public void createRehearsal(SchemaMigrationStatus status) {
+    // The same workload's pod as the production Job's: the rehearsal runs what production will.
+    var source = WantedImage.source(observed.workloads(), status.getImage());
+    var app =
+        source.flatMap(
+            w ->
+                TargetWorkloads.podTemplate(
+                    context.getClient(), migration.getMetadata().getNamespace(), w.ref()));
+    if (app.isEmpty()) {
+      return;
+    }
+    create(
+        RehearsalJob.build(
+            migration,
+            status.getRevision(),
+            status.getImage(),
+            runnerImage,
+            app,
+            source.get().ref().container()));
   }
 
   /** The plan's actions after its status and Job: pods, the Deployment's replicas, Events. */

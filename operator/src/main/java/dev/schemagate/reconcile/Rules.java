@@ -28,6 +28,7 @@ final class Rules {
           Rules::waitForJobInFlight,
           Rules::stallOnFailure,
           Rules::waitToSettle,
+          RehearsalRules::rehearseFirst,
           Rules::stallOnPodThatCannotStart,
           Rules::run);
 

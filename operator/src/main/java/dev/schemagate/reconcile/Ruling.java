@@ -14,28 +14,35 @@ import java.util.stream.Stream;
  * @param createJob create the wanted revision's Job
  * @param requeue decide again after this long, though nothing changed
  * @param events what to tell, beside the conditions
+ * @param createRehearsal create the wanted revision's rehearsal Job
  */
 record Ruling(
     Verdict verdict,
     Optional<String> job,
     boolean createJob,
     Optional<Duration> requeue,
-    List<Event> events) {
+    List<Event> events,
+    boolean createRehearsal) {
 
   static Ruling of(Verdict verdict) {
-    return new Ruling(verdict, Optional.empty(), false, Optional.empty(), List.of());
+    return new Ruling(verdict, Optional.empty(), false, Optional.empty(), List.of(), false);
   }
 
   Ruling job(String name) {
-    return new Ruling(verdict, Optional.of(name), createJob, requeue, events);
+    return new Ruling(verdict, Optional.of(name), createJob, requeue, events, createRehearsal);
   }
 
   Ruling createJob(boolean create) {
-    return new Ruling(verdict, job, create, requeue, events);
+    return new Ruling(verdict, job, create, requeue, events, createRehearsal);
   }
 
   Ruling requeue(Optional<Duration> after) {
-    return new Ruling(verdict, job, createJob, after, events);
+    return new Ruling(verdict, job, createJob, after, events, createRehearsal);
+  }
+
+  /** Create the wanted revision's rehearsal Job, when {@code create} holds. */
+  Ruling createRehearsal(boolean create) {
+    return new Ruling(verdict, job, createJob, requeue, events, create);
   }
 
   /** With this event too, when {@code tell} holds. */
@@ -46,7 +53,8 @@ record Ruling(
             job,
             createJob,
             requeue,
-            Stream.concat(events.stream(), Stream.of(event)).toList())
+            Stream.concat(events.stream(), Stream.of(event)).toList(),
+            createRehearsal)
         : this;
   }
 }

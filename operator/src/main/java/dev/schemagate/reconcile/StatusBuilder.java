@@ -2,6 +2,7 @@ package dev.schemagate.reconcile;
 
 import dev.schemagate.api.LastPodProblem;
 import dev.schemagate.api.MigratedImage;
+import dev.schemagate.api.RehearsalStatus;
 import dev.schemagate.api.SchemaMigrationStatus;
 import dev.schemagate.api.WorkloadStatus;
 import dev.schemagate.reconcile.Conditions.Verdict;
@@ -32,6 +33,7 @@ final class StatusBuilder {
     next.setHoldMechanism(previous.getHoldMechanism());
     next.setStoppedReplicas(previous.getStoppedReplicas());
     next.setLastPodProblem(previous.getLastPodProblem());
+    next.setRehearsal(previous.getRehearsal());
     next.setConditions(new ArrayList<>(previous.getConditions()));
   }
 
@@ -96,6 +98,11 @@ final class StatusBuilder {
 
   StatusBuilder lastPodProblem(LastPodProblem problem) {
     next.setLastPodProblem(problem);
+    return this;
+  }
+
+  StatusBuilder rehearsal(RehearsalStatus rehearsal) {
+    next.setRehearsal(rehearsal);
     return this;
   }
 

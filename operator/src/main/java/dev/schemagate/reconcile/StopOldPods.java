@@ -26,6 +26,10 @@ record StopOldPods(Optional<Scale> scale, Integer stoppedReplicas) {
   }
 
   static StopOldPods of(Facts facts) {
+    // The old version serves on while the new revision is only rehearsed, not migrated.
+    if (facts.rehearsing.holdsProduction()) {
+      return unchanged(facts.previous);
+    }
     return facts.workloads.stream()
         .flatMap(w -> w.deployment().stream())
         .findFirst()

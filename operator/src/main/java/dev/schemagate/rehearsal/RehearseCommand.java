@@ -5,6 +5,8 @@ import dev.schemagate.api.Locks;
 import dev.schemagate.runlog.Secrets;
 import dev.schemagate.runner.DatabaseUrl;
 import dev.schemagate.runner.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -46,6 +48,8 @@ import picocli.CommandLine.Spec;
       "5:the migration makes a destructive change and --allow-destructive is not given"
     })
 public final class RehearseCommand implements Callable<Integer> {
+  private static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -147,6 +151,13 @@ public final class RehearseCommand implements Callable<Integer> {
           "How often pg_locks is read while the migration runs (default: ${DEFAULT-VALUE})")
   String lockSamplePeriod;
 
+  @Option(
+      names = "--termination-log",
+      description =
+          "File that receives the findings as compact JSON (at most 4000 bytes), for the operator"
+              + " (default: /dev/termination-log when it is writable)")
+  Path terminationLog;
+
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
@@ -158,6 +169,7 @@ public final class RehearseCommand implements Callable<Integer> {
         report.lines().forEach(out::println);
       }
       out.flush();
+      terminationLog(TerminationReport.of(report));
       return report.verdict().exitCode();
     } catch (InvalidInputException e) {
       return error(Verdict.INVALID_INPUT, e.getMessage());
@@ -219,6 +231,7 @@ public final class RehearseCommand implements Callable<Integer> {
         Secrets.mask(message, DatabaseUrl.passwords(url)).strip().replaceAll("\\s*\\R\\s*", " ");
     spec.commandLine().getErr().println("rehearsal could not run: " + line);
     spec.commandLine().getErr().flush();
+    terminationLog(TerminationReport.error(exitCode, line));
     if (json()) {
       try {
         spec.commandLine()
@@ -233,6 +246,24 @@ public final class RehearseCommand implements Callable<Integer> {
       }
     }
     return exitCode;
+  }
+
+  /** The findings for the operator, where it reads them; nothing when no file is given or found. */
+  private void terminationLog(String compact) {
+    Path log = terminationLog;
+    if (log == null && Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
+      log = KUBERNETES_TERMINATION_LOG;
+    }
+    if (log == null) {
+      return;
+    }
+    try {
+      Files.writeString(log, compact);
+    } catch (IOException e) {
+      spec.commandLine()
+          .getErr()
+          .println("cannot write the termination log " + log + ": " + e.getMessage());
+    }
   }
 
   private static Duration duration(String option, String value) {

@@ -42,7 +42,7 @@ class MigrationMetricsTest {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final MigrationMetrics metrics = new MigrationMetrics(registry, clock);
 
-  final SchemaMigration migration = Fixtures.flywayMigration();
+  final SchemaMigration migration = Fixtures.unrehearsed(Fixtures.flywayMigration());
   final Map<String, MigrationRun> jobs = new LinkedHashMap<>();
   final List<HeldPod> held = new ArrayList<>();
 

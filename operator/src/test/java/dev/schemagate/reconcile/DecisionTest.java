@@ -53,7 +53,7 @@ class DecisionTest {
   static final TargetClaim.Claim WEB_HELD_BY_FIRST =
       new TargetClaim.Claim("basketball-api-first", Optional.of(WEB));
 
-  final SchemaMigration migration = Fixtures.flywayMigration();
+  final SchemaMigration migration = Fixtures.unrehearsed(Fixtures.flywayMigration());
   ConfigMap configMap = Fixtures.migrationsUpToV8();
   Optional<TargetDeployment> deployment = Optional.of(Fixtures.target(V17, 3, 3));
   final Map<String, MigrationRun> jobs = new LinkedHashMap<>();
@@ -129,6 +129,11 @@ class DecisionTest {
                 new JobOutcome.Running(Optional.empty())));
       }
       return taken;
+    }
+
+    @Override
+    public void createRehearsal(SchemaMigrationStatus written) {
+      throw new AssertionError("no rehearsal with spec.rehearsal.mode Off");
     }
 
     @Override
@@ -400,7 +405,7 @@ class DecisionTest {
 
   @Test
   void aCommandsJobEditedOutOfTheSelectorSaysARerunRunsTheCommandAgain() {
-    migration.setSpec(Fixtures.commandMigration().getSpec());
+    migration.setSpec(Fixtures.unrehearsed(Fixtures.commandMigration()).getSpec());
     decide();
     jobLabelEdited();
     decide();

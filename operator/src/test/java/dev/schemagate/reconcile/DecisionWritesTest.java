@@ -25,7 +25,7 @@ class DecisionWritesTest {
   static final Instant T0 = Instant.parse("2026-11-24T09:00:00Z");
   static final String V17 = "registry.example.com/basketball-api:1.7";
 
-  final SchemaMigration migration = Fixtures.flywayMigration();
+  final SchemaMigration migration = Fixtures.unrehearsed(Fixtures.flywayMigration());
   final List<String> calls = new ArrayList<>();
   final List<SchemaMigrationStatus> written = new ArrayList<>();
   Optional<Observation.UnwatchedJob> taken = Optional.empty();
@@ -42,6 +42,11 @@ class DecisionWritesTest {
         public Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus status) {
           calls.add("createJob " + status.getJob());
           return taken;
+        }
+
+        @Override
+        public void createRehearsal(SchemaMigrationStatus status) {
+          calls.add("createRehearsal " + status.getRehearsal().getJob());
         }
 
         @Override

@@ -143,7 +143,8 @@ public final class Demo {
               .start()) {
         say(
             "act 2: release 1.8 ships migration 008 as it broke (CREATE TYPE division, again); the"
-                + " Deployment starts its rolling update");
+                + " Deployment starts its rolling update, and 008 is rehearsed on a copy of"
+                + " production's schema first");
         BasketballExample.apply(client, NAMESPACE, podUrl, Release.V1_8, item -> {});
         stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
         say(
@@ -153,8 +154,8 @@ public final class Demo {
                 + ready.now());
 
         say(
-            "act 3: release 1.8.1 fixes 008 (idempotent SQL); its migration runs, then it rolls"
-                + " out");
+            "act 3: release 1.8.1 fixes 008 (idempotent SQL); it passes its rehearsal and the"
+                + " re-run on its own result, its migration runs, then it rolls out");
         BasketballExample.apply(client, NAMESPACE, podUrl, Release.V1_8_1, item -> {});
         rolledOut =
             watch.until(

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A first install end to end with the built-in Flyway runner: the example applied as a user would,
- * real Job pods running the runner against a real PostgreSQL, the app's pods real processes.
+ * A first install end to end with the built-in Flyway runner, rehearsed: the broken 008 is stopped
+ * by its rehearsal on a copy of production's schema, the fixed one passes it (and its re-run) and
+ * is migrated. A first install end to end with the built-in Flyway runner: the example applied as a
+ * user would, real Job pods running the runner against a real PostgreSQL, the app's pods real
+ * processes.
  */
 class FlywaySeedStoryIT {
   @Test
@@ -41,20 +44,39 @@ class FlywaySeedStoryIT {
           .containsExactly("7");
 
       // Release 1.8: the broken 008. No retries, to keep the test short.
+      var schemaBefore = schema(story);
+      var appliedBroken = System.nanoTime();
       story.apply(Release.V1_8, FlywaySeedStoryIT::noRetries);
 
-      var stalled = story.awaitTrue("Stalled", "MigrationFailed");
+      // Stopped by its rehearsal on a copy: production is never touched, no production Job.
+      var stalled = story.awaitTrue("Stalled", "RehearsalFailed");
+      var brokenMs = (System.nanoTime() - appliedBroken) / 1_000_000;
       assertThat(stalled.getMessage())
           .contains(
-              "V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\" already exists");
-      assertThat(story.awaitWarnings("MigrationFailed"))
+              "rehearsal failed: V8__add_team_model.sql: SQLSTATE 42710: ERROR: type \"division\""
+                  + " already exists")
+          .contains("production untouched");
+      var rehearsal = story.migration().getStatus().getRehearsal();
+      assertThat(rehearsal.getResult()).isEqualTo("Failed");
+      assertThat(rehearsal.getFailingStatement()).isEqualTo("V8__add_team_model.sql");
+      assertThat(rehearsal.getSqlState()).isEqualTo("42710");
+      assertThat(story.awaitWarnings("RehearsalFailed"))
           .singleElement()
           .satisfies(e -> assertThat(e.getMessage()).contains("type \"division\" already exists"));
+      assertThat(story.jobs())
+          .as("only the rehearsal's Job: no production Job")
+          .singleElement()
+          .satisfies(j -> assertThat(j.getMetadata().getName()).contains("-rehearse-"));
       assertThat(story.readyReplicas()).isZero();
       assertThat(story.appStarts()).as("app processes started while 008 was broken").isZero();
       assertThat(story.tableExists("teams")).isFalse();
       assertThat(story.query("SELECT max(version::int) FROM flyway_schema_history WHERE success"))
           .containsExactly("7");
+      assertThat(story.query("SELECT count(*) FROM flyway_schema_history")).containsExactly("7");
+      assertThat(schema(story)).as("production's schema").isEqualTo(schemaBefore);
+      assertThat(story.query("SELECT count(*) FROM pg_database WHERE datname LIKE 'schemagate%'"))
+          .as("scratch databases left")
+          .containsExactly("0");
 
       // Release 1.8.1: 008 fixed. The ConfigMap and the image change, a new revision runs, the
       // app starts.
@@ -70,7 +92,9 @@ class FlywaySeedStoryIT {
               () -> {
                 var now = System.nanoTime();
                 if (jobDone[0] == 0
-                    && story.jobs().stream().anyMatch(FlywaySeedStoryIT::complete)) {
+                    && story.jobs().stream()
+                        .filter(j -> !j.getMetadata().getName().contains("-rehearse-"))
+                        .anyMatch(FlywaySeedStoryIT::complete)) {
                   jobDone[0] = now;
                 }
                 if (released[0] == 0 && story.readyReplicas() > 0) {
@@ -80,6 +104,19 @@ class FlywaySeedStoryIT {
               });
       var available = System.nanoTime();
       story.awaitTrue("Ready", "Migrated");
+      var passed = story.migration().getStatus().getRehearsal();
+      assertThat(passed.getResult()).isEqualTo("Passed");
+      assertThat(passed.getIdempotency())
+          .as("the fixed 008 runs again on its own result")
+          .isEqualTo("Passed");
+      assertThat(passed.getChanges())
+          .anySatisfy(
+              c -> {
+                assertThat(c.getKind()).isEqualTo("table");
+                assertThat(c.getName()).isEqualTo("teams");
+                assertThat(c.getChange()).startsWith("added");
+              });
+      assertThat(story.warnings("RehearsalSkipped")).isEmpty();
       // The ConfigMap reaches the API server before the Deployment, so the fixed scripts may run
       // once with the image still deployed (1.8) and then, a no-op, with 1.8.1: both are migrated.
       assertThat(story.migration().getStatus().getMigrated().get(0).getImage())
@@ -110,12 +147,39 @@ class FlywaySeedStoryIT {
           .untilAsserted(() -> assertThat(story.jobs()).hasSize(jobs));
       assertThat(story.appStarts()).isEqualTo(starts);
 
+      // What the rehearsal adds before the production Job: between the two Jobs' creation (the
+      // API server's times have whole seconds).
+      var revision = story.migration().getStatus().getAppliedRevision();
+      var rehearsalJob = created(story, Story.APP + "-rehearse-" + revision);
+      var productionJob = created(story, Story.APP + "-" + revision);
       System.out.printf(
-          "e2e_flyway apply_to_available_ms=%d job_ms=%d job_complete_to_first_ready_ms=%d%n",
+          "e2e_flyway apply_to_available_ms=%d job_ms=%d job_complete_to_first_ready_ms=%d"
+              + " broken_apply_to_rehearsal_failed_ms=%d rehearsal_s=%s"
+              + " rehearsal_job_to_production_job_s=%d%n",
           (available - applied) / 1_000_000,
           (jobDone[0] - applied) / 1_000_000,
-          (released[0] - jobDone[0]) / 1_000_000);
+          (released[0] - jobDone[0]) / 1_000_000,
+          brokenMs,
+          passed.getDurationSeconds(),
+          java.time.Duration.between(rehearsalJob, productionJob).toSeconds());
     }
+  }
+
+  /** Production's tables and columns with their types, to tell that nothing changed. */
+  static java.util.List<String> schema(Story story) throws java.sql.SQLException {
+    return story.query(
+        "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable"
+            + " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1");
+  }
+
+  static java.time.Instant created(Story story, String job) {
+    return java.time.Instant.parse(
+        story.jobs().stream()
+            .filter(j -> j.getMetadata().getName().equals(job))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no Job " + job))
+            .getMetadata()
+            .getCreationTimestamp());
   }
 
   static boolean complete(Job job) {

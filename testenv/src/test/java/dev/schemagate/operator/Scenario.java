@@ -3,6 +3,8 @@ package dev.schemagate.operator;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.SchemaGateOperator;
+import dev.schemagate.api.RehearsalMode;
+import dev.schemagate.api.RehearsalSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.PodGate;
 import dev.schemagate.gate.TargetDeployment;
@@ -310,9 +312,16 @@ final class Scenario implements AutoCloseable {
     return migrationFor(namespace, APP, MIGRATIONS);
   }
 
-  /** A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}. */
+  /**
+   * A Flyway SchemaMigration named after, and targeting, the Deployment {@code app}; without a
+   * rehearsal, since the Jobs here end as the tests say (RehearsalIT runs rehearsals on a node).
+   */
   static SchemaMigration migrationFor(String namespace, String app, String configMap) {
-    return BasketballExample.migration(namespace, app, configMap);
+    var migration = BasketballExample.migration(namespace, app, configMap);
+    var rehearsal = new RehearsalSettings();
+    rehearsal.setMode(RehearsalMode.Off);
+    migration.getSpec().setRehearsal(rehearsal);
+    return migration;
   }
 
   SchemaMigration createMigration() {

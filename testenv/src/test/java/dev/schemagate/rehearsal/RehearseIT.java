@@ -52,6 +52,7 @@ class RehearseIT {
     List<Path> broken = new ArrayList<>(Migrations.upToV7());
     broken.add(Migrations.brokenV8());
     String revision = revision();
+    Path terminationLog = tmp.resolve("termination-log");
 
     CommandRun r =
         rehearse(
@@ -60,7 +61,9 @@ class RehearseIT {
             "--revision",
             revision,
             "--output",
-            "json");
+            "json",
+            "--termination-log",
+            terminationLog.toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
     JsonNode report = r.json();
@@ -75,6 +78,11 @@ class RehearseIT {
     assertThat(catalog(production)).isEqualTo(catalogBefore);
     assertThat(Sql.rows(production, Migrations.HISTORY)).isEqualTo(historyBefore);
     assertNoScratchDatabase(revision);
+    // What the operator reads from the rehearsal pod.
+    var findings = TerminationReport.read(Files.readString(terminationLog)).orElseThrow();
+    assertThat(findings.result()).isEqualTo("failed");
+    assertThat(findings.failure().migration()).isEqualTo("V8__add_team_model.sql");
+    assertThat(findings.failure().sqlState()).isEqualTo("42710");
   }
 
   @Test
@@ -309,16 +317,23 @@ class RehearseIT {
   }
 
   @Test
-  void aRoleWithoutCreatedbIsToldWhatItNeeds() {
+  void aRoleWithoutCreatedbIsToldWhatItNeeds() throws Exception {
     String production = productionAtV7();
     String role = "app_" + UUID.randomUUID().toString().substring(0, 8);
     Sql.execute(production, "CREATE ROLE " + role + " LOGIN PASSWORD 'pw' NOCREATEDB");
     try {
       String asRole = production.replaceFirst("://[^@/]*@", "://" + role + ":pw@");
 
-      CommandRun r = rehearse(asRole, Migrations.EXAMPLE);
+      Path terminationLog = tmp.resolve("termination-log");
+      CommandRun r =
+          rehearse(asRole, Migrations.EXAMPLE, "--termination-log", terminationLog.toString());
 
       assertThat(r.exitCode()).isEqualTo(3);
+      var findings = TerminationReport.read(Files.readString(terminationLog)).orElseThrow();
+      assertThat(findings.result()).isEqualTo("error");
+      assertThat(findings.message())
+          .contains("permission denied to create database")
+          .doesNotContain(":pw@");
       assertThat(r.err())
           .startsWith(
               "rehearsal could not run: cannot create the scratch database schemagate_rehearsal_")

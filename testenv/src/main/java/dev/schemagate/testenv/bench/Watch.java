@@ -2,6 +2,7 @@ package dev.schemagate.testenv.bench;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.RehearsalJob;
 import dev.schemagate.testenv.Informers;
 import dev.schemagate.testenv.PodTermination;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -51,12 +52,16 @@ final class Watch implements AutoCloseable {
             .jobs()
             .inAnyNamespace()
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
+            // The production Jobs: a rehearsal's time shows as the time before them.
+            .withoutLabel(RehearsalJob.ROLE_LABEL)
             .inform(Informers.onAddOrUpdate(this::onJob)));
     informers.add(
         client
             .pods()
             .inAnyNamespace()
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
+            // The production Jobs: a rehearsal's time shows as the time before them.
+            .withoutLabel(RehearsalJob.ROLE_LABEL)
             .inform(Informers.onAddOrUpdate(this::onPod)));
     informers.add(
         client

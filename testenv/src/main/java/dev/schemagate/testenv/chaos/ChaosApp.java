@@ -1,6 +1,8 @@
 package dev.schemagate.testenv.chaos;
 
 import dev.schemagate.api.JobSettings;
+import dev.schemagate.api.RehearsalMode;
+import dev.schemagate.api.RehearsalSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
@@ -88,12 +90,18 @@ record ChaosApp(String namespace, String name, String databaseUrl) {
         .formatted(CONTAINER, image(revision));
   }
 
-  /** No retries: a failing script fails its Job at once, and the stream ships a fix. */
+  /**
+   * No retries: a failing script fails its Job at once, and the stream ships a fix. No rehearsal:
+   * the chaos is the gate's (faults during a rehearsal are not in its scenarios yet).
+   */
   SchemaMigration schemaMigration() {
     var migration = BasketballExample.flywayMigration(namespace, name, name + "-sql", name + "-db");
     var job = new JobSettings();
     job.setBackoffLimit(0);
     migration.getSpec().setJob(job);
+    var rehearsal = new RehearsalSettings();
+    rehearsal.setMode(RehearsalMode.Off);
+    migration.getSpec().setRehearsal(rehearsal);
     return migration;
   }
 }

@@ -210,6 +210,7 @@ final class DatabaseOutage implements Part {
   private static int exitCode(KubernetesClient client, ChaosApp app, int revision) {
     var job =
         client.batch().v1().jobs().inNamespace(app.namespace()).list().getItems().stream()
+            .filter(j -> !dev.schemagate.job.RehearsalJob.isRehearsal(j.getMetadata().getLabels()))
             .filter(
                 j ->
                     ChaosApp.image(revision)

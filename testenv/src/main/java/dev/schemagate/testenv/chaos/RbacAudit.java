@@ -2,11 +2,14 @@ package dev.schemagate.testenv.chaos;
 
 import static dev.schemagate.testenv.bench.BenchCluster.await;
 
+import dev.schemagate.api.RehearsalMode;
+import dev.schemagate.api.RehearsalSettings;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.Strategy;
 import dev.schemagate.api.Workload;
 import dev.schemagate.api.WorkloadKind;
 import dev.schemagate.gate.PodGate;
+import dev.schemagate.job.RehearsalJob;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.Binaries;
@@ -232,7 +235,12 @@ public final class RbacAudit {
     NoPodsQuota.create(client, ns);
     client.resource(AppDeployment.of(ns, "quota", 1, container("quota:1"))).create();
     client.resource(configMap(ns, "quota")).create();
-    client.resource(migration(ns, "quota", Strategy.HoldNewPods)).create();
+    // Without a rehearsal: the production Job's FailedCreate is what the operator reads.
+    var quota = migration(ns, "quota", Strategy.HoldNewPods);
+    var off = new RehearsalSettings();
+    off.setMode(RehearsalMode.Off);
+    quota.getSpec().setRehearsal(off);
+    client.resource(quota).create();
     until(
         "quota's FailedCreate in its status",
         () ->
@@ -312,7 +320,7 @@ public final class RbacAudit {
     }
   }
 
-  /** Scaled to 0 while its Job runs, and back afterwards. */
+  /** Scaled to 0 while its Job runs (after its rehearsal), and back afterwards. */
   private static void stopOldPods(KubernetesClient client, String ns) throws InterruptedException {
     client.resource(AppDeployment.of(ns, "stop", 1, container("stop:1"))).create();
     client.resource(configMap(ns, "stop")).create();
@@ -320,8 +328,10 @@ public final class RbacAudit {
     succeedJobPod(client, ns, "stop");
     until("stop Ready", () -> ready(client, ns, "stop"));
     setImage(client, ns, "stop", "stop:2");
+    // Stopped once the rehearsal has passed, before the migration runs.
+    passRehearsal(client, ns, "stop");
     awaitReplicas(client, ns, "stop", 0);
-    succeedJobPod(client, ns, "stop");
+    succeedMigration(client, ns, "stop");
     awaitReplicas(client, ns, "stop", 1);
   }
 
@@ -376,13 +386,35 @@ public final class RbacAudit {
                 .formatted(image));
   }
 
+  /** The rehearsal's pod passes (its report in the termination message), then the migration's. */
   private static void succeedJobPod(KubernetesClient client, String ns, String migration)
       throws InterruptedException {
-    until(migration + "'s migration pod", () -> !runningJobPods(client, ns, migration).isEmpty());
-    PodTermination.write(client, runningJobPods(client, ns, migration).get(0), 0, null);
+    passRehearsal(client, ns, migration);
+    succeedMigration(client, ns, migration);
   }
 
-  private static List<Pod> runningJobPods(KubernetesClient client, String ns, String migration) {
+  private static void passRehearsal(KubernetesClient client, String ns, String migration)
+      throws InterruptedException {
+    until(
+        migration + "'s rehearsal pod",
+        () -> !runningJobPods(client, ns, migration, true).isEmpty());
+    PodTermination.write(
+        client,
+        runningJobPods(client, ns, migration, true).get(0),
+        0,
+        "{\"result\":\"passed\",\"exitCode\":0,\"tookMs\":1000,\"rerun\":\"passed\"}");
+  }
+
+  private static void succeedMigration(KubernetesClient client, String ns, String migration)
+      throws InterruptedException {
+    until(
+        migration + "'s migration pod",
+        () -> !runningJobPods(client, ns, migration, false).isEmpty());
+    PodTermination.write(client, runningJobPods(client, ns, migration, false).get(0), 0, null);
+  }
+
+  private static List<Pod> runningJobPods(
+      KubernetesClient client, String ns, String migration, boolean rehearsal) {
     return client
         .pods()
         .inNamespace(ns)
@@ -392,6 +424,7 @@ public final class RbacAudit {
         .getItems()
         .stream()
         .filter(p -> !"Succeeded".equals(p.getStatus().getPhase()))
+        .filter(p -> RehearsalJob.isRehearsal(p.getMetadata().getLabels()) == rehearsal)
         .toList();
   }
 

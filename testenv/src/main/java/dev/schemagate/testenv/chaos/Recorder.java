@@ -1,6 +1,7 @@
 package dev.schemagate.testenv.chaos;
 
 import dev.schemagate.job.MigrationJob;
+import dev.schemagate.job.RehearsalJob;
 import dev.schemagate.testenv.AppDeployment;
 import dev.schemagate.testenv.Informers;
 import dev.schemagate.testenv.LocalPostgres;
@@ -41,6 +42,8 @@ final class Recorder implements AutoCloseable {
             .jobs()
             .inNamespace(namespace)
             .withLabel(MigrationJob.MANAGED_BY_LABEL, MigrationJob.MANAGED_BY)
+            // A rehearsal runs on a scratch copy: it is no run of the migration on production.
+            .withoutLabel(RehearsalJob.ROLE_LABEL)
             .inform(Informers.onAddOrUpdate(this::onJob)));
     informers.add(
         client.pods().inNamespace(namespace).inform(Informers.onAddOrUpdate(this::onPod)));
@@ -91,6 +94,9 @@ final class Recorder implements AutoCloseable {
     }
     var status = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
     var container = status == null || status.isEmpty() ? null : status.get(0);
+    if (RehearsalJob.isRehearsal(labels)) {
+      return;
+    }
     if (MigrationJob.MANAGED_BY.equals(labels.get(MigrationJob.MANAGED_BY_LABEL))) {
       onMigrationPod(pod, labels, container);
     } else if (labels.containsKey(AppDeployment.NAME_LABEL)) {
