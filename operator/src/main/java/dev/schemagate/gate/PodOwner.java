@@ -1,5 +1,6 @@
 package dev.schemagate.gate;
 
+import dev.schemagate.job.MigrationJob;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
@@ -22,6 +23,12 @@ public final class PodOwner {
   public static Optional<WorkloadRef> of(Pod pod, List<WorkloadRef> workloads) {
     var labels =
         Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.<String, String>of());
+    if (labels.containsKey(MigrationJob.REVISION_LABEL)) {
+      // Our own migration pod: its Job <migration>-<revision> reads as a CronJob's run when the
+      // revision is all digits and the migration is named after a gated CronJob. The chart's job
+      // policies leave these pods out by the same label.
+      return Optional.empty();
+    }
     var owners =
         Objects.requireNonNullElse(
             pod.getMetadata().getOwnerReferences(), List.<OwnerReference>of());

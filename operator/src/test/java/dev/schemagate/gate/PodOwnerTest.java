@@ -3,10 +3,12 @@ package dev.schemagate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schemagate.api.WorkloadKind;
+import dev.schemagate.job.MigrationJob;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,5 +53,13 @@ class PodOwnerTest {
     assertThat(PodOwner.of(pod(ownerKind, ownerName, hash), TARGET).map(WorkloadRef::toString))
         .isEqualTo(
             workload.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(workload));
+  }
+
+  @Test
+  void aMigrationPodNamedLikeACronJobRunIsNobodys() {
+    var pod = pod("Job", "nightly-2941200012", "");
+    assertThat(PodOwner.of(pod, TARGET)).isPresent();
+    pod.getMetadata().setLabels(Map.of(MigrationJob.REVISION_LABEL, "2941200012"));
+    assertThat(PodOwner.of(pod, TARGET)).isEmpty();
   }
 }

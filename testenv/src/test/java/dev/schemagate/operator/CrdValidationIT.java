@@ -621,8 +621,11 @@ class CrdValidationIT {
             .getKubernetesSerialization()
             .convertValue(Scenario.migrationFor(namespace), ObjectNode.class);
     json.put("apiVersion", API_VERSION).put("kind", "SchemaMigration");
-    // A Deployment of its own: the chart's policy refuses a second SchemaMigration for one.
-    obj(json, "spec", "target").put("deployment", "app-" + TARGETS.incrementAndGet());
+    // A Deployment and a database of its own: the chart's policies refuse a second
+    // SchemaMigration for either.
+    var n = TARGETS.incrementAndGet();
+    obj(json, "spec", "target").put("deployment", "app-" + n);
+    obj(json, "spec", "database", "urlSecretRef").put("name", "db-" + n);
     return (ObjectNode) withoutNulls(json);
   }
 
