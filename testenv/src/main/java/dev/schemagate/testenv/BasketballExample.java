@@ -34,6 +34,15 @@ public final class BasketballExample {
   public static final String NAME = "basketball-api";
   public static final String V8 = "V8__add_team_model.sql";
 
+  /** The repository of the app's image, run by the web (deployment.yaml) and the worker. */
+  static final String IMAGE_REPOSITORY = "basketball-api";
+
+  /** The worker's Deployment (worker.yaml): the same image, gated by the same SchemaMigration. */
+  public static final String WORKER = "basketball-worker";
+
+  /** The worker's app container in worker.yaml. */
+  public static final String WORKER_CONTAINER = "worker";
+
   /** The app's container in deployment.yaml. */
   public static final String APP_CONTAINER = "api";
 
@@ -163,8 +172,9 @@ public final class BasketballExample {
         configMap.setData(release.scripts(configMap.getData()));
       }
       if (item instanceof Deployment deployment) {
+        // The web's and the worker's: a release is one image for both.
         deployment.getSpec().getTemplate().getSpec().getContainers().stream()
-            .filter(c -> APP_CONTAINER.equals(c.getName()))
+            .filter(c -> c.getImage().startsWith(IMAGE_REPOSITORY + ":"))
             .forEach(c -> c.setImage(release.image));
       }
       edit.accept(item);

@@ -63,9 +63,11 @@ class UpgradeStoryIT {
       story.apply(Release.V1_8, source);
       var stalled = story.awaitTrue("Stalled", stalledReason);
       assertThat(stalled.getMessage())
+          // The worker's new pod may be held a moment after the web's: its count is not asserted.
           .startsWith(
-              "3 pods of %s serving; %s held (1 pods gated): %s"
-                  .formatted(Release.V1_7.image, Release.V1_8.image, stalledBy))
+              "basketball-api: 3 of 1.7 serving, 1.8 held (1 pods gated); basketball-worker: 1 of"
+                  + " 1.7 serving, 1.8 held")
+          .contains(": " + stalledBy)
           .contains("type \"division\" already exists");
       // The window is the test: the Ready pods, sampled all through it, never drop.
       Thread.sleep(AFTER_STALLED.toMillis());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.JobSettings;
-import dev.schemagate.testenv.BasketballExample;
 import dev.schemagate.testenv.OperatorProcess;
 import dev.schemagate.testenv.bench.Metrics;
 import java.io.IOException;
@@ -88,7 +87,7 @@ class MetricsIT {
       // A second app whose migration fails: Stalled, its pods held.
       s.putMigrations(BROKEN, Map.of("V1__init.sql", "this is not sql;"));
       // On a database of its own: one SchemaMigration per database.
-      var broken = BasketballExample.flywayMigration(s.namespace, BROKEN, BROKEN, BROKEN + "-db");
+      var broken = Scenario.migrationFor(s.namespace, BROKEN, BROKEN, BROKEN + "-db");
       var limits = new JobSettings();
       limits.setBackoffLimit(0);
       broken.getSpec().setJob(limits);

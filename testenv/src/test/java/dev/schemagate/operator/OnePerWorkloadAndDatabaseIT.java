@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.api.Workload;
 import dev.schemagate.api.WorkloadKind;
-import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -34,7 +33,7 @@ class OnePerWorkloadAndDatabaseIT {
   }
 
   static SchemaMigration second(Scenario s, String name, String deployment, String secret) {
-    var m = BasketballExample.flywayMigration(s.namespace, deployment, Scenario.MIGRATIONS, secret);
+    var m = Scenario.migrationFor(s.namespace, deployment, Scenario.MIGRATIONS, secret);
     m.getMetadata().setName(name);
     return m;
   }

@@ -317,7 +317,13 @@ final class Scenario implements AutoCloseable {
    * rehearsal, since the Jobs here end as the tests say (RehearsalIT runs rehearsals on a node).
    */
   static SchemaMigration migrationFor(String namespace, String app, String configMap) {
-    var migration = BasketballExample.migration(namespace, app, configMap);
+    return migrationFor(namespace, app, configMap, BasketballExample.DATABASE_SECRET);
+  }
+
+  /** As {@link #migrationFor(String, String, String)}, on the database of its own Secret. */
+  static SchemaMigration migrationFor(
+      String namespace, String app, String configMap, String urlSecret) {
+    var migration = BasketballExample.flywayMigration(namespace, app, configMap, urlSecret);
     var rehearsal = new RehearsalSettings();
     rehearsal.setMode(RehearsalMode.Off);
     migration.getSpec().setRehearsal(rehearsal);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.schemagate.api.SchemaMigration;
 import dev.schemagate.gate.PodGate;
-import dev.schemagate.testenv.BasketballExample;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
@@ -47,8 +46,7 @@ class SteadyStateIT {
           Map.of("V1__init.sql", "create table " + app.replace('-', '_') + " (id int);"));
       // In `kubectl apply` order: the gate before the app, so the app's first pods are held.
       // Each on a database of its own: one SchemaMigration per database.
-      s.createMigration(
-          BasketballExample.flywayMigration(s.namespace, app, app + "-migrations", app + "-db"));
+      s.createMigration(Scenario.migrationFor(s.namespace, app, app + "-migrations", app + "-db"));
       s.createDeployment(app);
     }
     for (var app : apps) {
