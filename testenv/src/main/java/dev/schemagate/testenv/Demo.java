@@ -126,11 +126,13 @@ public final class Demo {
               + NAMESPACE);
 
       var watch = new Narrator(client, starts);
-      say("act 1: basketball-api 1.7 is installed, its migrations V1..V7 run once, in a Job");
+      say(
+          "act 1: basketball-api 1.7 is installed (web and worker, one image), its migrations"
+              + " V1..V7 run once, in a Job");
       BasketballExample.apply(client, NAMESPACE, podUrl, Release.V1_7, item -> {});
       var installed =
           watch.until(() -> watch.conditionTrue("Ready") && watch.readyReplicas() == 3, ACT);
-      say("1.7 serves: 3 pods Ready");
+      say("1.7 serves: 3 web pods Ready, and the worker");
       boolean stalled;
       boolean rolledOut;
       try (var ready =
@@ -143,8 +145,8 @@ public final class Demo {
               .start()) {
         say(
             "act 2: release 1.8 ships migration 008 as it broke (CREATE TYPE division, again); the"
-                + " Deployment starts its rolling update, and 008 is rehearsed on a copy of"
-                + " production's schema first");
+                + " web and the worker start their rolling updates, and 008 is rehearsed on a copy"
+                + " of production's schema first");
         BasketballExample.apply(client, NAMESPACE, podUrl, Release.V1_8, item -> {});
         stalled = watch.until(() -> watch.conditionTrue("Stalled"), ACT);
         say(
@@ -155,7 +157,8 @@ public final class Demo {
 
         say(
             "act 3: release 1.8.1 fixes 008 (idempotent SQL); it passes its rehearsal and the"
-                + " re-run on its own result, its migration runs, then it rolls out");
+                + " re-run on its own result, its migration runs once for the web and the worker,"
+                + " then both roll out");
         BasketballExample.apply(client, NAMESPACE, podUrl, Release.V1_8_1, item -> {});
         rolledOut =
             watch.until(
