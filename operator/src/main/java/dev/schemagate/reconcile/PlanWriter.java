@@ -8,6 +8,7 @@ import dev.schemagate.job.MigrationJob;
 import dev.schemagate.job.RehearsalJob;
 import dev.schemagate.metrics.MigrationMetrics;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -71,52 +72,53 @@ final class PlanWriter implements DecisionWrites.Writer {
    */
   @Override
   public Optional<Observation.UnwatchedJob> createJob(SchemaMigrationStatus status) {
-    // Derived from the first workload whose template runs the image: one Job per image.
-    var source = WantedImage.source(observed.workloads(), status.getImage());
-    var app =
-        source.flatMap(
-            w ->
-                TargetWorkloads.podTemplate(
-                    context.getClient(), migration.getMetadata().getNamespace(), w.ref()));
-    if (app.isEmpty()) {
-      // The workload is gone since the cache saw it: its delete event reconciles again.
+    var job = ofAppPod(status, MigrationJob::build);
+    if (job.isEmpty() || create(job.get())) {
       return Optional.empty();
     }
-    var job =
-        MigrationJob.build(
-            migration,
-            status.getRevision(),
-            status.getImage(),
-            runnerImage,
-            app,
-            source.get().ref().container());
-    if (create(job)) {
-      return Optional.empty();
-    }
-    return observer.unwatchedJob(job.getMetadata().getNamespace(), job.getMetadata().getName());
+    return observer.unwatchedJob(
+        job.get().getMetadata().getNamespace(), job.get().getMetadata().getName());
   }
 
   /** Creates the rehearsal Job; one that exists already (the cache lagging) is left as it is. */
   @Override
   public void createRehearsal(SchemaMigrationStatus status) {
     // The same workload's pod as the production Job's: the rehearsal runs what production will.
-    var source = WantedImage.source(observed.workloads(), status.getImage());
-    var app =
-        source.flatMap(
+    ofAppPod(status, RehearsalJob::build).ifPresent(this::create);
+  }
+
+  /** How {@link MigrationJob#build} and {@link RehearsalJob#build} make a Job of the app's pod. */
+  @FunctionalInterface
+  private interface JobOfAppPod {
+    Job build(
+        SchemaMigration migration,
+        String revision,
+        String image,
+        String runnerImage,
+        Optional<PodTemplateSpec> app,
+        String appContainer);
+  }
+
+  /**
+   * The Job {@code build} makes of the pod of the first workload whose template runs the wanted
+   * image (one Job per image); empty when that workload is gone since the cache saw it (its delete
+   * event reconciles again).
+   */
+  private Optional<Job> ofAppPod(SchemaMigrationStatus status, JobOfAppPod build) {
+    var namespace = migration.getMetadata().getNamespace();
+    return WantedImage.source(observed.workloads(), status.getImage())
+        .flatMap(
             w ->
-                TargetWorkloads.podTemplate(
-                    context.getClient(), migration.getMetadata().getNamespace(), w.ref()));
-    if (app.isEmpty()) {
-      return;
-    }
-    create(
-        RehearsalJob.build(
-            migration,
-            status.getRevision(),
-            status.getImage(),
-            runnerImage,
-            app,
-            source.get().ref().container()));
+                TargetWorkloads.podTemplate(context.getClient(), namespace, w.ref())
+                    .map(
+                        template ->
+                            build.build(
+                                migration,
+                                status.getRevision(),
+                                status.getImage(),
+                                runnerImage,
+                                Optional.of(template),
+                                w.ref().container())));
   }
 
   /** The plan's actions after its status and Job: pods, the Deployment's replicas, Events. */
