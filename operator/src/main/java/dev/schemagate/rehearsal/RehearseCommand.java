@@ -5,8 +5,7 @@ import dev.schemagate.api.Locks;
 import dev.schemagate.runlog.Secrets;
 import dev.schemagate.runner.DatabaseUrl;
 import dev.schemagate.runner.InvalidInputException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.schemagate.runner.TerminationLog;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -48,8 +47,6 @@ import picocli.CommandLine.Spec;
       "5:the migration makes a destructive change and --allow-destructive is not given"
     })
 public final class RehearseCommand implements Callable<Integer> {
-  private static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -250,20 +247,7 @@ public final class RehearseCommand implements Callable<Integer> {
 
   /** The findings for the operator, where it reads them; nothing when no file is given or found. */
   private void terminationLog(String compact) {
-    Path log = terminationLog;
-    if (log == null && Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
-      log = KUBERNETES_TERMINATION_LOG;
-    }
-    if (log == null) {
-      return;
-    }
-    try {
-      Files.writeString(log, compact);
-    } catch (IOException e) {
-      spec.commandLine()
-          .getErr()
-          .println("cannot write the termination log " + log + ": " + e.getMessage());
-    }
+    TerminationLog.write(terminationLog, compact, spec.commandLine().getErr());
   }
 
   private static Duration duration(String option, String value) {

@@ -5,8 +5,6 @@ import static java.util.stream.Collectors.joining;
 import dev.schemagate.api.Locks;
 import dev.schemagate.runlog.LockWaitLine;
 import dev.schemagate.runlog.Secrets;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -51,8 +49,6 @@ import picocli.CommandLine.Spec;
       "4:unexpected error (a bug, or the JVM's: the line names the exception)"
     })
 public final class MigrateCommand implements Callable<Integer> {
-  private static final Path KUBERNETES_TERMINATION_LOG = Path.of("/dev/termination-log");
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -259,16 +255,6 @@ public final class MigrateCommand implements Callable<Integer> {
   private void report(String line) {
     var err = spec.commandLine().getErr();
     err.println(line);
-    Path log = terminationLog;
-    if (log == null && Files.isWritable(KUBERNETES_TERMINATION_LOG)) {
-      log = KUBERNETES_TERMINATION_LOG;
-    }
-    if (log != null) {
-      try {
-        Files.writeString(log, line + "\n");
-      } catch (IOException e) {
-        err.println("cannot write the termination log " + log + ": " + e.getMessage());
-      }
-    }
+    TerminationLog.write(terminationLog, line + "\n", err);
   }
 }
